@@ -1,0 +1,3 @@
+"""civwatch: a protection-of-civilians observatory."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Plain types, taxonomies and rules. No I/O, no imports from other civwatch layers."""

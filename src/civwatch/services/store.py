@@ -1,0 +1,46 @@
+"""Opening the store and keeping it at the current migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from civwatch.settings import Settings
+from civwatch.store import migrate
+from civwatch.store.db import engine_for
+
+
+class StoreNotReady(RuntimeError):
+    """The store is behind the code's migrations."""
+
+
+def open_store(database_url: str | None = None, upgrade: bool = True) -> Engine:
+    """The engine for the configured store, upgraded to the latest migration unless told not to."""
+    settings = Settings.load(database_url)
+    engine = engine_for(settings.database_url)
+    if upgrade:
+        if not migrate.is_current(engine):
+            migrate.upgrade(engine)
+    elif not migrate.is_current(engine):
+        raise StoreNotReady("the store is not at the latest migration: run `civwatch db upgrade`")
+    return engine
+
+
+def upgrade(database_url: str | None = None) -> tuple[str | None, str | None]:
+    """Upgrade in place; returns (revision before, revision after)."""
+    settings = Settings.load(database_url)
+    engine = engine_for(settings.database_url)
+    before = migrate.current_revision(engine)
+    after = migrate.upgrade(engine)
+    return before, after
+
+
+def describe(engine: Engine) -> str:
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database}"
+    return f"PostgreSQL {url.host}:{url.port or 5432}/{url.database}"
+
+
+def revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(revision the store is at, latest revision the code knows)."""
+    return migrate.current_revision(engine), migrate.head_revision()

@@ -1,0 +1,72 @@
+"""Configuration from the environment (`CIVWATCH_*`); command-line flags override it.
+
+A misspelled `CIVWATCH_` variable stops with a hint instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+KNOWN = {
+    "CIVWATCH_DATABASE_URL": "where the store lives (SQLite file or PostgreSQL URL)",
+    "CIVWATCH_PRIVATE_READS": "1 to require a token for reads too",
+    "CIVWATCH_SECRET_KEY": "key for session cookies of the web pages",
+    "CIVWATCH_LOG_LEVEL": "logging level (INFO, DEBUG, ...)",
+    "CIVWATCH_TEST_POSTGRES_URL": "PostgreSQL server the test suite uses",
+    "CIVWATCH_LINK_THRESHOLD": "match probability above which reports are linked",
+    "CIVWATCH_PUBLIC_REPORT_LIMIT": "public harm reports accepted per address per hour",
+    "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
+    "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, misspelled or malformed."""
+
+
+def check_environment(environ: dict[str, str] | None = None) -> None:
+    env = os.environ if environ is None else environ
+    for name in env:
+        if name.startswith("CIVWATCH_") and name not in KNOWN:
+            hint = difflib.get_close_matches(name, KNOWN, n=1)
+            suggestion = f" Did you mean {hint[0]}?" if hint else ""
+            raise ConfigError(f"unknown setting {name}.{suggestion} Known: {', '.join(sorted(KNOWN))}")
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("civwatch", appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'civwatch.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    private_reads: bool = False
+    secret_key: str | None = None
+
+    @classmethod
+    def load(cls, database_url: str | None = None) -> Settings:
+        check_environment()
+        url = database_url or os.environ.get("CIVWATCH_DATABASE_URL") or default_database_url()
+        return cls(
+            database_url=normalise_database_url(url),
+            private_reads=os.environ.get("CIVWATCH_PRIVATE_READS", "0") in {"1", "true", "yes"},
+            secret_key=os.environ.get("CIVWATCH_SECRET_KEY"),
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept a bare file path or a postgres URL and return an SQLAlchemy URL."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url

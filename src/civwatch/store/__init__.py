@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 schema, Alembic migrations, repositories. SQLite or PostgreSQL."""

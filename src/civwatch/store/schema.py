@@ -1,0 +1,233 @@
+"""The store's tables (SQLAlchemy Core). Migrations in `migrations/` create and evolve them.
+
+Reports are the unit of import: one source's record, raw fields kept verbatim as JSON text.
+Incidents group reports; until linkage runs, each report is its own incident.
+Headline figures are kept as columns (low/best/high) so indicators are plain SQL aggregates.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _figure(prefix: str) -> list[Column]:
+    return [
+        Column(f"{prefix}_low", Integer),
+        Column(f"{prefix}_best", Integer),
+        Column(f"{prefix}_high", Integer),
+    ]
+
+
+def _when_where() -> list[Column]:
+    return [
+        Column("date_start", Date, nullable=False),
+        Column("date_end", Date, nullable=False),
+        Column("date_precision", String(8), nullable=False, default="day"),
+        Column("year", Integer, nullable=False),
+        Column("month", String(7), nullable=False),  # YYYY-MM of date_start
+        Column("country_iso3", String(3), nullable=False),
+        Column("latitude", Float),
+        Column("longitude", Float),
+        Column("geo_precision", String(8), nullable=False, default="unknown"),
+        Column("admin1", Text),
+        Column("admin2", Text),
+        Column("location", Text),
+        Column("populated_area", Boolean),
+    ]
+
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_format", String(32), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("detected", Text),  # how the format was recognised
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False, default="running"),
+    Column("read", Integer, nullable=False, default=0),
+    Column("accepted", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("imported_by", Text),
+)
+
+rejected_rows = Table(
+    "rejected_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),  # JSON of the row as read
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    *_when_where(),
+    *_figure("civilian_deaths"),
+    *_figure("civilian_injuries"),
+    Column("weapon", String(32), nullable=False, default="unknown"),
+    Column("perpetrator_category", String(32), nullable=False, default="unknown"),
+    Column("violence_type", String(16)),
+    Column("grade", String(12), nullable=False, default="ungraded"),
+    Column("grade_reasons", Text),  # JSON list
+    Column("grade_override", String(12)),
+    Column("grade_override_reason", Text),
+    Column("responsibility_accepted", Boolean, nullable=False, default=False),
+    Column("n_reports", Integer, nullable=False, default=1),
+    Column("sources", Text, nullable=False, default=""),  # sorted, comma-joined source names
+    Column("headline", Text),
+    Column("manual", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_incidents_year_country", "year", "country_iso3"),
+    Index("ix_incidents_country_date", "country_iso3", "date_start"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id"), nullable=False, index=True),
+    Column("source", String(32), nullable=False),
+    Column("source_id", String(128), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("content_sha", String(64), nullable=False),
+    *_when_where(),
+    Column("admin3", Text),
+    Column("country_code_received", String(16)),
+    *_figure("civilian_deaths"),
+    *_figure("civilian_injuries"),
+    *_figure("total_deaths"),
+    Column("weapon", String(32), nullable=False, default="unknown"),
+    Column("violence_type", String(16)),
+    Column("event_type", Text),
+    Column("perpetrator_category", String(32), nullable=False, default="unknown"),
+    Column("perpetrator_name", Text),
+    Column("target_category", String(32)),
+    Column("target_name", Text),
+    Column("headline", Text),
+    Column("notes", Text),
+    Column("source_url", Text),
+    Column("raw", Text, nullable=False),  # JSON object, every source field verbatim
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "source_id", name="uq_reports_source_record"),
+    Index("ix_reports_source_year", "source", "year"),
+    Index("ix_reports_country_date", "country_iso3", "date_start"),
+)
+
+report_versions = Table(
+    "report_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("content_sha", String(64), nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("replaced_at", DateTime(timezone=True), nullable=False),
+)
+
+report_parties = Table(
+    "report_parties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("source_code", Text),
+)
+
+harm = Table(
+    "harm",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("outcome", String(12), nullable=False),
+    Column("sex", String(8), nullable=False, default="unknown"),
+    Column("age_group", String(8), nullable=False, default="unknown"),
+    Column("civilian", Boolean, nullable=False, default=True),
+    Column("low", Integer),
+    Column("best", Integer, nullable=False),
+    Column("high", Integer),
+)
+
+damaged_objects = Table(
+    "damaged_objects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("count", Integer, nullable=False, default=1),
+    Column("description", Text),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("roles", Text, nullable=False),  # comma-joined Role values
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("event", String(48), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", Text),
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
