@@ -20,8 +20,12 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> str | None:
-    """Bring the store to `revision`; returns the revision it is at afterwards."""
+def upgrade(engine: Engine, revision: str = "heads") -> str | None:
+    """Bring the store to `revision` (default: every branch head); returns where it is after.
+
+    Each capability adds its migrations on its own branch from `0001_core`, so there may be
+    several heads; the store is current when it is at all of them.
+    """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -30,12 +34,16 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision(s) the store is at, comma-joined and sorted; None for an empty store."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The latest revision(s) the code knows, comma-joined and sorted."""
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def is_current(engine: Engine) -> bool:
