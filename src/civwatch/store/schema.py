@@ -231,3 +231,99 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+
+# ---- CHMR case work (issue 7): cases, their moves, the people in them, the public queue ----
+# Personal data (names, identifiers, contact) lives only in case_parties and the reporter_*
+# columns of public_reports; services show it only to roles granted it.
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id"), index=True),
+    Column("public_report_id", Integer, ForeignKey("public_reports.id")),
+    Column("origin", String(16), nullable=False),  # incident | typed | public
+    Column("state", String(24), nullable=False, index=True),
+    Column("version", Integer, nullable=False, default=1),  # optimistic concurrency
+    Column("state_entered_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("opened_by", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("country_iso3", String(3)),
+    Column("date_start", Date),
+    Column("location", Text),
+    Column("case_type", String(24), nullable=False),
+    Column("civilian_deaths", Integer, nullable=False, default=0),
+    Column("civilian_injuries", Integer, nullable=False, default=0),
+    Column("children_harmed", Integer),  # NULL: children harmed, number unknown
+    Column("sexual_violence", Boolean, nullable=False, default=False),
+    Column("protected_objects", Text, nullable=False, default=""),  # comma-joined CivilianObject codes
+    Column("evidence_grade", String(12), nullable=False, default="ungraded"),
+    Column("assessment_outcome", String(24)),
+    Column("assessed_by", Text),
+    Column("assessment", Text),  # JSON of the current assessment
+    Column("findings", Text),  # JSON (includes the investigation record)
+    Column("harm_confirmed", Boolean),
+    Column("ihl_concern", Boolean),
+    Column("response", Text),  # JSON
+    Column("response_kind", String(24)),
+    Column("lesson", Text),  # JSON
+    Column("lesson_status", String(16)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+case_transitions = Table(
+    "case_transitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),  # the case's version after this move
+    Column("from_state", String(24)),  # NULL for the opening
+    Column("to_state", String(24), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("details", Text),  # JSON, never personal data
+    UniqueConstraint("case_id", "version", name="uq_case_transitions_case_version"),
+)
+
+case_parties = Table(
+    "case_parties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("name", Text),  # personal data
+    Column("identifier", Text),  # personal data
+    Column("contact", Text),  # personal data
+    Column("relationship", Text),
+    Column("added_by", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+public_reports = Table(
+    "public_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("client_hash", String(64), nullable=False, index=True),  # SHA-256 of the address, never the address
+    Column("status", String(12), nullable=False, default="pending"),  # pending | accepted | rejected
+    Column("summary", Text, nullable=False),
+    Column("country_iso3", String(3)),
+    Column("date_start", Date),
+    Column("location", Text),
+    Column("civilian_deaths", Integer, nullable=False, default=0),
+    Column("civilian_injuries", Integer, nullable=False, default=0),
+    Column("children_harmed", Integer),
+    Column("sexual_violence", Boolean, nullable=False, default=False),
+    Column("protected_objects", Text, nullable=False, default=""),
+    Column("reporter_name", Text),  # personal data
+    Column("reporter_contact", Text),  # personal data
+    Column("reviewed_by", Text),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("review_reason", Text),
+    Column("case_id", Integer),
+)
