@@ -353,7 +353,12 @@ def _why_not(case: CaseSnapshot, target: CaseState) -> str:
     if case.state is S.CLOSED:
         return f"case {case.id} is closed and cannot be edited; reopen it first (closed -> reported, by an approver)"
     if target in (S.FINDINGS, S.RESPONSE, S.LESSON_LEARNED, S.CLOSED) and case.state in (S.REPORTED, S.INITIAL_ASSESSMENT):
-        if case.assessment_outcome == AssessmentOutcome.CREDIBLE or case.state is S.REPORTED:
+        if case.state is S.REPORTED:
+            return (
+                f"case {case.id} cannot move from {here} to {there}: it must be assessed and, if credible, "
+                "investigated first (move it to initial assessment)"
+            )
+        if case.assessment_outcome == AssessmentOutcome.CREDIBLE:
             return (
                 f"case {case.id} cannot move from {here} to {there}: a credible case must be investigated "
                 "before findings, response or lesson (move it to investigation)"
