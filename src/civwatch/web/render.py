@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 from fastapi import HTTPException, Request, Response
 from fastapi.encoders import jsonable_encoder
@@ -70,6 +70,14 @@ def _label(value: Any, taxonomy: str | None = None) -> str:
     return str(value).replace("_", " ").capitalize()
 
 
+def _safe_url(value: str | None) -> str | None:
+    """A link from source text only when it is http(s): never javascript: or data: URLs."""
+    if not value:
+        return None
+    parsed = urlparse(value.strip())
+    return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """The current filters with some changed, as a query string (None drops a key)."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "", [])}
@@ -84,7 +92,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label)
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env
 
