@@ -14,7 +14,7 @@ import pycountry
 from sqlalchemy import Engine
 
 from civwatch.domain.query import Filters
-from civwatch.services import indicators
+from civwatch.services import incidents, indicators
 
 YEAR_RULE = "the latest calendar year that has ended and has civilian-death records in the selection"
 
@@ -125,4 +125,68 @@ def filter_options(engine: Engine) -> dict[str, Any]:
         ),
         "years": sorted(r["year"] for r in by_year.rows if r["year"] is not None),
         "sources": [s["source"] for s in by_country.sources],
+    }
+
+
+MAP_POINTS = 2000  # the incidents with most civilian deaths drawn as points; the rest are in the table
+
+
+def map_view(engine: Engine, filters: Filters, max_points: int = MAP_POINTS) -> dict[str, Any]:
+    """Countries shaded by civilian deaths and the largest located incidents as points."""
+    points: list[dict[str, Any]] = []
+    cursor = None
+    while len(points) < max_points:
+        batch = incidents.page(engine, filters, sort="-civilian_deaths", cursor=cursor, limit=min(500, max_points - len(points)))
+        for item in batch["items"]:
+            if item["latitude"] is not None and item["longitude"] is not None:
+                deaths = item["civilian_deaths"]
+                points.append({
+                    "id": item["id"],
+                    "lat": item["latitude"],
+                    "lon": item["longitude"],
+                    "deaths": deaths["best"] if deaths else None,
+                    "date": item["date_start"],
+                    "country": item["country_iso3"],
+                    "place": item["location"] or item["admin1"],
+                })
+        cursor = batch["next_cursor"]
+        if not cursor:
+            break
+    total = indicators.indicator(engine, "incidents", filters=filters)
+    return {
+        "filters": filters.as_dict(),
+        "countries": country_rows(engine, filters),
+        "points": points,
+        "points_shown": len(points),
+        "points_total": total.rows[0]["value"] if total.rows else 0,
+    }
+
+
+def country_profile(engine: Engine, iso3: str, filters: Filters, largest: int = 10) -> dict[str, Any]:
+    """A country's trend, parties, weapons, women and children, and largest incidents."""
+    if len(iso3) != 3 or not iso3.isalpha():
+        raise ValueError(f"country must be an ISO 3166-1 alpha-3 code like UKR, got {iso3!r}")
+    f = filters.with_(countries=(iso3,))
+    trend = indicators.indicator(engine, "civilian-deaths", by=["year"], filters=f, change="yoy")
+    wc = indicators.indicator(engine, "women-children-share", by=["year"], filters=f)
+    parties = indicators.indicator(engine, "civilian-deaths", by=["party_category"], filters=f)
+    weapons = indicators.indicator(engine, "civilian-deaths", by=["weapon"], filters=f)
+    top = incidents.page(engine, f, sort="-civilian_deaths", limit=largest)
+    totals = {r["country"]: r for r in country_rows(engine, f)}
+    here = totals.get(iso3, {"country": iso3, "name": country_name(iso3), "iso_numeric": iso_numeric(iso3), "value": 0})
+    return {
+        "country": iso3,
+        "name": country_name(iso3),
+        "filters": f.as_dict(),
+        "trend": [
+            {"year": r["year"], "value": r["value"], "low": r.get("low"), "high": r.get("high"), "change": r.get("change")}
+            for r in trend.rows
+        ],
+        "women_children": {str(r["year"]): r["value"] for r in wc.rows},
+        "parties": sorted(parties.rows, key=lambda r: -(r["value"] or 0)),
+        "weapons": sorted(weapons.rows, key=lambda r: -(r["value"] or 0)),
+        "largest": top["items"],
+        "map_country": here,
+        "coverage": trend.coverage,
+        "sources": trend.sources,
     }

@@ -5,10 +5,10 @@
 
 from fastapi import APIRouter
 
-from civwatch.web import auth_pages, static_files
+from civwatch.web import auth_pages, import_pages, incident_pages, overview_pages, record_pages, static_files
 
 router = APIRouter()
-router.include_router(static_files.router)
-router.include_router(auth_pages.router)
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages):
+    router.include_router(module.router)
 
 __all__ = ["router"]

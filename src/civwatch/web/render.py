@@ -51,6 +51,17 @@ def _number(value: Any, digits: int = 0) -> str:
     return f"{round(value):,}" if isinstance(value, int | float) else str(value)
 
 
+def _figure(fig: dict | None) -> str:
+    """A {best, low, high} figure as "12 (10–15)"; a range only where it differs from best."""
+    if not fig or fig.get("best") is None:
+        return "–"
+    text = _number(fig["best"])
+    low, high = fig.get("low"), fig.get("high")
+    if (low is not None or high is not None) and (low, high) != (fig["best"], fig["best"]):
+        text += f" ({_number(low)}–{_number(high)})"
+    return text
+
+
 def _percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f} %"
 
@@ -92,7 +103,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url)
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env
 
@@ -178,6 +189,8 @@ class WebRoute(APIRoute):
                 response = error_page(request, 403, str(exc))
             except auth.AuthError as exc:
                 response = error_page(request, 403, str(exc))
+            except ValueError as exc:  # a service refused the request: say why
+                response = error_page(request, 400, str(exc))
             except HTTPException as exc:
                 if exc.status_code in (404, 400, 405, 413):
                     response = error_page(request, exc.status_code, str(exc.detail))
