@@ -185,9 +185,7 @@ class WebRoute(APIRoute):
             request.state.session = _codec(request).loads(request.cookies.get(COOKIE))
             try:
                 response = await handler(request)
-            except CsrfError as exc:
-                response = error_page(request, 403, str(exc))
-            except auth.AuthError as exc:
+            except (CsrfError, auth.AuthError, PermissionError) as exc:
                 response = error_page(request, 403, str(exc))
             except ValueError as exc:  # a service refused the request: say why
                 response = error_page(request, 400, str(exc))
