@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, users
+from civwatch.cli import audit, cases, db, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -22,6 +22,10 @@ cli.add_typer(db.app, name="db")
 cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
 cli.add_typer(cases.app, name="cases")
+cli.command("stats")(stats.stats)
+cli.command("compare")(stats.compare)
+cli.command("serve")(stats.serve)
+cli.command("refresh-indicators")(stats.refresh)
 
 
 @cli.callback()

@@ -232,6 +232,54 @@ audit_log = Table(
     Column("hash", String(64), nullable=False, unique=True),
 )
 
+# --- indicators (issue 4): a maintained aggregate ("cube") behind every indicator -----------
+# One row per distinct combination of the grouping dimensions, at two levels: "incident"
+# (each linked incident once) and "report" (each source's reports). Indicators sum these rows
+# instead of scanning millions of reports; see docs/methodology.md#how-the-numbers-are-computed.
+
+indicator_cube = Table(
+    "indicator_cube",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("level", String(8), nullable=False),  # incident | report
+    Column("sources", String(200), nullable=False),  # report: its source; incident: sorted, comma-joined
+    Column("year", Integer, nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("party_category", String(32), nullable=False),
+    Column("weapon", String(32), nullable=False),
+    Column("grade", String(12), nullable=False),
+    Column("violence_type", String(16), nullable=False),  # "" when unknown
+    Column("populated_area", String(8), nullable=False),  # yes | no | unknown
+    Column("n", Integer, nullable=False),  # incidents or reports
+    Column("n_reports", Integer, nullable=False),  # reports behind them
+    Column("n_deaths_known", Integer, nullable=False),
+    Column("deaths_low", Integer, nullable=False),
+    Column("deaths_best", Integer, nullable=False),
+    Column("deaths_high", Integer, nullable=False),
+    Column("n_injuries_known", Integer, nullable=False),
+    Column("injuries_low", Integer, nullable=False),
+    Column("injuries_best", Integer, nullable=False),
+    Column("injuries_high", Integer, nullable=False),
+    Column("n_disaggregated", Integer, nullable=False),  # with casualties by sex or age
+    Column("casualties_disaggregated", Integer, nullable=False),
+    Column("casualties_women_children", Integer, nullable=False),
+    Index("ix_indicator_cube_level_year", "level", "year", "country_iso3"),
+    Index("ix_indicator_cube_level_sources", "level", "sources"),
+)
+
+indicator_cube_state = Table(
+    "indicator_cube_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(200), nullable=False),  # what the store looked like when built
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+
+# Keyset pagination of /api/incidents by date (issue 4).
+Index("ix_incidents_date_start_id", incidents.c.date_start, incidents.c.id)
+
 # ---- CHMR case work (issue 7): cases, their moves, the people in them, the public queue ----
 # Personal data (names, identifiers, contact) lives only in case_parties and the reporter_*
 # columns of public_reports; services show it only to roles granted it.

@@ -1,0 +1,43 @@
+"""GET /api/indicators, /api/indicators/{name}, /api/compare — the CLI's options as parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import Engine
+
+from civwatch.api.deps import filters, get_engine, reader
+from civwatch.domain.query import Filters
+from civwatch.services import indicators as svc
+
+router = APIRouter(tags=["indicators"], dependencies=[Depends(reader)])
+
+Name = Literal[
+    "civilian-deaths", "civilian-injuries", "incidents", "reports", "women-children-share", "ewipa-share", "active-conflicts"
+]
+
+
+@router.get("/indicators", summary="List the indicators and their definitions")
+def list_indicators() -> dict:
+    return {"indicators": svc.definitions()}
+
+
+@router.get("/indicators/{name}", summary="One indicator, grouped and filtered as `civwatch stats`")
+def get_indicator(
+    name: Name,
+    engine: Annotated[Engine, Depends(get_engine)],
+    f: Annotated[Filters, Depends(filters)],
+    by: Annotated[str | None, Query(max_length=200, description="comma-separated: year, month, country, party_category, weapon, grade, source, ...")] = None,
+    change: Annotated[Literal["yoy"] | None, Query(description="add year-on-year change")] = None,
+) -> dict:
+    return svc.indicator(engine, name, by, f, change).as_dict()
+
+
+@router.get("/compare", summary="Actor-blind comparison: the same measures per party category")
+def get_compare(
+    engine: Annotated[Engine, Depends(get_engine)],
+    f: Annotated[Filters, Depends(filters)],
+    by: Annotated[str, Query(max_length=200)] = "party_category",
+) -> dict:
+    return svc.compare(engine, by, f).as_dict()
