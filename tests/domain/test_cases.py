@@ -6,6 +6,7 @@ import pytest
 
 from civwatch.domain.cases import (
     MOVES,
+    CaseForbidden,
     CaseRuleError,
     CaseSnapshot,
     CaseState,
@@ -66,7 +67,7 @@ def test_a_closed_case_cannot_be_edited_only_reopened() -> None:
 
 
 def test_roles_reasons_and_details_are_checked() -> None:
-    with pytest.raises(CaseRuleError, match="needs the role assessor"):
+    with pytest.raises(CaseForbidden, match="needs the role assessor"):
         check_move(snap(S.REPORTED), S.INITIAL_ASSESSMENT, "vic", {Role.VIEWER}, "x", {"outcome": "credible", "reasons": "r"})
     with pytest.raises(CaseRuleError, match="needs a reason"):
         check_move(snap(S.REPORTED), S.INITIAL_ASSESSMENT, "asa", {Role.ASSESSOR}, "  ", {"outcome": "credible", "reasons": "r"})

@@ -152,14 +152,6 @@ def party(
     console.print(f"recorded {role} as party {pid} of case {case_id}")
 
 
-def _jsonable(case: dict) -> dict:
-    out = dict(case)
-    out["triage"] = {"score": case["triage"].score, "factors": [vars(c) for c in case["triage"].contributions]}
-    out["overdue_hours"] = None if case["overdue_by"] is None else round(case["overdue_by"].total_seconds() / 3600, 1)
-    del out["overdue_by"]
-    return out
-
-
 @app.command("show")
 def show(case_id: int, as_json: JsonOption = False, token: TokenOption = None, db: DbOption = None) -> None:
     """A case: facts, priority and why, timeline, people (personal data withheld unless granted)."""
@@ -168,7 +160,7 @@ def show(case_id: int, as_json: JsonOption = False, token: TokenOption = None, d
     with _clear_errors():
         case = svc.get_case(eng, case_id, who)
     if as_json:
-        console.print_json(json.dumps(_jsonable(case), default=str))
+        console.print_json(json.dumps(svc.case_document(case), default=str))
         return
     console.print(f"[bold]case {case['id']}[/] · {case['state'].replace('_', ' ')} · version {case['version']} · {case['case_type'].replace('_', ' ')}", highlight=False)
     console.print(case["summary"], markup=False, highlight=False)
@@ -197,12 +189,7 @@ def _queue_table(items: list[svc.QueueItem], title: str) -> Table:
 
 
 def _queue_json(items: list[svc.QueueItem]) -> str:
-    return json.dumps([
-        {"id": i.id, "score": i.score, "state": i.state, "case_type": i.case_type, "version": i.version,
-         "reported_at": i.reported_at.isoformat(), "overdue_hours": None if i.overdue_by is None else round(i.overdue_by.total_seconds() / 3600, 1),
-         "summary": i.summary, "why": i.triage.explain()}
-        for i in items
-    ])
+    return json.dumps(svc.queue_document(items))
 
 
 @app.command("queue")

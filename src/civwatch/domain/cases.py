@@ -144,6 +144,10 @@ class CaseRuleError(ValueError):
     """A move the rules forbid; the message says why and what to do instead."""
 
 
+class CaseForbidden(PermissionError):
+    """The actor lacks the role a move needs."""
+
+
 class CaseConflict(RuntimeError):
     """The case changed since it was read (someone else moved it first); nothing was written."""
 
@@ -391,7 +395,7 @@ def check_move(
         raise CaseRuleError(f"cannot {move.action}: every move needs a reason (why)")
     if not has_role(roles, *move.roles):
         need = " or ".join(sorted(r.value for r in move.roles))
-        raise CaseRuleError(f"cannot {move.action}: needs the role {need}; {actor} does not have it")
+        raise CaseForbidden(f"cannot {move.action}: needs the role {need}; {actor} does not have it")
     if move.action.startswith("approve assessment"):
         if case.assessed_by == actor:
             raise CaseRuleError(

@@ -31,6 +31,7 @@ from civwatch.domain.cases import (
     OPEN_ROLES,
     PERSONAL_DATA_ROLES,
     CaseConflict,
+    CaseForbidden,
     CaseOpened,
     CasePartyAdded,
     CaseRuleError,
@@ -65,6 +66,7 @@ REPORTER_FIELDS = ("reporter_name", "reporter_contact")
 
 __all__ = [
     "CaseConflict",
+    "CaseForbidden",
     "CaseRuleError",
     "CaseNotFound",
     "RateLimited",
@@ -120,7 +122,7 @@ def _require(principal: Principal | None, roles: frozenset, what: str) -> Princi
         raise AuthError(f"{what} needs an account")
     if not has_role(principal.roles, *roles):
         need = " or ".join(sorted(r.value for r in roles))
-        raise AuthError(f"{what} needs the role {need}; {principal.username} does not have it")
+        raise PermissionError(f"{what} needs the role {need}; {principal.username} does not have it")
     return principal
 
 
@@ -623,3 +625,38 @@ def measures(engine: Engine, now: datetime | None = None) -> dict[str, Any]:
             "by_status": dict(sorted(lessons.items())),
         },
     }
+
+
+# ---- as JSON (for the CLI, the API and the pages' JSON twins) ----------------------------------
+
+
+def _hours_or_none(delta: timedelta | None) -> float | None:
+    return None if delta is None else round(delta.total_seconds() / 3600, 1)
+
+
+def triage_document(t: Triage) -> dict[str, Any]:
+    return {
+        "score": t.score,
+        "factors": [{"factor": c.factor, "value": c.value, "points": c.points, "cap": c.cap, "rule": c.rule} for c in t.contributions],
+    }
+
+
+def case_document(case: dict) -> dict[str, Any]:
+    """A case from `get_case` as plain JSON-ready data (times ISO 8601, triage explained)."""
+    out = {k: v for k, v in case.items() if k not in ("triage", "overdue_by")}
+    out["triage"] = triage_document(case["triage"])
+    out["overdue_hours"] = _hours_or_none(case["overdue_by"])
+    out["protected_objects"] = [o for o in (case["protected_objects"] or "").split(",") if o]
+    return out
+
+
+def queue_document(items: list[QueueItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.id, "score": i.score, "state": i.state, "case_type": i.case_type, "version": i.version,
+            "summary": i.summary, "country_iso3": i.country_iso3, "reported_at": i.reported_at.isoformat(),
+            "state_entered_at": i.state_entered_at.isoformat(), "overdue_hours": _hours_or_none(i.overdue_by),
+            "why": triage_document(i.triage)["factors"],
+        }
+        for i in items
+    ]
