@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from civwatch.api import exports, imports, incidents, indicators
+from civwatch.api import cases, exports, imports, incidents, indicators
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
 router.include_router(incidents.router)
 router.include_router(imports.router)
 router.include_router(exports.router)
+router.include_router(cases.router)
