@@ -150,22 +150,27 @@ class Model:
     places: list[tuple]  # per real row: its place as rendered CSV fragments + coordinates
     events: list[tuple]  # per real row: its event as rendered CSV fragments + date
     by_country: list[np.ndarray]  # per country of the mix: indices of its real rows
+    located_by_country: list[np.ndarray]  # the same, only rows with coordinates (for places)
     max_day: int  # last day in the real files (generated dates do not go beyond it)
     ged: bool = False
 
 
-def _index(keys: list[str], countries: list[str]) -> list[np.ndarray]:
+def _index(keys: list[str], countries: list[str], keep: list[bool] | None = None) -> list[np.ndarray]:
     position = {c: i for i, c in enumerate(countries)}
     buckets: list[list[int]] = [[] for _ in countries]
     for i, key in enumerate(keys):
-        if key in position:
+        if key in position and (keep is None or keep[i]):
             buckets[position[key]].append(i)
+    missing = [c for c, b in zip(countries, buckets, strict=True) if not b]
+    if missing:
+        raise ValueError(f"no usable real rows for {', '.join(missing)}")
     return [np.asarray(b, dtype=np.int64) for b in buckets]
 
 
 def _mix(data: Path, layout: str) -> tuple[list[str], np.ndarray]:
-    rows = read_rows(data / MIX_FILES[layout], ENCODING.get(layout, "utf-8"))
     column = COUNTRY_COLUMN[layout]
+    # a truncated row without a country (one in the 2020 global file) is not part of the mix
+    rows = [r for r in read_rows(data / MIX_FILES[layout], ENCODING.get(layout, "utf-8")) if r.get(column)]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row[column]] = counts.get(row[column], 0) + 1
@@ -208,10 +213,11 @@ def build_ged(data: Path) -> Model:
     for r in rows:
         if r.get("relid"):
             prefix_by_country.setdefault(r["country"], r["relid"].split("-")[0])
-    places, events = [], []
+    places, events, located = [], [], []
     for r in rows:
+        located.append(bool(r["latitude"] and r["longitude"]))
         places.append((fragment(r, GED_PLACE_1), fragment(r, GED_PLACE_2),
-                       float(r["latitude"]), float(r["longitude"]), int(r["where_prec"] or 1)))
+                       float(r["latitude"] or 0), float(r["longitude"] or 0), int(r["where_prec"] or 1)))
         start, end = parse_date(r["date_start"]), parse_date(r["date_end"])
         prefix = prefix_by_country.get(r["country"], r["country"][:3].upper())
         events.append((fragment(r, GED_EVENT_1), fragment(r, GED_EVENT_2), fragment(r, GED_EVENT_3),
@@ -220,7 +226,7 @@ def build_ged(data: Path) -> Model:
                        fragment(r, GED_TEXT)))
     keys = [r["country"] for r in rows]
     return Model(countries, weights, places, events, _index(keys, countries),
-                 max(e[3] + e[4] for e in events), ged=True)
+                 _index(keys, countries, located), max(e[3] + e[4] for e in events), ged=True)
 
 
 def _priogrid(lat: float, lon: float) -> int:
@@ -317,7 +323,7 @@ def build_acled(data: Path, layout: str, rng: np.random.Generator) -> Model:
     keys = [r[country] for r in rows]
     dated = layout != "acled-old"  # the 2016 notes do not open with the date
     bodies = _note_bodies(rows, keys, notes, rng, ENCODING.get(layout, "utf-8"), 17 if dated else 0)
-    places, events = [], []
+    places, events, located = [], [], []
     for r, body in zip(rows, bodies, strict=True):
         if layout == "acled":
             iso3 = _ISO3_BY_ISO.get(r["iso"], r["country"][:3].upper())
@@ -332,11 +338,12 @@ def build_acled(data: Path, layout: str, rng: np.random.Generator) -> Model:
             place = (fragment(r, ACLED_OLD_PLACE_1), csv_field(r["GEO_PRECISION"]), r["GWNO"])
             event = (fragment(r, ACLED_OLD_EVENT_1), csv_field(r["SOURCE"]), csv_field(r["FATALITIES"]))
         precision = int(r.get("geo_precision") or r.get("GEO_PRECISION") or 1)
+        located.append(bool(r[lat] and r[lon]))
         places.append((*place, float(r[lat] or 0), float(r[lon] or 0), precision))
         note = body.replace('"', '""') if dated else csv_field(body)
         events.append((*event, parse_date(r[date_col]).toordinal(), note))
     return Model(countries, weights, places, events, _index(keys, countries),
-                 max(e[-2] for e in events))
+                 _index(keys, countries, located), max(e[-2] for e in events))
 
 
 def _iso_dates() -> Callable[[int], str]:
@@ -417,7 +424,7 @@ def _pick(rng: np.random.Generator, country: np.ndarray, buckets: list[np.ndarra
 
 def draw_chunk(model: Model, rng: np.random.Generator, n: int, seq0: int) -> Draw:
     country = rng.choice(len(model.countries), size=n, p=model.weights)
-    place = _pick(rng, country, model.by_country)
+    place = _pick(rng, country, model.located_by_country)
     event = _pick(rng, country, model.by_country)
     day_col, lat_col, lon_col, prec_col = (3, 2, 3, 4) if model.ged else (-2, -3, -2, -1)
     base_day = np.fromiter((model.events[j][day_col] for j in event), dtype=np.int64, count=n)
