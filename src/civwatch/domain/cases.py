@@ -14,6 +14,7 @@ Rules that matter for accountability:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -150,6 +151,16 @@ class CaseForbidden(PermissionError):
 
 class CaseConflict(RuntimeError):
     """The case changed since it was read (someone else moved it first); nothing was written."""
+
+
+_CONTROL = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+
+
+def refuse_control_characters(*texts: str | None) -> None:
+    """Text from people may hold line breaks and tabs, never NUL or other control characters."""
+    for text in texts:
+        if text and any(ch in _CONTROL for ch in text):
+            raise CaseRuleError("text may not contain control characters (such as NUL)")
 
 
 def has_role(roles: Iterable[Role], *wanted: Role) -> bool:
@@ -413,6 +424,7 @@ def check_move(
                     f"cannot {move.action}: the case was assessed credible and must be investigated before it closes"
                 )
             raise CaseRuleError(f"cannot {move.action}: the assessment is {outcome}; re-assess it when the information arrives")
+    refuse_control_characters(reason, json.dumps(dict(details or {}), ensure_ascii=False, default=str))
     try:
         parsed = move.details.model_validate(dict(details or {}))
     except ValidationError as exc:
@@ -468,6 +480,13 @@ class ReportedHarm(BaseModel):
     sexual_violence: bool = False
     explosive_weapons: bool = False
     protected_objects: Annotated[list[CivilianObject], BeforeValidator(_listify)] = Field(default_factory=list)
+
+    @field_validator("summary", "location")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        if value and any(ch in _CONTROL for ch in value):
+            raise ValueError("may not contain control characters (such as NUL)")
+        return value
 
     @field_validator("country_iso3", mode="before")
     @classmethod

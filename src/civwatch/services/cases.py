@@ -50,6 +50,7 @@ from civwatch.domain.cases import (
     moves_from,
     overdue_by,
     parse_deadlines,
+    refuse_control_characters,
 )
 from civwatch.domain.events import CaseMoved
 from civwatch.domain.taxonomy import CivilianObject, Grade, Weapon
@@ -152,6 +153,7 @@ def open_from_incident(
 ) -> int:
     """Open a case for an incident of the register; its facts seed the triage."""
     _require(principal, OPEN_ROLES, "opening a case")
+    refuse_control_characters(reason)
     now = _now(now)
     with engine.begin() as conn:
         inc = store.incident(conn, incident_id)
@@ -209,6 +211,7 @@ def open_from_report(
 ) -> int:
     """Open a case from a report of harm typed in by a recorder (no register incident needed)."""
     _require(principal, OPEN_ROLES, "opening a case")
+    refuse_control_characters(reason)
     facts = _parse_harm(facts)
     now = _now(now)
     values = {
@@ -234,6 +237,7 @@ def submit_public_report(
 ) -> int:
     """A report of harm from anyone, no account needed: rate-limited per address, queued for review."""
     facts = _parse_harm(facts)
+    refuse_control_characters(reporter_name, reporter_contact)
     now = _now(now)
     digest = client_hash(address)
     limit = public_report_limit()
@@ -274,6 +278,7 @@ def review_public_report(
     _require(principal, OPEN_ROLES, "reviewing public reports")
     if not (reason or "").strip():
         raise ValueError("a review needs a reason")
+    refuse_control_characters(reason)
     now = _now(now)
     with engine.begin() as conn:
         row = store.get_public_report(conn, report_id)
@@ -424,6 +429,7 @@ def add_party(
         role = PartyRole(role)
     except ValueError:
         raise ValueError(f"unknown party role {role!r}; roles are {', '.join(r.value for r in PartyRole)}") from None
+    refuse_control_characters(name, identifier, contact, relationship)
     if not any((name, identifier, contact)):
         raise ValueError("a person needs at least a name, an identifier or a contact")
     now = _now(now)
