@@ -17,7 +17,6 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
 
-
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 KEEP_JOBS = 200
 
@@ -83,7 +82,9 @@ def start(engine: Engine, path: Path, fmt: str | None, actor: str, owner: int) -
 
     def run() -> None:
         try:
-            from civwatch.services import importing  # the import issue's service, as the CLI uses it
+            from civwatch.services import (
+                importing,  # the import issue's service, as the CLI uses it
+            )
 
             summary = importing.import_file(engine, path, format=fmt or None, actor=actor, progress=progress)
             job.summary = summary.as_dict()
