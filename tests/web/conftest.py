@@ -21,7 +21,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from civwatch.app import create_app
-from civwatch.services import auth
+from civwatch.services import auth, demo
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
 
@@ -70,8 +70,6 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path = tmp_path_factory.mktemp("web") / "civwatch.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
-    from civwatch.services import demo  # the import issue's demo loader
-
     demo.load_sample(engine, actor="test")
     auth.add_user(engine, RECORDER[0], RECORDER[1], "recorder")
     auth.add_user(engine, VIEWER[0], VIEWER[1], "viewer")

@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
 
+from civwatch.services import importing
+
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 KEEP_JOBS = 200
 
@@ -82,10 +84,6 @@ def start(engine: Engine, path: Path, fmt: str | None, actor: str, owner: int) -
 
     def run() -> None:
         try:
-            from civwatch.services import (
-                importing,  # the import issue's service, as the CLI uses it
-            )
-
             summary = importing.import_file(engine, path, format=fmt or None, actor=actor, progress=progress)
             job.summary = summary.as_dict()
             job.batch_id = summary.batch_id
