@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from civwatch import __version__, api
+from civwatch import __version__, api, web
 from civwatch.api import errors
 from civwatch.services.store import open_store
 from civwatch.settings import Settings
@@ -25,16 +25,5 @@ def create_app(engine: Engine | None = None, database_url: str | None = None, pr
     app.state.private_reads = settings.private_reads if private_reads is None else private_reads
     errors.install(app)
     app.include_router(api.router)
-    _include_web(app)
+    app.include_router(web.router)  # the dashboard pages and their JSON twins
     return app
-
-
-def _include_web(app: FastAPI) -> None:
-    """The dashboard pages, where the web package provides them."""
-    try:
-        from civwatch import web
-    except ImportError:  # pragma: no cover - web is part of the package
-        return
-    router = getattr(web, "router", None)
-    if router is not None:
-        app.include_router(router)

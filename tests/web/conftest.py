@@ -21,7 +21,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from civwatch.app import create_app
-from civwatch.services import auth
+from civwatch.services import auth, demo
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
 
@@ -66,10 +66,11 @@ def start_server(engine: Engine) -> tuple[uvicorn.Server, threading.Thread, str]
 
 @pytest.fixture(scope="session")
 def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A SQLite store with users for the browser tests."""
+    """A SQLite store loaded with the bundled real UCDP GED sample, plus two users."""
     path = tmp_path_factory.mktemp("web") / "civwatch.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
+    demo.load_sample(engine, actor="test")
     auth.add_user(engine, RECORDER[0], RECORDER[1], "recorder")
     auth.add_user(engine, VIEWER[0], VIEWER[1], "viewer")
     yield engine

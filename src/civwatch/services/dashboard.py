@@ -57,6 +57,16 @@ def _single(result: indicators.IndicatorResult) -> dict[str, Any]:
     }
 
 
+def _active_conflicts(engine: Engine, filters: Filters, year: int) -> dict[str, Any]:
+    try:
+        result = indicators.indicator(
+            engine, "active-conflicts", filters=Filters(countries=filters.countries, year_from=year, year_to=year)
+        )
+    except ValueError as exc:  # no UCDP/PRIO ACD in the store: say so rather than show 0
+        return {"value": None, "low": None, "high": None, "note": str(exc), "coverage": {"records": 0}}
+    return _single(result)
+
+
 def country_rows(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     """Civilian deaths per country under `filters`, with names and ISO numeric codes for the map."""
     result = indicators.indicator(engine, "civilian-deaths", by=["country"], filters=filters)
@@ -93,10 +103,7 @@ def overview(engine: Engine, filters: Filters, today: date | None = None) -> dic
         }
         figures["women_children_share"] = _single(indicators.indicator(engine, "women-children-share", filters=in_year))
         figures["ewipa_share"] = _single(indicators.indicator(engine, "ewipa-share", filters=in_year))
-        conflicts = indicators.indicator(
-            engine, "active-conflicts", filters=Filters(countries=filters.countries, year_from=year, year_to=year)
-        )
-        figures["active_conflicts"] = _single(conflicts)
+        figures["active_conflicts"] = _active_conflicts(engine, filters, year)
         countries = country_rows(engine, in_year)
     return {
         "year": year,

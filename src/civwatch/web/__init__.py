@@ -5,7 +5,14 @@
 
 from fastapi import APIRouter
 
-from civwatch.web import auth_pages, import_pages, incident_pages, overview_pages, record_pages, static_files
+from civwatch.web import (
+    auth_pages,
+    import_pages,
+    incident_pages,
+    overview_pages,
+    record_pages,
+    static_files,
+)
 
 router = APIRouter()
 for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
@@ -28,7 +30,12 @@ def imports(request: Request) -> Response:
 
 
 @router.post("/imports", include_in_schema=False)
-def upload(request: Request, file: UploadFile = File(...), format: str = Form(""), csrf: str = Form("")) -> Response:  # noqa: A002
+def upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    format: Annotated[str, Form()] = "",  # noqa: A002
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
     check_csrf(request.state.session, csrf)
     user = require_user(request, *IMPORT_ROLES)
     if format and format not in FORMATS:

@@ -103,6 +103,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
     env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env

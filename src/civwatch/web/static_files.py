@@ -36,3 +36,8 @@ def static(path: str, request: Request) -> Response:
     cache = "public, max-age=31536000, immutable" if request.query_params.get("v") == version() else "no-cache"
     media = "application/json" if target.suffix == ".json" else None
     return FileResponse(target, media_type=media, headers={"Cache-Control": cache})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

@@ -18,7 +18,7 @@
     const v = values.filter((x) => x > 0).sort((a, b) => a - b);
     if (!v.length) return [];
     const q = (p) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
-    return [q(0.2), q(0.4), q(0.6), q(0.8), q(0.95)];
+    return [q(0.2), q(0.4), q(0.6), q(0.8), q(0.95)].filter((b, i, all) => b < v[v.length - 1] && all.indexOf(b) === i);
   };
   cw.shade = function (value, breaks) {
     if (!value) return "#f4f6f8";
@@ -85,7 +85,7 @@
     };
     add("#f4f6f8", "none");
     let lo = 1;
-    breaks.forEach((b, i) => { add(cw.shades[i], `${cw.fmt(lo)}–${cw.fmt(b)}`); lo = b + 1; });
+    breaks.forEach((b, i) => { add(cw.shades[i], lo >= b ? cw.fmt(b) : `${cw.fmt(lo)}–${cw.fmt(b)}`); lo = b + 1; });
     if (breaks.length) add(cw.shades[breaks.length], `over ${cw.fmt(breaks[breaks.length - 1])}`);
   };
 
@@ -97,7 +97,10 @@
     const cfg = {
       width: width(),
       height: opts.height || 260,
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: false, range: (u, lo, hi) => [lo - 0.6, hi + 0.6] },
+        y: { range: (u, lo, hi) => [0, hi > 0 ? hi * 1.08 : 1] },
+      },
       axes: [
         { values: (u, ticks) => ticks.map((t) => (opts.xLabels ? opts.xLabels[t] || "" : String(t))) },
         { size: 60, values: (u, ticks) => ticks.map((t) => cw.fmt(t)) },
