@@ -1,15 +1,17 @@
-"""Shared set-up for the case-work tests: real GED incidents in the register, users with roles."""
+"""Shared set-up for the case-work tests: real GED one-sided events imported into the register
+(UCDP GED 23.1 sample, CC BY 4.0, from ../shared/data), users with roles."""
 
 from __future__ import annotations
 
 import csv
-from datetime import UTC, date, datetime
+import tempfile
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from civwatch.services import auth
-from civwatch.store.schema import incidents
+from civwatch.services.importing import import_file
+from civwatch.store.schema import reports
 
 GED_SAMPLE = "ucdp_ged/ged_v23_1_global_random_sample_991.csv"
 PASSWORD = "a long test password"
@@ -24,23 +26,21 @@ def one_sided_rows(shared_data: Path, n: int | None = None) -> list[dict]:
 
 
 def register_incidents(engine: Engine, rows: list[dict]) -> dict[str, int]:
-    """Put GED events into the incident register as incidents; returns GED id -> incident id."""
-    now = datetime.now(UTC)
-    ids = {}
-    with engine.begin() as conn:
-        for r in rows:
-            start = date.fromisoformat(r["date_start"][:10])
-            result = conn.execute(incidents.insert().values(
-                date_start=start, date_end=date.fromisoformat(r["date_end"][:10]), date_precision="day",
-                year=start.year, month=start.isoformat()[:7], country_iso3="UNK", geo_precision="unknown",
-                admin1=r["adm_1"] or None, location=r["where_coordinates"] or None,
-                civilian_deaths_low=int(r["low"]), civilian_deaths_best=int(r["deaths_civilians"]),
-                civilian_deaths_high=int(r["high"]), weapon="unknown", perpetrator_category="unknown",
-                violence_type="one_sided", grade="ungraded", responsibility_accepted=False, n_reports=1,
-                sources="ucdp-ged", headline=None, manual=False, created_at=now, updated_at=now,
-            ))
-            ids[r["id"]] = int(result.inserted_primary_key[0])
-    return ids
+    """Import GED rows into the register with the real importer (as a GED file of just these
+    rows, written with the csv module); returns GED id -> incident id."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ged_one_sided_slice.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        summary = import_file(engine, path, actor="test-setup")
+    assert summary.accepted == len(rows), summary
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(reports.c.source_id, reports.c.incident_id).where(reports.c.source_id.in_([r["id"] for r in rows]))
+        ).all()
+    return {source_id: incident_id for source_id, incident_id in found}
 
 
 def make_users(engine: Engine) -> dict[str, auth.Principal]:
