@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from civwatch.web import (
     auth_pages,
+    case_pages,
     import_pages,
     incident_pages,
     overview_pages,
@@ -15,7 +16,7 @@ from civwatch.web import (
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages):
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages):
     router.include_router(module.router)
 
 __all__ = ["router"]
