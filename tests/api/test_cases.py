@@ -100,3 +100,13 @@ def test_openapi_lists_the_case_endpoints(client) -> None:
     for p in ("/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/moves", "/api/cases/{case_id}/parties",
               "/api/cases/measures", "/api/public-reports", "/api/public-reports/{report_id}/review"):
         assert p in paths
+
+
+def test_export_csv_names_people_only_for_roles_granted_them(client, world) -> None:
+    t = world["tokens"]
+    created = client.post("/api/cases", json={"report": {"summary": "@SUM(A1) clinic struck"}}, headers=bearer(t["rita"])).json()
+    client.post(f"/api/cases/{created['id']}/parties", json={"role": "victim", "name": "Rana Aziz-Qw"}, headers=bearer(t["ivan"]))
+    public = client.get("/api/cases/export.csv")
+    assert public.status_code == 200 and public.headers["content-type"].startswith("text/csv")
+    assert "Rana" not in public.text and "'@SUM(A1)" in public.text
+    assert "Rana Aziz-Qw" in client.get("/api/cases/export.csv", headers=bearer(t["ann"])).text

@@ -224,3 +224,32 @@ def test_measures_by_case_type(store, world) -> None:
     assert m["response"] == {"cases_with_response": 1, "share_of_all_cases": round(1 / 3, 4),
                              "harm_confirmed_cases": 2, "share_of_harm_confirmed": 0.5}
     assert m["lessons"]["open"] == 1 and m["lessons"]["implemented"] == 1
+
+
+def test_export_hides_people_from_others_and_neutralises_formulas(store, world) -> None:
+    import csv
+    import io
+
+    u = world["users"]
+    case_id = svc.open_from_report(store, {"summary": "=HYPERLINK(\"http://x\")  shelling of the market",
+                                           "civilian_deaths": 1}, u["rita"])
+    svc.add_party(store, case_id, u["ivan"], "victim", name="Hamid Noori-Qp", contact="+93 799 000 000")
+    for who, named in (("vic", False), (None, False), ("lena", False), ("ivan", True), ("ann", True)):
+        text = svc.export_csv(store, u[who] if who else None)
+        row = next(r for r in csv.DictReader(io.StringIO(text)) if r["id"] == str(case_id))
+        assert row["summary"].startswith("'=HYPERLINK")
+        assert ("Hamid Noori-Qp" in text) is named and ("+93 799" in text) is named, who
+        assert row["people"] == ("victim: Hamid Noori-Qp, +93 799 000 000" if named else "1 recorded, [withheld]")
+
+
+def test_audit_verify_catches_an_edited_case_move(store, world) -> None:
+    u = world["users"]
+    case_id = svc.open_from_incident(store, world["incidents"][world["rows"][0]["id"]], u["rita"])
+    svc.move(store, case_id, "initial_assessment", u["asa"], "screened", ASSESS)
+    with store.begin() as conn:
+        seq = conn.execute(select(audit_log.c.seq).where(audit_log.c.event == "case_moved")).scalar_one()
+        conn.execute(audit_log.update().where(audit_log.c.seq == seq).values(
+            after=json.dumps({"state": "closed", "version": 2})))
+    with store.connect() as conn:
+        _, breaches = audit.verify(conn)
+    assert [b.seq for b in breaches] == [seq]

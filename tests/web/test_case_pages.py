@@ -13,7 +13,7 @@ import pytest
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
 from tests.case_support import PASSWORD, make_users, one_sided_rows, register_incidents
-from tests.web.conftest import CHROMIUM_ARGS, LiveServer, start_server
+from tests.web.conftest import LiveServer, start_server
 
 pytestmark = pytest.mark.browser
 

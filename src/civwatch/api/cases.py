@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Engine
 
@@ -99,6 +99,14 @@ def list_cases(
 @router.get("/cases/measures", summary="Time to each state by case type, backlog, responses, lessons", dependencies=[Depends(reader)])
 def case_measures(engine: Annotated[Engine, Depends(get_engine)]) -> dict:
     return svc.measures(engine)
+
+
+@router.get("/cases/export.csv", summary="Every case as CSV (people named only for roles granted personal data)",
+            dependencies=[Depends(reader)], response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def export_cases(engine: Annotated[Engine, Depends(get_engine)],
+                 principal: Annotated[Principal | None, Depends(optional_principal)]) -> Response:
+    return Response(svc.export_csv(engine, principal), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="civwatch-cases.csv"'})
 
 
 @router.get("/cases/{case_id}", summary="One case: facts, triage, timeline, people (personal data only for roles granted it)",

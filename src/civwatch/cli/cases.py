@@ -250,3 +250,20 @@ def overdue(as_json: JsonOption = False, db: DbOption = None) -> None:
 def measures(db: DbOption = None) -> None:
     """Time to each state by case type, backlog by state and age, responses, lessons (JSON)."""
     console.print_json(json.dumps(svc.measures(engine(db))))
+
+
+@app.command("export")
+def export(
+    out: Annotated[str, typer.Option("--out", help="CSV file to write ('-' for standard output).")] = "-",
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Every case as CSV; people are named only when the token's roles are granted personal data."""
+    eng = engine(db)
+    text = svc.export_csv(eng, _principal(eng, token, required=False))
+    if out == "-":
+        print(text, end="")
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        console.print(f"wrote {text.count(chr(10)) - 1} cases to {out}")

@@ -666,3 +666,52 @@ def queue_document(items: list[QueueItem]) -> list[dict[str, Any]]:
         }
         for i in items
     ]
+
+
+# ---- export ------------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_COLUMNS = (
+    "id", "state", "case_type", "version", "origin", "incident_id", "reported_at", "state_entered_at", "country_iso3",
+    "date_start", "location", "summary", "civilian_deaths", "civilian_injuries", "children_harmed", "sexual_violence",
+    "protected_objects", "evidence_grade", "priority", "assessment_outcome", "harm_confirmed", "ihl_concern",
+    "response_kind", "lesson_status", "closed_at", "people",
+)
+
+
+def _cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return _aware(value).isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_csv(engine: Engine, principal: Principal | None, now: datetime | None = None) -> str:
+    """Every case as CSV. People are named (with contact) only for roles granted personal data;
+    for everyone else the column says how many people are recorded, and nothing more."""
+    import csv
+    import io
+
+    now = _now(now)
+    allowed = bool(principal) and can_see_personal_data(principal.roles)
+    with engine.connect() as conn:
+        rows = store.list_cases(conn)
+        people = {r["id"]: store.parties(conn, r["id"]) for r in rows}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        persons = people[row["id"]]
+        if allowed:
+            named = "; ".join(
+                f"{p['role']}: " + ", ".join(v for v in (p["name"], p["identifier"], p["contact"]) if v) for p in persons
+            )
+        else:
+            named = f"{len(persons)} recorded, {WITHHELD}" if persons else ""
+        record = {**row, "priority": triage(row, now).score, "people": named}
+        writer.writerow({k: _cell(record.get(k)) for k in EXPORT_COLUMNS})
+    return out.getvalue()
