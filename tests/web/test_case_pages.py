@@ -163,6 +163,12 @@ def test_public_report_review_and_the_queue_at_both_widths(as_user, case_server,
     report.get_by_role("button", name="Decide").click()
     rita.wait_for_load_state()
     assert "/cases/" in rita.url and rita.locator("h1").inner_text().endswith("reported")
+    narrow = as_user("ann", width=390)
+    narrow.goto(rita.url)
+    assert narrow.locator("form#move-initial_assessment").count() == 0  # an approver does not assess
+    assert narrow.evaluate(UNLABELLED) == []
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(narrow, "case-390")
 
     for width in (1280, 390):
         pg = as_user(None, width=width)
