@@ -13,6 +13,11 @@ from tests.web.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def server(writable_server):
+    return writable_server
+
 PLANT = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
 
 

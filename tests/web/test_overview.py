@@ -67,7 +67,7 @@ def test_a_filter_changes_the_figure_to_what_the_api_returns(page, live_server, 
     page.goto("/")
     page.wait_for_selector("body[data-ready='1']")
     before = _int(page.locator("#fig-deaths .value").inner_text())
-    page.get_by_label("Country").select_option(label="Ukraine")
+    page.get_by_label("Country", exact=True).select_option(label="Ukraine")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_selector("body[data-ready='1']")
     assert "country=UKR" in page.url

@@ -48,8 +48,8 @@ def upload(
     return RedirectResponse(f"/imports/jobs/{job.id}", status_code=303)
 
 
-@router.get("/imports/jobs/{job_id}.json", include_in_schema=False)
 @router.get("/imports/jobs/{job_id}", include_in_schema=False)
+@router.get("/imports/jobs/{job_id}.json", include_in_schema=False)
 def import_job(request: Request, job_id: str) -> Response:
     user = require_user(request, *IMPORT_ROLES)
     job = jobs.get(job_id)
@@ -58,8 +58,8 @@ def import_job(request: Request, job_id: str) -> Response:
     return page(request, "import_job.html", job.as_dict())
 
 
-@router.get("/imports/{batch_id}.json", include_in_schema=False)
 @router.get("/imports/{batch_id}", include_in_schema=False)
+@router.get("/imports/{batch_id}.json", include_in_schema=False)
 def batch(request: Request, batch_id: int) -> Response:
     try:
         result = import_log.rejects(engine(request), batch_id, limit=REJECTS_SHOWN)
