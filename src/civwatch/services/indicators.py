@@ -198,7 +198,7 @@ def filters_key(f: Filters) -> tuple:
 def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
     level = "report" if filters.source else "incident"
     with engine.connect() as conn:
-        summed = cube.aggregate(conn, level, measures.helper_dims(name, dims), filters)
+        summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
     rows = measures.indicator_rows(name, summed, dims)
     if change:
         rows = measures.add_change(rows, dims)
@@ -252,7 +252,7 @@ def compare(engine: Engine, by: list[str] | str | None = "party_category", filte
 
     def run() -> CompareResult:
         with engine.connect() as conn:
-            summed = cube.aggregate(conn, level, dims + [d for d in measures.COMPARE_DIMS if d not in dims], filters)
+            summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
         return CompareResult(
             by=dims,
             filters=filters,
