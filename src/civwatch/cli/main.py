@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, db, stats, users
+from civwatch.cli import audit, db, demo, importing, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -25,6 +25,8 @@ cli.command("stats")(stats.stats)
 cli.command("compare")(stats.compare)
 cli.command("serve")(stats.serve)
 cli.command("refresh-indicators")(stats.refresh)
+importing.register(cli)
+demo.register(cli)
 
 
 @cli.callback()

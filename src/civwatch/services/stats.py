@@ -1,0 +1,46 @@
+"""The first statistics interface (import issue), kept for its callers: a thin view over
+`services.indicators`, which is the one implementation of every number."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from civwatch.domain.query import Filters
+from civwatch.services import indicators
+
+SOURCES = ("ucdp-ged", "acled", "hxl", "airwars", "manual")
+
+
+def _date(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def stats(
+    engine: Engine,
+    measure: str,
+    by: str = "year",
+    source: str | None = None,
+    country: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> list[dict]:
+    """[{<dimension>: key, "value": n}, ...] ordered by the key."""
+    if source is not None and source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; sources are {', '.join(SOURCES)}")
+    if country is not None and (len(country) != 3 or not country.isalpha()):
+        raise ValueError(f"--country takes an ISO 3166-1 alpha-3 code such as MMR, got {country!r}")
+    f = Filters(
+        source=source,
+        countries=(country.upper(),) if country else (),
+        date_from=_date(date_from, "--from"),
+        date_to=_date(date_to, "--to"),
+    )
+    result = indicators.indicator(engine, measure, by=by, filters=f)
+    return [{by: r[by], "value": r["value"]} for r in result.rows]
