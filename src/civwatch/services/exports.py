@@ -34,17 +34,20 @@ COLUMNS: list[tuple[str, str]] = [
     ("longitude", "#geo+lon"),
     ("geo_precision", "#geo+precision"),
     ("populated_area", "#loc+type+populated"),
-    ("civilian_deaths_low", "#affected+killed+civilians+min"),
     ("civilian_deaths_best", "#affected+killed+civilians"),
+    ("civilian_deaths_low", "#affected+killed+civilians+min"),
     ("civilian_deaths_high", "#affected+killed+civilians+max"),
-    ("civilian_injuries_low", "#affected+injured+civilians+min"),
     ("civilian_injuries_best", "#affected+injured+civilians"),
+    ("civilian_injuries_low", "#affected+injured+civilians+min"),
     ("civilian_injuries_high", "#affected+injured+civilians+max"),
     ("killed_women", "#affected+killed+f+adults"),
-    ("killed_children", "#affected+killed+children"),
+    ("killed_men", "#affected+killed+m+adults"),
     ("killed_girls", "#affected+killed+f+children"),
+    ("killed_boys", "#affected+killed+m+children"),
     ("injured_women", "#affected+injured+f+adults"),
-    ("injured_children", "#affected+injured+children"),
+    ("injured_men", "#affected+injured+m+adults"),
+    ("injured_girls", "#affected+injured+f+children"),
+    ("injured_boys", "#affected+injured+m+children"),
     ("weapon", "#event+weapon"),
     ("perpetrator_category", "#group+perpetrator+type"),
     ("violence_type", "#event+type"),
@@ -70,21 +73,20 @@ def neutralise(value):
     return value
 
 
+CELLS = {("female", "adult"): "women", ("female", "elderly"): "women", ("male", "adult"): "men",
+         ("male", "elderly"): "men", ("female", "child"): "girls", ("male", "child"): "boys"}
+
+
 def _harm_columns(harm_rows: list[dict]) -> dict:
-    out = {"killed_women": 0, "killed_children": 0, "killed_girls": 0, "injured_women": 0, "injured_children": 0}
+    """Civilian killed / injured by sex x age (women, men, girls, boys); empty when the
+    report has no such cells. Partly disaggregated figures (sex or age unknown) stay in the totals."""
+    out = {f"{o}_{c}": 0 for o in ("killed", "injured") for c in ("women", "men", "girls", "boys")}
     seen = False
     for h in harm_rows:
-        if not h["civilian"] or h["outcome"] not in ("killed", "injured"):
-            continue
-        o = h["outcome"]
-        if h["sex"] == "female" and h["age_group"] in ("adult", "elderly"):
-            out[f"{o}_women"] += h["best"]
+        cell = CELLS.get((h["sex"], h["age_group"]))
+        if h["civilian"] and h["outcome"] in ("killed", "injured") and cell:
+            out[f"{h['outcome']}_{cell}"] += h["best"]
             seen = True
-        if h["age_group"] == "child":
-            out[f"{o}_children"] += h["best"]
-            seen = True
-            if h["sex"] == "female" and o == "killed":
-                out["killed_girls"] += h["best"]
     return out if seen else dict.fromkeys(out)
 
 
