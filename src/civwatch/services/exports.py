@@ -118,31 +118,47 @@ def _cell(value):
     return neutralise(value)
 
 
-def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> tuple[bytes, str, str]:
-    """(content, media type, file extension) of the selection in `fmt`."""
-    if fmt not in MEDIA:
-        raise ValueError(f"format must be one of {', '.join(MEDIA)}")
+STREAMED = ("csv", "hxl", "geojson")
+
+
+def stream(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> Iterator[bytes]:
+    """CSV, HXL and GeoJSON in chunks, so a large selection never sits in memory whole."""
+    if fmt not in STREAMED:
+        raise ValueError(f"only {', '.join(STREAMED)} are streamed")
     rows = records(engine, filters, limit)
-    media, ext = MEDIA[fmt]
     if fmt in ("csv", "hxl"):
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(NAMES)
         if fmt == "hxl":
             w.writerow([tag for _, tag in COLUMNS])
-        for r in rows:
+        for i, r in enumerate(rows):
             w.writerow(["" if r[k] is None else _cell(r[k]) for k in NAMES])
-        return buf.getvalue().encode("utf-8"), media, ext
-    if fmt == "geojson":
-        features = []
-        for r in rows:
-            geom = None
-            if r["latitude"] is not None and r["longitude"] is not None:
-                geom = {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
-            props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k not in ("latitude", "longitude")}
-            features.append({"type": "Feature", "id": r["id"], "geometry": geom, "properties": props})
-        body = {"type": "FeatureCollection", "features": features}
-        return json.dumps(body, ensure_ascii=False).encode("utf-8"), media, ext
+            if i % 1000 == 999:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+        return
+    yield b'{"type":"FeatureCollection","features":['
+    for i, r in enumerate(rows):
+        geom = None
+        if r["latitude"] is not None and r["longitude"] is not None:
+            geom = {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
+        props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k not in ("latitude", "longitude")}
+        feature = {"type": "Feature", "id": r["id"], "geometry": geom, "properties": props}
+        yield (b"," if i else b"") + json.dumps(feature, ensure_ascii=False).encode("utf-8")
+    yield b"]}"
+
+
+def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> tuple[bytes, str, str]:
+    """(content, media type, file extension) of the selection in `fmt`."""
+    if fmt not in MEDIA:
+        raise ValueError(f"format must be one of {', '.join(MEDIA)}")
+    media, ext = MEDIA[fmt]
+    if fmt in STREAMED:
+        return b"".join(stream(engine, filters, fmt, limit)), media, ext
+    rows = records(engine, filters, limit)
     if fmt == "xlsx":
         from openpyxl import Workbook
 
