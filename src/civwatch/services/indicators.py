@@ -30,9 +30,10 @@ from civwatch.analytics.definitions import (
     definition,
 )
 from civwatch.domain.query import Filters, parse_dimensions
-from civwatch.store import conflicts as conflict_store
+from civwatch.store import conflict_queries as conflict_store
 from civwatch.store import cube
 
+ALIASES = {"conflicts": "active-conflicts"}  # the import issue's first name for it
 FRESHNESS_SECONDS = 0.0  # how long a checked fingerprint is trusted (0: check on every call; three primary-key lookups)
 CACHE_SIZE = 512
 
@@ -176,6 +177,7 @@ def indicator(
     change: str | None = None,
 ) -> IndicatorResult:
     """Compute one indicator grouped by `by` under `filters`; `change="yoy"` adds year-on-year change."""
+    name = ALIASES.get(name, name)
     d = definition(name)
     dims = _conflict_dims(by) if name == "active-conflicts" else parse_dimensions(by)
     filters = filters or Filters()

@@ -36,11 +36,10 @@ def stats(
         raise ValueError(f"unknown source {source!r}; sources are {', '.join(SOURCES)}")
     if country is not None and (len(country) != 3 or not country.isalpha()):
         raise ValueError(f"--country takes an ISO 3166-1 alpha-3 code such as MMR, got {country!r}")
-    f = Filters(
-        source=source,
-        countries=(country.upper(),) if country else (),
-        date_from=_date(date_from, "--from"),
-        date_to=_date(date_to, "--to"),
-    )
+    start, end = _date(date_from, "--from"), _date(date_to, "--to")
+    if measure in ("conflicts", "active-conflicts"):  # conflict-years: a date range means its years
+        f = Filters(countries=(country.upper(),) if country else (), year_from=start.year if start else None, year_to=end.year if end else None)
+    else:
+        f = Filters(source=source, countries=(country.upper(),) if country else (), date_from=start, date_to=end)
     result = indicators.indicator(engine, measure, by=by, filters=f)
     return [{by: r[by], "value": r["value"]} for r in result.rows]

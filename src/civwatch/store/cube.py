@@ -371,10 +371,14 @@ FACT_COLUMNS: dict[str, str] = {
 
 def fingerprint(conn: Connection) -> str:
     """What the store looks like, cheaply: last report id, last incident id, last audit entry."""
-    r = conn.execute(select(func.max(reports.c.id))).scalar() or 0
-    i = conn.execute(select(func.max(incidents.c.id))).scalar() or 0
-    a = conn.execute(select(func.max(audit_log.c.seq))).scalar() or 0
-    return f"r{r}:i{i}:a{a}"
+    r, i, a = conn.execute(
+        select(
+            select(func.max(reports.c.id)).scalar_subquery(),
+            select(func.max(incidents.c.id)).scalar_subquery(),
+            select(func.max(audit_log.c.seq)).scalar_subquery(),
+        )
+    ).one()
+    return f"r{r or 0}:i{i or 0}:a{a or 0}"
 
 
 def state(conn: Connection) -> dict | None:
