@@ -157,3 +157,25 @@ def test_exports_neutralise_formulas_and_carry_hxl_tags(client, store) -> None:
 
     table = pq.read_table(io.BytesIO(client.get("/api/exports/incidents.parquet", params={"q": "shelling"}).content))
     assert table.num_rows == 1 and table.column("civilian_deaths_best").to_pylist() == [1]
+
+
+def test_imports_and_their_rejected_rows(client, store, shared_data, tmp_path, tokens) -> None:
+    from civwatch.services.importing import import_file
+
+    src = shared_data / "ucdp_ged" / "ged_v23_1_global_random_sample_991.csv"
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    rows[5][header.index("deaths_civilians")] = "many"
+    bad = tmp_path / "ged_with_a_bad_row.csv"
+    with bad.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    summary = import_file(store, bad, actor="test")
+    assert summary.rejected == 1
+    batches = client.get("/api/imports").json()["imports"]
+    assert batches[0]["id"] == summary.batch_id and batches[0]["rejected"] == 1 and batches[0]["accepted"] == len(rows) - 2
+    rejects = client.get(f"/api/imports/{summary.batch_id}/rejects").json()["rejects"]
+    assert len(rejects) == 1 and "deaths_civilians" in rejects[0]["reason"] and rejects[0]["raw"] is None
+    shown = client.get(f"/api/imports/{summary.batch_id}/rejects", headers=bearer(tokens["rita"])).json()["rejects"]
+    assert shown[0]["raw"]["deaths_civilians"] == "many"
+    assert client.get("/api/imports/9999/rejects").status_code == 404

@@ -35,7 +35,7 @@ def test_import_then_stats_by_year_equals_the_file(tmp_path: Path, shared_data: 
     assert (summary["read"], summary["accepted"], summary["rejected"], summary["format"]) == (n, n, 0, "ucdp-ged")
     rows = cli_json("--db", db, "stats", "civilian-deaths", "--by", "year", "--source", "ucdp-ged", "--format", "json")
     assert as_year_map(rows) == ged_civilian_deaths_by_year(path)
-    assert all(set(r) == {"year", "value"} and isinstance(r["year"], int) for r in rows)
+    assert all(set(r) == {"year", "value", "low", "high"} and isinstance(r["year"], int) for r in rows)
 
 
 def test_stats_by_country_and_month_filters_and_csv(tmp_path: Path, shared_data: Path) -> None:
@@ -56,7 +56,7 @@ def test_stats_by_country_and_month_filters_and_csv(tmp_path: Path, shared_data:
     assert sum(r["value"] for r in reports) == len(rows)
     out = cli("--db", db, "stats", "reports", "--by", "country", "--source", "ucdp-ged", "--format", "csv")
     parsed = list(csv.DictReader(out.stdout.splitlines()))
-    assert parsed[0].keys() == {"country", "value"} and sum(int(r["value"]) for r in parsed) == len(rows)
+    assert parsed[0].keys() == {"country", "value", "low", "high"} and sum(int(r["value"]) for r in parsed) == len(rows)
 
 
 def test_rejects_lists_bad_rows_and_imports_lists_batches(tmp_path: Path, shared_data: Path) -> None:

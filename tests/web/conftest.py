@@ -64,25 +64,40 @@ def start_server(engine: Engine) -> tuple[uvicorn.Server, threading.Thread, str]
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="session")
-def web_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def sample_store(folder: Path) -> Engine:
     """A SQLite store loaded with the bundled real UCDP GED sample, plus two users."""
-    path = tmp_path_factory.mktemp("web") / "civwatch.sqlite"
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(f"sqlite:///{folder / 'civwatch.sqlite'}")
     migrate.upgrade(engine)
     demo.load_sample(engine, actor="test")
     auth.add_user(engine, RECORDER[0], RECORDER[1], "recorder")
     auth.add_user(engine, VIEWER[0], VIEWER[1], "viewer")
-    yield engine
+    return engine
+
+
+def _serve(engine: Engine) -> Iterator[LiveServer]:
+    server, thread, url = start_server(engine)
+    yield LiveServer(url=url, engine=engine)
+    server.should_exit = True
+    thread.join(timeout=10)
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def live_server(web_store: Engine) -> Iterator[LiveServer]:
-    server, thread, url = start_server(web_store)
-    yield LiveServer(url=url, engine=web_store)
-    server.should_exit = True
-    thread.join(timeout=10)
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo data, read only: tests that write use `writable_server`."""
+    yield from _serve(sample_store(tmp_path_factory.mktemp("web-read")))
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo data in a store of the test module's own, for tests that record or import."""
+    yield from _serve(sample_store(tmp_path_factory.mktemp("web-write")))
+
+
+@pytest.fixture
+def server(live_server: LiveServer) -> LiveServer:
+    """The server a test's browser talks to; modules that write override it with writable_server."""
+    return live_server
 
 
 @pytest.fixture(scope="session")
@@ -106,9 +121,9 @@ def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
 
 
 @pytest.fixture
-def page(browser, live_server: LiveServer) -> Iterator:
-    """A fresh browser context (no cookies) at 1280 px that fails the test on any page error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+def page(browser, server: LiveServer) -> Iterator:
+    """A fresh browser context (no cookies) at 1280 px; page errors are collected in `page.errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server.url)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -13,6 +13,11 @@ from tests.web.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def server(writable_server):
+    return writable_server
+
 PLANT = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
 
 
@@ -85,3 +90,24 @@ def test_script_in_an_imported_row_is_shown_not_run(page, tmp_path, screenshot) 
     page.goto("/map?q=pwned-town")
     page.wait_for_selector("body[data-ready='1']")
     assert page.evaluate("window.__pwned") is None
+
+
+def test_no_upload_without_a_recorder_logged_in(server, tmp_path) -> None:
+    import re
+
+    import httpx
+
+    from tests.web.conftest import VIEWER
+
+    path, _ = upload_file(tmp_path)
+    with httpx.Client(base_url=server.url) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+        files = {"file": (path.name, path.read_bytes(), "text/csv")}
+        assert client.post("/imports", data={"csrf": token}, files=files).status_code == 403
+        client.post("/login", data={"username": VIEWER[0], "password": VIEWER[1], "csrf": token})
+        page = client.get("/imports").text
+        assert 'enctype="multipart/form-data"' not in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        assert client.post("/imports", data={"csrf": csrf}, files=files).status_code == 403
+        batches = httpx.get(f"{server.url}/api/imports").json()["imports"]
+        assert all(b["file_name"] != path.name or b["imported_by"] != VIEWER[0] for b in batches)

@@ -11,16 +11,21 @@ from tests.web.conftest import VIEWER, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_log_in_and_record_an_incident(page, live_server, screenshot) -> None:
+@pytest.fixture
+def server(writable_server):
+    return writable_server
+
+
+def test_log_in_and_record_an_incident(page, server, screenshot) -> None:
     log_in(page)
     page.get_by_role("link", name="Record an incident").click()
     page.wait_for_load_state()
     # a bad form: no country, negative deaths, low above best, a javascript: link
-    page.get_by_label("First day").fill("2023-03-04")
-    page.get_by_label("Killed, best estimate").fill("-3")
-    page.get_by_label("Injured, low").fill("9")
-    page.get_by_label("Injured, best estimate").fill("4")
-    page.get_by_label("Link to the source").fill("javascript:alert(1)")
+    page.get_by_label("First day", exact=True).fill("2023-03-04")
+    page.get_by_label("Killed, best estimate", exact=True).fill("-3")
+    page.get_by_label("Injured, low", exact=True).fill("9")
+    page.get_by_label("Injured, best estimate", exact=True).fill("4")
+    page.get_by_label("Link to the source", exact=True).fill("javascript:alert(1)")
     page.get_by_role("button", name="Record the incident").click()
     page.wait_for_load_state()
     screenshot(page, "record-errors")
@@ -30,26 +35,26 @@ def test_log_in_and_record_an_incident(page, live_server, screenshot) -> None:
     assert "r-country-problem" in messages
     assert messages["r-civilian_deaths_best-problem"] == "cannot be negative"
     assert "r-source_url-problem" in messages
-    assert page.get_by_label("Country").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Country", exact=True).get_attribute("aria-invalid") == "true"
     # what was typed is kept
-    assert page.get_by_label("First day").input_value() == "2023-03-04"
+    assert page.get_by_label("First day", exact=True).input_value() == "2023-03-04"
 
-    page.get_by_label("Country").select_option("SDN")
-    page.get_by_label("Place").fill("El Fasher market")
-    page.get_by_label("Latitude").fill("13.6279")
-    page.get_by_label("Longitude").fill("25.3494")
-    page.get_by_label("Populated area").select_option("true")
-    page.get_by_label("Weapon").select_option("explosive_ground_launched")
+    page.get_by_label("Country", exact=True).select_option("SDN")
+    page.get_by_label("Place", exact=True).fill("El Fasher market")
+    page.get_by_label("Latitude", exact=True).fill("13.6279")
+    page.get_by_label("Longitude", exact=True).fill("25.3494")
+    page.get_by_label("Populated area", exact=True).select_option("true")
+    page.get_by_label("Weapon", exact=True).select_option("explosive_ground_launched")
     page.get_by_label("Party category", exact=True).select_option("non_state_armed_group")
-    page.get_by_label("Killed, low").fill("11")
-    page.get_by_label("Killed, best estimate").fill("12")
-    page.get_by_label("Killed, high").fill("15")
-    page.get_by_label("Injured, low").fill("")
-    page.get_by_label("Injured, best estimate").fill("30")
-    page.get_by_label("Killed: women").fill("4")
-    page.get_by_label("Killed: girls").fill("3")
-    page.get_by_label("Headline").fill("Shelling of the market <b>bold</b>")
-    page.get_by_label("Link to the source").fill("https://example.org/report")
+    page.get_by_label("Killed, low", exact=True).fill("11")
+    page.get_by_label("Killed, best estimate", exact=True).fill("12")
+    page.get_by_label("Killed, high", exact=True).fill("15")
+    page.get_by_label("Injured, low", exact=True).fill("")
+    page.get_by_label("Injured, best estimate", exact=True).fill("30")
+    page.get_by_label("Killed: women", exact=True).fill("4")
+    page.get_by_label("Killed: girls", exact=True).fill("3")
+    page.get_by_label("Headline", exact=True).fill("Shelling of the market <b>bold</b>")
+    page.get_by_label("Link to the source", exact=True).fill("https://example.org/report")
     page.get_by_role("button", name="Record the incident").click()
     page.wait_for_url("**/incidents/*")
     screenshot(page, "recorded")
@@ -61,7 +66,7 @@ def test_log_in_and_record_an_incident(page, live_server, screenshot) -> None:
     assert "rita.recorder" in history and "incident created" in history
 
     iid = int(page.url.rsplit("/", 1)[1])
-    api = httpx.get(f"{live_server.url}/api/incidents/{iid}").json()
+    api = httpx.get(f"{server.url}/api/incidents/{iid}").json()
     assert api["country_iso3"] == "SDN" and api["civilian_deaths"] == {"best": 12, "low": 11, "high": 15}
     assert api["populated_area"] is True and api["weapon"] == "explosive_ground_launched"
 
@@ -73,8 +78,8 @@ def test_a_viewer_cannot_record(page) -> None:
     assert response.status == 403
 
 
-def test_no_write_without_logging_in(live_server) -> None:
-    with httpx.Client(base_url=live_server.url) as client:
+def test_no_write_without_logging_in(server) -> None:
+    with httpx.Client(base_url=server.url) as client:
         assert client.get("/record").status_code == 403
         form = client.get("/login").text
         token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]

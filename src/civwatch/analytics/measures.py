@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from civwatch.domain.taxonomy import Weapon
-
-EXPLOSIVE = frozenset(w.value for w in Weapon if w.is_explosive)
 SUMMED = (
     "n",
     "n_reports",
@@ -26,7 +23,6 @@ SUMMED = (
     "n_disaggregated",
     "casualties_disaggregated",
     "casualties_women_children",
-    # derived while collapsing
     "casualties",
     "casualties_ewipa",
     "casualties_weapon_unknown",
@@ -42,31 +38,13 @@ def _blank() -> dict:
 
 
 def collapse(rows: Iterable[dict], by: list[str]) -> dict[tuple, dict]:
-    """Sum rows that share the `by` dimensions, deriving EWIPA and place measures from the
-    helper dimensions (weapon, populated_area, source) that the store grouped by as well."""
+    """Sum rows that share the `by` dimensions; the helper dimension "source" (which the store
+    grouped by as well) becomes the list of contributing sources with their report counts."""
     out: dict[tuple, dict] = defaultdict(_blank)
     for row in rows:
-        key = tuple(row[d] for d in by)
-        acc = out[key]
-        for k in SUMMED[:13]:
+        acc = out[tuple(row[d] for d in by)]
+        for k in SUMMED:
             acc[k] += row[k]
-        casualties = row["deaths_best"] + row["injuries_best"]
-        acc["casualties"] += casualties
-        weapon = row.get("weapon")
-        place = row.get("populated_area")
-        explosive = weapon in EXPLOSIVE
-        if explosive:
-            acc["n_explosive"] += row["n"]
-        if weapon == "unknown":
-            acc["casualties_weapon_unknown"] += casualties
-        if place == "yes":
-            acc["n_populated"] += row["n"]
-        if place in ("yes", "no"):
-            acc["n_populated_known"] += row["n"]
-        else:
-            acc["casualties_place_unknown"] += casualties
-        if explosive and place == "yes":
-            acc["casualties_ewipa"] += casualties
         for name in str(row.get("source") or "").split(","):
             if name:
                 acc["_sources"][name] += row["n_reports"]
@@ -114,12 +92,9 @@ def row_coverage(name: str, acc: dict) -> dict | None:
     return None
 
 
-def helper_dims(name: str, by: list[str]) -> list[str]:
-    """Dimensions the store must also group by for `name` (collapsed away afterwards)."""
-    extra = ["source"]
-    if name == "ewipa-share":
-        extra += ["weapon", "populated_area"]
-    return by + [d for d in extra if d not in by]
+def helper_dims(by: list[str]) -> list[str]:
+    """Dimensions the store must also group by (collapsed away afterwards): the source."""
+    return by if "source" in by else [*by, "source"]
 
 
 def indicator_rows(name: str, summed: Iterable[dict], by: list[str]) -> list[dict]:
@@ -238,7 +213,7 @@ def compare(summed: Iterable[dict], by: list[str]) -> list[dict]:
     return rows
 
 
-COMPARE_DIMS = ["weapon", "populated_area", "source"]
+
 
 
 def count_conflicts(conflict_years: Iterable[dict], by: list[str]) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import Engine
 
 from civwatch.api.deps import filters, get_engine, reader
@@ -26,6 +26,9 @@ def export_incidents(
     fmt: Annotated[Literal["csv", "geojson", "hxl", "xlsx", "parquet"], Path()],
     limit: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> Response:
-    content, media, ext = svc.export(engine, f, fmt, limit)
+    media, ext = svc.MEDIA[fmt]
     headers = {"Content-Disposition": f'attachment; filename="civwatch-incidents.{ext}"'}
+    if fmt in svc.STREAMED:
+        return StreamingResponse(svc.stream(engine, f, fmt, limit), media_type=media, headers=headers)
+    content, media, ext = svc.export(engine, f, fmt, limit)
     return Response(content, media_type=media, headers=headers)

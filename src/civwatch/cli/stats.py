@@ -16,6 +16,7 @@ from civwatch.domain.query import Filters, split_values
 from civwatch.services import indicators
 
 FORMATS = ("table", "json", "csv")
+HIDDEN = ("sources", "coverage")  # per-row extras of the API; `--format json --full` shows them
 
 
 def _filters(
@@ -49,6 +50,7 @@ def _flat(row: dict) -> dict:
 
 
 def _emit(rows: list[dict], fmt: str, title: str, footer: list[str]) -> None:
+    rows = [{k: v for k, v in r.items() if k not in HIDDEN} for r in rows]
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
         return

@@ -34,17 +34,20 @@ COLUMNS: list[tuple[str, str]] = [
     ("longitude", "#geo+lon"),
     ("geo_precision", "#geo+precision"),
     ("populated_area", "#loc+type+populated"),
-    ("civilian_deaths_low", "#affected+killed+civilians+min"),
     ("civilian_deaths_best", "#affected+killed+civilians"),
+    ("civilian_deaths_low", "#affected+killed+civilians+min"),
     ("civilian_deaths_high", "#affected+killed+civilians+max"),
-    ("civilian_injuries_low", "#affected+injured+civilians+min"),
     ("civilian_injuries_best", "#affected+injured+civilians"),
+    ("civilian_injuries_low", "#affected+injured+civilians+min"),
     ("civilian_injuries_high", "#affected+injured+civilians+max"),
     ("killed_women", "#affected+killed+f+adults"),
-    ("killed_children", "#affected+killed+children"),
+    ("killed_men", "#affected+killed+m+adults"),
     ("killed_girls", "#affected+killed+f+children"),
+    ("killed_boys", "#affected+killed+m+children"),
     ("injured_women", "#affected+injured+f+adults"),
-    ("injured_children", "#affected+injured+children"),
+    ("injured_men", "#affected+injured+m+adults"),
+    ("injured_girls", "#affected+injured+f+children"),
+    ("injured_boys", "#affected+injured+m+children"),
     ("weapon", "#event+weapon"),
     ("perpetrator_category", "#group+perpetrator+type"),
     ("violence_type", "#event+type"),
@@ -70,21 +73,20 @@ def neutralise(value):
     return value
 
 
+CELLS = {("female", "adult"): "women", ("female", "elderly"): "women", ("male", "adult"): "men",
+         ("male", "elderly"): "men", ("female", "child"): "girls", ("male", "child"): "boys"}
+
+
 def _harm_columns(harm_rows: list[dict]) -> dict:
-    out = {"killed_women": 0, "killed_children": 0, "killed_girls": 0, "injured_women": 0, "injured_children": 0}
+    """Civilian killed / injured by sex x age (women, men, girls, boys); empty when the
+    report has no such cells. Partly disaggregated figures (sex or age unknown) stay in the totals."""
+    out = {f"{o}_{c}": 0 for o in ("killed", "injured") for c in ("women", "men", "girls", "boys")}
     seen = False
     for h in harm_rows:
-        if not h["civilian"] or h["outcome"] not in ("killed", "injured"):
-            continue
-        o = h["outcome"]
-        if h["sex"] == "female" and h["age_group"] in ("adult", "elderly"):
-            out[f"{o}_women"] += h["best"]
+        cell = CELLS.get((h["sex"], h["age_group"]))
+        if h["civilian"] and h["outcome"] in ("killed", "injured") and cell:
+            out[f"{h['outcome']}_{cell}"] += h["best"]
             seen = True
-        if h["age_group"] == "child":
-            out[f"{o}_children"] += h["best"]
-            seen = True
-            if h["sex"] == "female" and o == "killed":
-                out["killed_girls"] += h["best"]
     return out if seen else dict.fromkeys(out)
 
 
@@ -116,31 +118,47 @@ def _cell(value):
     return neutralise(value)
 
 
-def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> tuple[bytes, str, str]:
-    """(content, media type, file extension) of the selection in `fmt`."""
-    if fmt not in MEDIA:
-        raise ValueError(f"format must be one of {', '.join(MEDIA)}")
+STREAMED = ("csv", "hxl", "geojson")
+
+
+def stream(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> Iterator[bytes]:
+    """CSV, HXL and GeoJSON in chunks, so a large selection never sits in memory whole."""
+    if fmt not in STREAMED:
+        raise ValueError(f"only {', '.join(STREAMED)} are streamed")
     rows = records(engine, filters, limit)
-    media, ext = MEDIA[fmt]
     if fmt in ("csv", "hxl"):
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(NAMES)
         if fmt == "hxl":
             w.writerow([tag for _, tag in COLUMNS])
-        for r in rows:
+        for i, r in enumerate(rows):
             w.writerow(["" if r[k] is None else _cell(r[k]) for k in NAMES])
-        return buf.getvalue().encode("utf-8"), media, ext
-    if fmt == "geojson":
-        features = []
-        for r in rows:
-            geom = None
-            if r["latitude"] is not None and r["longitude"] is not None:
-                geom = {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
-            props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k not in ("latitude", "longitude")}
-            features.append({"type": "Feature", "id": r["id"], "geometry": geom, "properties": props})
-        body = {"type": "FeatureCollection", "features": features}
-        return json.dumps(body, ensure_ascii=False).encode("utf-8"), media, ext
+            if i % 1000 == 999:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+        return
+    yield b'{"type":"FeatureCollection","features":['
+    for i, r in enumerate(rows):
+        geom = None
+        if r["latitude"] is not None and r["longitude"] is not None:
+            geom = {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
+        props = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items() if k not in ("latitude", "longitude")}
+        feature = {"type": "Feature", "id": r["id"], "geometry": geom, "properties": props}
+        yield (b"," if i else b"") + json.dumps(feature, ensure_ascii=False).encode("utf-8")
+    yield b"]}"
+
+
+def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None) -> tuple[bytes, str, str]:
+    """(content, media type, file extension) of the selection in `fmt`."""
+    if fmt not in MEDIA:
+        raise ValueError(f"format must be one of {', '.join(MEDIA)}")
+    media, ext = MEDIA[fmt]
+    if fmt in STREAMED:
+        return b"".join(stream(engine, filters, fmt, limit)), media, ext
+    rows = records(engine, filters, limit)
     if fmt == "xlsx":
         from openpyxl import Workbook
 

@@ -15,13 +15,18 @@ def batches(engine: Engine, limit: int = 100, before_id: int | None = None) -> l
         return q.list_batches(conn, limit, before_id)
 
 
-def rejects(engine: Engine, batch_id: int, limit: int = 100, after_id: int | None = None) -> dict:
+def rejects(engine: Engine, batch_id: int, limit: int = 100, after_id: int | None = None, show_raw: bool = False) -> dict:
+    """Rejected rows with line and reason; the row itself (`raw`, which may hold personal data
+    such as victims' names) only when `show_raw` (callers with a recording role)."""
     with engine.connect() as conn:
         batch = q.get_batch(conn, batch_id)
         if batch is None:
             raise NotFound(f"no import {batch_id}")
         rows = q.batch_rejects(conn, batch_id, limit, after_id)
     for row in rows:
+        if not show_raw:
+            row["raw"] = None
+            continue
         try:
             row["raw"] = json.loads(row["raw"])
         except (TypeError, json.JSONDecodeError):

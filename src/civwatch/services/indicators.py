@@ -30,9 +30,10 @@ from civwatch.analytics.definitions import (
     definition,
 )
 from civwatch.domain.query import Filters, parse_dimensions
-from civwatch.store import conflicts as conflict_store
+from civwatch.store import conflict_queries as conflict_store
 from civwatch.store import cube
 
+ALIASES = {"conflicts": "active-conflicts"}  # the import issue's first name for it
 FRESHNESS_SECONDS = 0.0  # how long a checked fingerprint is trusted (0: check on every call; three primary-key lookups)
 CACHE_SIZE = 512
 
@@ -176,8 +177,9 @@ def indicator(
     change: str | None = None,
 ) -> IndicatorResult:
     """Compute one indicator grouped by `by` under `filters`; `change="yoy"` adds year-on-year change."""
+    name = ALIASES.get(name, name)
     d = definition(name)
-    dims = parse_dimensions(by)
+    dims = _conflict_dims(by) if name == "active-conflicts" else parse_dimensions(by)
     filters = filters or Filters()
     if change not in (None, "", "yoy"):
         raise ValueError(f"change must be 'yoy', got {change!r}")
@@ -198,7 +200,7 @@ def filters_key(f: Filters) -> tuple:
 def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
     level = "report" if filters.source else "incident"
     with engine.connect() as conn:
-        summed = cube.aggregate(conn, level, measures.helper_dims(name, dims), filters)
+        summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
     rows = measures.indicator_rows(name, summed, dims)
     if change:
         rows = measures.add_change(rows, dims)
@@ -219,6 +221,19 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
 
 
 CONFLICT_DIMS = {"year", "intensity", "type_of_conflict", "region", "country"}
+
+
+def _conflict_dims(by: list[str] | str | None) -> list[str]:
+    items = by.split(",") if isinstance(by, str) else list(by or [])
+    dims = []
+    for item in items:
+        key = item.strip().lower().replace("-", "_")
+        key = {"type": "type_of_conflict", "intensity_level": "intensity"}.get(key, key)
+        if key and key not in dims:
+            if key not in CONFLICT_DIMS:
+                raise ValueError(f"active-conflicts groups by {', '.join(sorted(CONFLICT_DIMS))}, not {item!r}")
+            dims.append(key)
+    return dims
 
 
 def _active_conflicts(engine: Engine, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
@@ -252,7 +267,7 @@ def compare(engine: Engine, by: list[str] | str | None = "party_category", filte
 
     def run() -> CompareResult:
         with engine.connect() as conn:
-            summed = cube.aggregate(conn, level, dims + [d for d in measures.COMPARE_DIMS if d not in dims], filters)
+            summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
         return CompareResult(
             by=dims,
             filters=filters,

@@ -1,59 +1,55 @@
-"""Reading the UCDP/PRIO ACD conflict-year table (imported by `civwatch import`)."""
+"""Writing UCDP/PRIO ACD conflict-years: idempotent on (source, conflict_id, year)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, MetaData, Table, inspect, select
+from datetime import UTC, datetime
 
-from civwatch.domain.query import Filters
+from sqlalchemy import Connection
 
-TABLE = "conflict_years"
-INTENSITY = {1: "minor", 2: "war"}
-TYPES = {1: "extrasystemic", 2: "interstate", 3: "intrastate", 4: "internationalized_intrastate"}
-REGIONS = {1: "europe", 2: "middle_east", 3: "asia", 4: "africa", 5: "americas"}
+from civwatch.domain.records import ConflictYearRecord
+from civwatch.store.reports import BulkWriter, Counts
 
-
-def _table(conn: Connection) -> Table:
-    if not inspect(conn).has_table(TABLE):
-        raise ValueError(
-            "active-conflicts needs the UCDP/PRIO Armed Conflict Dataset: "
-            "run `civwatch import ucdp_prio_acd_v23_1.csv` first"
-        )
-    return Table(TABLE, MetaData(), autoload_with=conn)
+COLS = (
+    "source", "conflict_id", "year", "location", "country_iso3", "gwno_loc", "side_a", "side_b",
+    "incompatibility", "intensity_level", "type_of_conflict", "region", "content_sha", "raw",
+)
 
 
-def _code(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+class ConflictStore:
+    def __init__(self, conn: Connection, batch_id: int, source: str = "ucdp-acd") -> None:
+        self.w = BulkWriter(conn)
+        self.batch_id = batch_id
+        self.source = source
+        self.ts = self.w.ts(datetime.now(UTC))
+        self.counts = Counts()
 
-
-def conflict_years(conn: Connection, filters: Filters) -> list[dict]:
-    """One dict per conflict-year: conflict_id, year, intensity, type_of_conflict, region, country, version."""
-    t = _table(conn)
-    c = t.c
-    q = select(t)
-    if filters.year_from is not None:
-        q = q.where(c.year >= filters.year_from)
-    if filters.year_to is not None:
-        q = q.where(c.year <= filters.year_to)
-    out = []
-    for row in conn.execute(q).mappings():
-        intensity = _code(row.get("intensity_level", row.get("intensity")))
-        kind = _code(row.get("type_of_conflict"))
-        region = str(row.get("region") or "")
-        first_region = _code(region.split(",")[0]) if region else None
-        country = row.get("country_iso3") or row.get("location")
-        if filters.countries and row.get("country_iso3") not in filters.countries:
-            continue
-        out.append(
-            {
-                "conflict_id": row["conflict_id"],
-                "year": int(row["year"]),
-                "intensity": INTENSITY.get(intensity, str(intensity)),
-                "type_of_conflict": TYPES.get(kind, str(kind)),
-                "region": REGIONS.get(first_region, region or "unknown"),
-                "country": country,
-            }
-        )
-    return out
+    def write(self, records: list[ConflictYearRecord]) -> None:
+        if not records:
+            return
+        existing = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in self.w.query("SELECT conflict_id, year, id, content_sha FROM conflict_years WHERE source = ?", [self.source])
+        }
+        new, changed = [], []
+        seen: set[tuple[str, int]] = set()
+        for rec in records:
+            key = (rec.conflict_id, rec.year)
+            old = existing.get(key)
+            values = (self.source, rec.conflict_id, rec.year, rec.location, rec.country_iso3, rec.gwno_loc, rec.side_a, rec.side_b,
+                      rec.incompatibility, rec.intensity_level, rec.type_of_conflict, rec.region, rec.content_sha, rec.raw)
+            if key in seen:
+                self.counts.duplicates += 1
+            elif old is None:
+                new.append((*values, self.batch_id, 1, self.ts, self.ts))
+            elif old[1] == rec.content_sha:
+                self.counts.unchanged += 1
+                self.counts.reports += 1
+            else:
+                changed.append((*values[3:], self.batch_id, self.ts, old[0]))
+            seen.add(key)
+        self.w.insert("conflict_years", (*COLS, "batch_id", "version", "created_at", "updated_at"), new)
+        sets = ", ".join(f"{c} = ?" for c in COLS[3:])
+        self.w.execute_many(f"UPDATE conflict_years SET {sets}, batch_id = ?, updated_at = ?, version = version + 1 WHERE id = ?", changed)  # noqa: S608
+        self.counts.new += len(new)
+        self.counts.updated += len(changed)
+        self.counts.reports += len(new) + len(changed)

@@ -233,24 +233,22 @@ audit_log = Table(
 )
 
 # --- indicators (issue 4): a maintained aggregate ("cube") behind every indicator -----------
-# One row per distinct combination of the grouping dimensions, at two levels: "incident"
-# (each linked incident once) and "report" (each source's reports). Indicators sum these rows
-# instead of scanning millions of reports; see docs/methodology.md#how-the-numbers-are-computed.
+# Sums at two levels, "incident" (each linked incident once) and "report" (each source's
+# reports), keyed by year, country and source(s), and sliced by at most one further dimension
+# (`dim` / `value`: month, party category, weapon, grade, violence type or populated area;
+# dim "" for none). Indicators sum these rows instead of scanning millions of reports; see
+# docs/methodology.md#how-the-numbers-are-computed.
 
 indicator_cube = Table(
     "indicator_cube",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("level", String(8), nullable=False),  # incident | report
+    Column("dim", String(16), nullable=False),
+    Column("value", String(32), nullable=False),
     Column("sources", String(200), nullable=False),  # report: its source; incident: sorted, comma-joined
     Column("year", Integer, nullable=False),
-    Column("month", String(7), nullable=False),
     Column("country_iso3", String(3), nullable=False),
-    Column("party_category", String(32), nullable=False),
-    Column("weapon", String(32), nullable=False),
-    Column("grade", String(12), nullable=False),
-    Column("violence_type", String(16), nullable=False),  # "" when unknown
-    Column("populated_area", String(8), nullable=False),  # yes | no | unknown
     Column("n", Integer, nullable=False),  # incidents or reports
     Column("n_reports", Integer, nullable=False),  # reports behind them
     Column("n_deaths_known", Integer, nullable=False),
@@ -264,8 +262,14 @@ indicator_cube = Table(
     Column("n_disaggregated", Integer, nullable=False),  # with casualties by sex or age
     Column("casualties_disaggregated", Integer, nullable=False),
     Column("casualties_women_children", Integer, nullable=False),
-    Index("ix_indicator_cube_level_year", "level", "year", "country_iso3"),
-    Index("ix_indicator_cube_level_sources", "level", "sources"),
+    Column("casualties", Integer, nullable=False),  # civilian killed + injured (best)
+    Column("casualties_ewipa", Integer, nullable=False),  # explosive weapon in a populated area
+    Column("casualties_weapon_unknown", Integer, nullable=False),
+    Column("casualties_place_unknown", Integer, nullable=False),
+    Column("n_explosive", Integer, nullable=False),
+    Column("n_populated", Integer, nullable=False),
+    Column("n_populated_known", Integer, nullable=False),
+    Index("ix_indicator_cube_slice", "level", "dim", "year", "country_iso3"),
 )
 
 indicator_cube_state = Table(

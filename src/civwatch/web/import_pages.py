@@ -48,8 +48,8 @@ def upload(
     return RedirectResponse(f"/imports/jobs/{job.id}", status_code=303)
 
 
-@router.get("/imports/jobs/{job_id}.json", include_in_schema=False)
 @router.get("/imports/jobs/{job_id}", include_in_schema=False)
+@router.get("/imports/jobs/{job_id}.json", include_in_schema=False)
 def import_job(request: Request, job_id: str) -> Response:
     user = require_user(request, *IMPORT_ROLES)
     job = jobs.get(job_id)
@@ -58,12 +58,14 @@ def import_job(request: Request, job_id: str) -> Response:
     return page(request, "import_job.html", job.as_dict())
 
 
-@router.get("/imports/{batch_id}.json", include_in_schema=False)
 @router.get("/imports/{batch_id}", include_in_schema=False)
+@router.get("/imports/{batch_id}.json", include_in_schema=False)
 def batch(request: Request, batch_id: int) -> Response:
+    user = current_user(request)
+    show_raw = bool(user and user.has(*IMPORT_ROLES))  # rows may hold personal data (victim lists)
     try:
-        result = import_log.rejects(engine(request), batch_id, limit=REJECTS_SHOWN)
+        result = import_log.rejects(engine(request), batch_id, limit=REJECTS_SHOWN, show_raw=show_raw)
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    data = {"batch": result["import"], "rejects": result["rejects"], "more": result["next_after"] is not None}
+    data = {"batch": result["import"], "rejects": result["rejects"], "more": result["next_after"] is not None, "raw_shown": show_raw}
     return page(request, "batch.html", data)

@@ -43,8 +43,8 @@ def _history(request: Request, incident_id: int) -> list[dict]:
     return out
 
 
-@router.get("/incidents/{incident_id}.json", include_in_schema=False)
 @router.get("/incidents/{incident_id}", include_in_schema=False)
+@router.get("/incidents/{incident_id}.json", include_in_schema=False)
 def incident(request: Request, incident_id: int) -> Response:
     if not 1 <= incident_id <= 2**31 - 1:
         raise HTTPException(404, f"no incident {incident_id}")

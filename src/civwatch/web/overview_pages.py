@@ -39,8 +39,8 @@ def countries(request: Request) -> Response:
     return page(request, "countries.html", {"filters": filters.as_dict(), "countries": rows})
 
 
-@router.get("/countries/{iso3}.json", include_in_schema=False)
 @router.get("/countries/{iso3}", include_in_schema=False)
+@router.get("/countries/{iso3}.json", include_in_schema=False)
 def country(request: Request, iso3: str) -> Response:
     filters = from_request(request)
     data = dashboard.country_profile(engine(request), iso3.upper(), filters)

@@ -130,7 +130,7 @@ def errors_from(exc: ValidationError) -> dict[str, str]:
 
 
 def _form(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-    return page(request, "record.html", {"values": values, "errors": errors}, status=status, countries=_countries())
+    return page(request, "record.html", {"fields": values, "errors": errors}, status=status, countries=_countries())
 
 
 @router.get("/record", include_in_schema=False)

@@ -7,6 +7,7 @@ service call returned, so the HTML can never show a number the JSON does not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -62,6 +63,11 @@ def _figure(fig: dict | None) -> str:
     return text
 
 
+def _as_json(value: Any) -> str:
+    """A source row as JSON text, shown (escaped) as it was read."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value * 100:.{digits}f} %"
 
@@ -104,7 +110,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure)
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env
 

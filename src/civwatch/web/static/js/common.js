@@ -65,7 +65,7 @@
           const c = f.id ? byNumeric[f.id] : byIso3[BY_NAME[f.properties.name]];
           if (c && c.value) bounds.extend(l.getBounds());
         });
-        if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 6 });
+        if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 4, padding: [24, 24] });
       }
       return map;
     }).then(() => map);
