@@ -20,6 +20,8 @@ KNOWN = {
     "CIVWATCH_TEST_POSTGRES_URL": "PostgreSQL server the test suite uses",
     "CIVWATCH_LINK_THRESHOLD": "match probability above which reports are linked",
     "CIVWATCH_PUBLIC_REPORT_LIMIT": "public harm reports accepted per address per hour",
+    "CIVWATCH_CASE_DEADLINES": "hours a case may stay in a state, e.g. reported=72,investigation=2160",
+    "CIVWATCH_TOKEN": "API token the CLI acts with (case work)",
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
 }

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, db, users
+from civwatch.cli import audit, cases, db, demo, importing, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -21,6 +21,13 @@ cli = typer.Typer(
 cli.add_typer(db.app, name="db")
 cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
+cli.add_typer(cases.app, name="cases")
+cli.command("stats")(stats.stats)
+cli.command("compare")(stats.compare)
+cli.command("serve")(stats.serve)
+cli.command("refresh-indicators")(stats.refresh)
+importing.register(cli)
+demo.register(cli)
 
 
 @cli.callback()
@@ -62,7 +69,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 def app() -> None:
     """Run the CLI; known errors print one line, never a traceback."""
     try:
-        cli(standalone_mode=False)
+        # without standalone mode click returns a typer.Exit's code instead of exiting with it
+        code = cli(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

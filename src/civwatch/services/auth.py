@@ -117,3 +117,10 @@ def principal_for_token(engine: Engine, token: str) -> Principal:
 def list_users(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         return user_store.list_users(conn)
+
+
+def principal_by_id(engine: Engine, user_id: int) -> Principal | None:
+    """The active user with this id, for sessions of the web pages; None when gone or disabled."""
+    with engine.connect() as conn:
+        row = user_store.get_user_by_id(conn, user_id)
+    return _principal(row) if row and row["active"] else None

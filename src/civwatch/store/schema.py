@@ -231,3 +231,216 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+
+# --- indicators (issue 4): a maintained aggregate ("cube") behind every indicator -----------
+# Sums at two levels, "incident" (each linked incident once) and "report" (each source's
+# reports), keyed by year, country and source(s), and sliced by at most one further dimension
+# (`dim` / `value`: month, party category, weapon, grade, violence type or populated area;
+# dim "" for none). Indicators sum these rows instead of scanning millions of reports; see
+# docs/methodology.md#how-the-numbers-are-computed.
+
+indicator_cube = Table(
+    "indicator_cube",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("level", String(8), nullable=False),  # incident | report
+    Column("dim", String(16), nullable=False),
+    Column("value", String(32), nullable=False),
+    Column("sources", String(200), nullable=False),  # report: its source; incident: sorted, comma-joined
+    Column("year", Integer, nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("n", Integer, nullable=False),  # incidents or reports
+    Column("n_reports", Integer, nullable=False),  # reports behind them
+    Column("n_deaths_known", Integer, nullable=False),
+    Column("deaths_low", Integer, nullable=False),
+    Column("deaths_best", Integer, nullable=False),
+    Column("deaths_high", Integer, nullable=False),
+    Column("n_injuries_known", Integer, nullable=False),
+    Column("injuries_low", Integer, nullable=False),
+    Column("injuries_best", Integer, nullable=False),
+    Column("injuries_high", Integer, nullable=False),
+    Column("n_disaggregated", Integer, nullable=False),  # with casualties by sex or age
+    Column("casualties_disaggregated", Integer, nullable=False),
+    Column("casualties_women_children", Integer, nullable=False),
+    Column("casualties", Integer, nullable=False),  # civilian killed + injured (best)
+    Column("casualties_ewipa", Integer, nullable=False),  # explosive weapon in a populated area
+    Column("casualties_weapon_unknown", Integer, nullable=False),
+    Column("casualties_place_unknown", Integer, nullable=False),
+    Column("n_explosive", Integer, nullable=False),
+    Column("n_populated", Integer, nullable=False),
+    Column("n_populated_known", Integer, nullable=False),
+    Index("ix_indicator_cube_slice", "level", "dim", "year", "country_iso3"),
+)
+
+indicator_cube_state = Table(
+    "indicator_cube_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(200), nullable=False),  # what the store looked like when built
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+
+# Keyset pagination of /api/incidents by date (issue 4).
+Index("ix_incidents_date_start_id", incidents.c.date_start, incidents.c.id)
+
+
+# ---------------------------------------------------------------- imports (issue 3)
+
+# Further rows of an event a file lists more than once (e.g. ACLED's one-row-per-actor
+# exports): the report is counted once; each further row is kept here verbatim.
+report_duplicates = Table(
+    "report_duplicates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("content_sha", String(64), nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+# Victim lists (e.g. Airwars): PERSONAL DATA. Names and identity numbers live only here;
+# never in reports.raw, logs, summaries, stats or public exports.
+victims = Table(
+    "victims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("victim_key", Text),  # the list's own victim number
+    Column("family_id", Text),
+    Column("name", Text),
+    Column("name_local", Text),
+    Column("personal_id", Text),  # e.g. Gaza MoH ID number
+    Column("age_years", Integer),
+    Column("age_group", String(8), nullable=False, default="unknown"),
+    Column("sex", String(8), nullable=False, default="unknown"),
+    Column("pregnant", Boolean),
+    Column("outcome", String(12), nullable=False),
+    Column("raw", Text, nullable=False),  # the row verbatim (protected like the rest)
+)
+
+# UCDP/PRIO Armed Conflict Dataset: one row per conflict and year it was active.
+conflict_years = Table(
+    "conflict_years",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(32), nullable=False, default="ucdp-acd"),
+    Column("conflict_id", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("country_iso3", String(3)),  # first location's ISO3; all GW codes in gwno_loc
+    Column("gwno_loc", Text, nullable=False),
+    Column("side_a", Text, nullable=False),
+    Column("side_b", Text, nullable=False),
+    Column("incompatibility", Integer),
+    Column("intensity_level", Integer),  # 1: 25-999 battle deaths, 2: 1000+
+    Column("type_of_conflict", Integer),  # 1 extrasystemic, 2 interstate, 3 intrastate, 4 internationalised
+    Column("region", Text),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("content_sha", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("raw", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "conflict_id", "year", name="uq_conflict_years_record"),
+    Index("ix_conflict_years_year", "year"),
+)
+
+# ---- CHMR case work (issue 7): cases, their moves, the people in them, the public queue ----
+# Personal data (names, identifiers, contact) lives only in case_parties and the reporter_*
+# columns of public_reports; services show it only to roles granted it.
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id"), index=True),
+    Column("public_report_id", Integer, ForeignKey("public_reports.id")),
+    Column("origin", String(16), nullable=False),  # incident | typed | public
+    Column("state", String(24), nullable=False, index=True),
+    Column("version", Integer, nullable=False, default=1),  # optimistic concurrency
+    Column("state_entered_at", DateTime(timezone=True), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("opened_by", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("country_iso3", String(3)),
+    Column("date_start", Date),
+    Column("location", Text),
+    Column("case_type", String(24), nullable=False),
+    Column("civilian_deaths", Integer, nullable=False, default=0),
+    Column("civilian_injuries", Integer, nullable=False, default=0),
+    Column("children_harmed", Integer),  # NULL: children harmed, number unknown
+    Column("sexual_violence", Boolean, nullable=False, default=False),
+    Column("protected_objects", Text, nullable=False, default=""),  # comma-joined CivilianObject codes
+    Column("evidence_grade", String(12), nullable=False, default="ungraded"),
+    Column("assessment_outcome", String(24)),
+    Column("assessed_by", Text),
+    Column("assessment", Text),  # JSON of the current assessment
+    Column("findings", Text),  # JSON (includes the investigation record)
+    Column("harm_confirmed", Boolean),
+    Column("ihl_concern", Boolean),
+    Column("response", Text),  # JSON
+    Column("response_kind", String(24)),
+    Column("lesson", Text),  # JSON
+    Column("lesson_status", String(16)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+case_transitions = Table(
+    "case_transitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),  # the case's version after this move
+    Column("from_state", String(24)),  # NULL for the opening
+    Column("to_state", String(24), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("details", Text),  # JSON, never personal data
+    UniqueConstraint("case_id", "version", name="uq_case_transitions_case_version"),
+)
+
+case_parties = Table(
+    "case_parties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("name", Text),  # personal data
+    Column("identifier", Text),  # personal data
+    Column("contact", Text),  # personal data
+    Column("relationship", Text),
+    Column("added_by", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+public_reports = Table(
+    "public_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("client_hash", String(64), nullable=False, index=True),  # SHA-256 of the address, never the address
+    Column("status", String(12), nullable=False, default="pending"),  # pending | accepted | rejected
+    Column("summary", Text, nullable=False),
+    Column("country_iso3", String(3)),
+    Column("date_start", Date),
+    Column("location", Text),
+    Column("civilian_deaths", Integer, nullable=False, default=0),
+    Column("civilian_injuries", Integer, nullable=False, default=0),
+    Column("children_harmed", Integer),
+    Column("sexual_violence", Boolean, nullable=False, default=False),
+    Column("protected_objects", Text, nullable=False, default=""),
+    Column("reporter_name", Text),  # personal data
+    Column("reporter_contact", Text),  # personal data
+    Column("reviewed_by", Text),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("review_reason", Text),
+    Column("case_id", Integer),
+)

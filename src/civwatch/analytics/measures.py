@@ -1,0 +1,231 @@
+"""Indicator values from summed facts (rows of measure sums grouped by dimensions).
+
+The store sums; this module divides, collapses helper dimensions, and states coverage, so the
+CLI, the API and the pages all get numbers from one place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+SUMMED = (
+    "n",
+    "n_reports",
+    "n_deaths_known",
+    "deaths_low",
+    "deaths_best",
+    "deaths_high",
+    "n_injuries_known",
+    "injuries_low",
+    "injuries_best",
+    "injuries_high",
+    "n_disaggregated",
+    "casualties_disaggregated",
+    "casualties_women_children",
+    "casualties",
+    "casualties_ewipa",
+    "casualties_weapon_unknown",
+    "casualties_place_unknown",
+    "n_explosive",
+    "n_populated",
+    "n_populated_known",
+)
+
+
+def _blank() -> dict:
+    return {k: 0 for k in SUMMED} | {"_sources": defaultdict(int)}
+
+
+def collapse(rows: Iterable[dict], by: list[str]) -> dict[tuple, dict]:
+    """Sum rows that share the `by` dimensions; the helper dimension "source" (which the store
+    grouped by as well) becomes the list of contributing sources with their report counts."""
+    out: dict[tuple, dict] = defaultdict(_blank)
+    for row in rows:
+        acc = out[tuple(row[d] for d in by)]
+        for k in SUMMED:
+            acc[k] += row[k]
+        for name in str(row.get("source") or "").split(","):
+            if name:
+                acc["_sources"][name] += row["n_reports"]
+    return out
+
+
+def ratio(num: int, den: int) -> float | None:
+    return None if not den else round(num / den, 6)
+
+
+def value_of(name: str, acc: dict) -> dict:
+    """value / low / high (and, for shares, numerator / denominator) of one indicator."""
+    if name == "civilian-deaths":
+        return {"value": acc["deaths_best"], "low": acc["deaths_low"], "high": acc["deaths_high"]}
+    if name == "civilian-injuries":
+        return {"value": acc["injuries_best"], "low": acc["injuries_low"], "high": acc["injuries_high"]}
+    if name == "incidents":
+        return {"value": acc["n"], "low": None, "high": None}
+    if name == "reports":
+        return {"value": acc["n_reports"], "low": None, "high": None}
+    if name == "women-children-share":
+        num, den = acc["casualties_women_children"], acc["casualties_disaggregated"]
+        return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
+    if name == "ewipa-share":
+        num, den = acc["casualties_ewipa"], acc["casualties"]
+        return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
+    raise ValueError(f"no measure {name!r}")
+
+
+def row_coverage(name: str, acc: dict) -> dict | None:
+    """What a share leaves out, per row; None for counts."""
+    if name == "women-children-share":
+        return {
+            "records_disaggregated": acc["n_disaggregated"],
+            "records": acc["n"],
+            "casualties_disaggregated": acc["casualties_disaggregated"],
+            "casualties": acc["casualties"],
+        }
+    if name == "ewipa-share":
+        return {
+            "casualties_weapon_unknown": acc["casualties_weapon_unknown"],
+            "casualties_place_unknown": acc["casualties_place_unknown"],
+            "casualties": acc["casualties"],
+        }
+    return None
+
+
+def helper_dims(by: list[str]) -> list[str]:
+    """Dimensions the store must also group by (collapsed away afterwards): the source."""
+    return by if "source" in by else [*by, "source"]
+
+
+def indicator_rows(name: str, summed: Iterable[dict], by: list[str]) -> list[dict]:
+    """One output row per group: the dimensions under their names, value, low, high, sources."""
+    groups = collapse(summed, by)
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple((v is None, str(v) if not isinstance(v, int) else f"{v:012d}") for v in k)):
+        acc = groups[key]
+        row = {d: _present(d, v) for d, v in zip(by, key, strict=True)}
+        row |= value_of(name, acc)
+        cov = row_coverage(name, acc)
+        if cov is not None:
+            row["coverage"] = cov
+        row["sources"] = sorted(acc["_sources"])
+        rows.append(row)
+    return rows
+
+
+def _present(dim: str, value):
+    if dim in ("violence_type",) and not value:
+        return "unknown"
+    return value
+
+
+def source_totals(summed: Iterable[dict]) -> list[dict]:
+    """Reports per contributing source over the whole selection."""
+    acc = collapse(summed, [])
+    if not acc:
+        return []
+    counts = acc[()]["_sources"]
+    return [{"source": s, "reports": counts[s]} for s in sorted(counts)]
+
+
+def overall_coverage(summed: Iterable[dict], level: str, source: str | None) -> dict:
+    """How far the numbers reach, and the linkage statement that says what one unit is."""
+    groups = collapse(summed, [])
+    acc = groups.get((), _blank())
+    sources = sorted(acc["_sources"])
+    out = {
+        "level": level,
+        "records": acc["n"],
+        "reports": acc["n_reports"],
+        "records_with_civilian_deaths": acc["n_deaths_known"],
+        "records_with_civilian_injuries": acc["n_injuries_known"],
+        "records_disaggregated": acc["n_disaggregated"],
+        "sources": sources,
+    }
+    if level == "report":
+        out["linkage"] = f"counting the reports of {source}; other sources are not included"
+    elif acc["n"] and acc["n_reports"] == acc["n"]:
+        text = "no linkage yet: each report is its own incident"
+        if len(sources) > 1:
+            text += f"; reports of one event from several sources ({', '.join(sources)}) are counted separately"
+        out["linkage"] = text
+    else:
+        out["linkage"] = f"{acc['n_reports']} reports linked into {acc['n']} incidents; each incident counted once"
+    if not acc["n"]:
+        out["linkage"] = "no records match"
+    out["linked"] = level == "incident" and acc["n_reports"] > acc["n"]
+    return out
+
+
+def add_change(rows: list[dict], by: list[str]) -> list[dict]:
+    """Year-on-year change: each row beside the same group one year (or 12 months) earlier."""
+    if "year" in by:
+        step = "year"
+    elif "month" in by:
+        step = "month"
+    else:
+        raise ValueError("--change yoy needs --by year or --by month")
+    index = {tuple(r[d] for d in by): r for r in rows}
+    pos = by.index(step)
+    for row in rows:
+        key = list(tuple(row[d] for d in by))
+        if step == "year":
+            key[pos] = row["year"] - 1
+        else:
+            y, m = row["month"].split("-")
+            key[pos] = f"{int(y) - 1:04d}-{m}"
+        prev = index.get(tuple(key))
+        previous = prev["value"] if prev else None
+        row["previous"] = previous
+        if previous is None or row["value"] is None:
+            row["change"] = None
+            row["change_abs"] = None
+        else:
+            row["change_abs"] = round(row["value"] - previous, 6)
+            row["change"] = None if not previous else round((row["value"] - previous) / previous, 6)
+    return rows
+
+
+def compare(summed: Iterable[dict], by: list[str]) -> list[dict]:
+    """The same measures for every group (party category by default), by the same code."""
+    groups = collapse(summed, by)
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple(str(v) for v in k)):
+        acc = groups[key]
+        row = {d: _present(d, v) for d, v in zip(by, key, strict=True)}
+        row |= {
+            "incidents": acc["n"],
+            "civilian_deaths": acc["deaths_best"],
+            "civilian_deaths_low": acc["deaths_low"],
+            "civilian_deaths_high": acc["deaths_high"],
+            "civilian_deaths_per_incident": ratio(acc["deaths_best"], acc["n"]),
+            "populated_area_share": ratio(acc["n_populated"], acc["n_populated_known"]),
+            "explosive_weapons_share": ratio(acc["n_explosive"], acc["n"]),
+            "women_children_share": ratio(acc["casualties_women_children"], acc["casualties_disaggregated"]),
+            "coverage": {
+                "incidents_place_known": acc["n_populated_known"],
+                "casualties_disaggregated": acc["casualties_disaggregated"],
+                "casualties": acc["casualties"],
+            },
+            "sources": sorted(acc["_sources"]),
+        }
+        rows.append(row)
+    return rows
+
+
+
+
+
+def count_conflicts(conflict_years: Iterable[dict], by: list[str]) -> list[dict]:
+    """Active conflicts (>= 25 battle-related deaths) per group of year / intensity / type / region.
+
+    Each row of `conflict_years` is one conflict in one year, as the UCDP/PRIO ACD lists it.
+    """
+    groups: dict[tuple, set] = defaultdict(set)
+    for row in conflict_years:
+        key = tuple(row[d] for d in by)
+        groups[key].add(row["conflict_id"])
+    return [
+        {d: v for d, v in zip(by, key, strict=True)} | {"value": len(groups[key]), "low": None, "high": None}
+        for key in sorted(groups, key=lambda k: tuple(str(v) for v in k))
+    ]

@@ -1,0 +1,77 @@
+"""What every route needs: the store, the caller (from a Bearer token), and the filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+
+from civwatch.domain.query import Filters, split_values
+from civwatch.services import auth
+from civwatch.services.auth import AuthError, Principal
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        return None
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("use 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+def optional_principal(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Principal | None:
+    token = _bearer(request)
+    return auth.principal_for_token(engine, token) if token else None
+
+
+def writer(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise AuthError("authentication required: send an API token as 'Authorization: Bearer <token>'")
+    return principal
+
+
+def reader(request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal | None:
+    """Reads are public unless CIVWATCH_PRIVATE_READS is set; then any valid token may read."""
+    if getattr(request.app.state, "private_reads", False) and principal is None:
+        raise AuthError("this server's data is private: send an API token as 'Authorization: Bearer <token>'")
+    return principal
+
+
+def filters(
+    source: Annotated[str | None, Query(max_length=32, description="count this source's reports instead of incidents")] = None,
+    country: Annotated[str | None, Query(max_length=400, description="ISO alpha-3 codes, comma-separated")] = None,
+    party_category: Annotated[str | None, Query(max_length=400)] = None,
+    weapon: Annotated[str | None, Query(max_length=400)] = None,
+    grade: Annotated[str | None, Query(max_length=200)] = None,
+    violence_type: Annotated[str | None, Query(max_length=200)] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    populated_area: Annotated[bool | None, Query()] = None,
+    explosive: Annotated[bool | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=200, description="free text in headline, place and notes")] = None,
+) -> Filters:
+    return Filters(
+        source=source or None,
+        countries=split_values(country, upper=True),
+        party_categories=split_values(party_category),
+        weapons=split_values(weapon),
+        grades=split_values(grade),
+        violence_types=split_values(violence_type),
+        year_from=year_from,
+        year_to=year_to,
+        date_from=date_from,
+        date_to=date_to,
+        populated_area=populated_area,
+        explosive=explosive,
+        text=q or None,
+    )

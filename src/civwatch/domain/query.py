@@ -1,0 +1,125 @@
+"""What a question about the data may group by and filter on; shared by store, analytics, API.
+
+Plain values only: the store turns them into SQL, analytics into numbers, entry points into
+options and query parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+from civwatch.domain.taxonomy import Grade, PartyCategory, ViolenceType, Weapon
+
+# Grouping dimensions, in the order they appear in outputs. "source" groups by the report's
+# source (with --source) or by the combination of sources behind an incident (without).
+DIMENSIONS: tuple[str, ...] = (
+    "year",
+    "month",
+    "country",
+    "party_category",
+    "weapon",
+    "grade",
+    "source",
+    "violence_type",
+    "populated_area",
+)
+
+# Aliases accepted from people ("party-category", "country_iso3", ...).
+_ALIASES = {"country_iso3": "country", "perpetrator_category": "party_category", "sources": "source"}
+
+
+def parse_dimension(name: str) -> str:
+    key = name.strip().lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    if key not in DIMENSIONS:
+        raise ValueError(f"cannot group by {name!r}; dimensions are {', '.join(DIMENSIONS)}")
+    return key
+
+
+def parse_dimensions(value: str | list[str] | None) -> list[str]:
+    """'year,country' or ['year', 'country'] -> ['year', 'country'] (validated, no repeats)."""
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
+    out: list[str] = []
+    for item in items:
+        if item.strip():
+            dim = parse_dimension(item)
+            if dim not in out:
+                out.append(dim)
+    return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every filter an indicator, a list of incidents or an export accepts. Empty = no filter.
+
+    Multi-valued filters hold any-of values. `source` switches indicators to report level.
+    """
+
+    source: str | None = None
+    countries: tuple[str, ...] = ()
+    party_categories: tuple[str, ...] = ()
+    weapons: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    violence_types: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    populated_area: bool | None = None
+    explosive: bool | None = None
+    text: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
+        for code in self.countries:
+            if len(code) != 3 or not code.isalpha() or not code.isupper():
+                raise ValueError(f"country must be an ISO 3166-1 alpha-3 code like UKR, got {code!r}")
+        for name, values, enum in (
+            ("party_category", self.party_categories, PartyCategory),
+            ("weapon", self.weapons, Weapon),
+            ("grade", self.grades, Grade),
+            ("violence_type", self.violence_types, ViolenceType),
+        ):
+            known = {m.value for m in enum}
+            for value in values:
+                if value not in known:
+                    raise ValueError(f"{name}: unknown code {value!r}; codes are {', '.join(sorted(known))}")
+        if self.text is not None and len(self.text) > 200:
+            raise ValueError("free text filter is limited to 200 characters")
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        """Only the filters that are set, for echoing back in outputs."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, (), {}, ""):
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else (value.isoformat() if isinstance(value, date) else value)
+        return out
+
+
+def split_values(value: str | list[str] | None, upper: bool = False, code: bool = True) -> tuple[str, ...]:
+    """'UKR,SYR' or ['UKR', 'SYR,AFG'] -> ('UKR', 'SYR', 'AFG'). `code`: taxonomy-code spelling."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
+    out = []
+    for item in items:
+        item = item.strip()
+        if item:
+            if upper:
+                item = item.upper()
+            elif code:
+                item = item.lower().replace("-", "_")
+            out.append(item)
+    return tuple(dict.fromkeys(out))

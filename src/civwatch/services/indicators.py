@@ -1,0 +1,280 @@
+"""Indicators: the one implementation behind `civwatch stats`, /api/indicators and the pages.
+
+    result = indicator(engine, "civilian-deaths", by=["year"], filters=Filters(countries=("UKR",)))
+    result.rows        # [{"year": 2014, "value": 663, "low": ..., "high": ..., "sources": [...]}, ...]
+    result.definition  # what the number means, with a link into docs/methodology.md
+    result.coverage    # level (incident/report), linkage statement, records with figures
+    result.sources     # contributing sources and their report counts
+
+Without a source filter, counts are over incidents (each linked incident once); with one, over
+that source's reports. Sums come from the maintained cube (store/cube.py), rebuilt when the
+store has changed since it was built; results are cached per store state.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from civwatch.analytics import measures
+from civwatch.analytics.definitions import (
+    CHANGE_SECTION,
+    COMPARE_SECTION,
+    DEFINITIONS,
+    METHODOLOGY,
+    definition,
+)
+from civwatch.domain.query import Filters, parse_dimensions
+from civwatch.store import conflict_queries as conflict_store
+from civwatch.store import cube
+
+ALIASES = {"conflicts": "active-conflicts"}  # the import issue's first name for it
+FRESHNESS_SECONDS = 0.0  # how long a checked fingerprint is trusted (0: check on every call; three primary-key lookups)
+CACHE_SIZE = 512
+
+
+@dataclass
+class IndicatorResult:
+    name: str
+    by: list[str]
+    filters: Filters
+    level: str
+    rows: list[dict]
+    definition: dict
+    coverage: dict
+    sources: list[dict]
+    change: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "indicator": self.name,
+            "by": self.by,
+            "filters": self.filters.as_dict(),
+            "change": self.change,
+            "definition": self.definition,
+            "coverage": self.coverage,
+            "sources": self.sources,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class CompareResult:
+    by: list[str]
+    filters: Filters
+    level: str
+    rows: list[dict]
+    coverage: dict
+    sources: list[dict]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "filters": self.filters.as_dict(),
+            "definition": {
+                "title": "Actor-blind comparison",
+                "definition": "The same measures for every group, computed by the same code: incidents, civilian "
+                "deaths per incident, share of incidents in populated areas, share with explosive weapons, "
+                "share of casualties who are women or children. No party identity enters any rule.",
+                "methodology": f"{METHODOLOGY}#{COMPARE_SECTION}",
+            },
+            "coverage": self.coverage,
+            "sources": self.sources,
+            "rows": self.rows,
+        }
+
+
+def names() -> list[str]:
+    return list(DEFINITIONS)
+
+
+def definitions() -> list[dict]:
+    return [d.as_dict() for d in DEFINITIONS.values()]
+
+
+# --- freshness and caching --------------------------------------------------------------------
+
+_lock = threading.Lock()
+_checked: dict[str, tuple[float, str]] = {}  # engine url -> (monotonic time, fingerprint)
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+
+
+def _key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def ensure_fresh(engine: Engine, force: bool = False) -> str:
+    """Rebuild the cube when the store changed since it was built; returns the store fingerprint."""
+    url = _key(engine)
+    now = time.monotonic()
+    seen = _checked.get(url)
+    if seen and not force and now - seen[0] < FRESHNESS_SECONDS:
+        return seen[1]
+    with engine.connect() as conn:
+        fp = cube.fingerprint(conn)
+        st = cube.state(conn)
+    if force or st is None or st["fingerprint"] != fp:
+        with _lock, engine.begin() as conn:
+            st = cube.state(conn)
+            if force or st is None or st["fingerprint"] != cube.fingerprint(conn):
+                cube.rebuild(conn)
+            fp = cube.fingerprint(conn)
+    _checked[url] = (time.monotonic(), fp)
+    return fp
+
+
+def refresh(engine: Engine) -> int:
+    """Rebuild the cube now (after an import or a linkage run); returns its row count."""
+    with _lock, engine.begin() as conn:
+        rows = cube.rebuild(conn)
+        fp = cube.fingerprint(conn)
+    _checked[_key(engine)] = (time.monotonic(), fp)
+    return rows
+
+
+def after_write(engine: Engine, keys: set[tuple[int, str]], fingerprint_before: str | None) -> None:
+    """Bring the cube up to date after a small write touching these (year, country) pairs."""
+    with _lock, engine.begin() as conn:
+        ran = cube.refresh_keys(conn, keys, fingerprint_before)
+        fp = cube.fingerprint(conn)
+    if ran:
+        _checked[_key(engine)] = (time.monotonic(), fp)
+    else:
+        _checked.pop(_key(engine), None)
+
+
+def store_fingerprint(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return cube.fingerprint(conn)
+
+
+def _cached(key: tuple, compute):
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+# --- the indicators ---------------------------------------------------------------------------
+
+def indicator(
+    engine: Engine,
+    name: str,
+    by: list[str] | str | None = None,
+    filters: Filters | None = None,
+    change: str | None = None,
+) -> IndicatorResult:
+    """Compute one indicator grouped by `by` under `filters`; `change="yoy"` adds year-on-year change."""
+    name = ALIASES.get(name, name)
+    d = definition(name)
+    dims = _conflict_dims(by) if name == "active-conflicts" else parse_dimensions(by)
+    filters = filters or Filters()
+    if change not in (None, "", "yoy"):
+        raise ValueError(f"change must be 'yoy', got {change!r}")
+    change = change or None
+    if change and not {"year", "month"} & set(dims):
+        raise ValueError("--change yoy needs --by year or --by month")
+    if name == "active-conflicts":
+        return _active_conflicts(engine, dims, filters, change)
+    fp = ensure_fresh(engine)
+    key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change)
+    return _cached(key, lambda: _compute(engine, d.name, dims, filters, change))
+
+
+def filters_key(f: Filters) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in f.as_dict().items()))
+
+
+def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
+    level = "report" if filters.source else "incident"
+    with engine.connect() as conn:
+        summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+    rows = measures.indicator_rows(name, summed, dims)
+    if change:
+        rows = measures.add_change(rows, dims)
+    d = definition(name).as_dict()
+    if change:
+        d["change"] = {"kind": "yoy", "methodology": f"{METHODOLOGY}#{CHANGE_SECTION}"}
+    return IndicatorResult(
+        name=name,
+        by=dims,
+        filters=filters,
+        level=level,
+        rows=rows,
+        definition=d,
+        coverage=measures.overall_coverage(summed, level, filters.source),
+        sources=measures.source_totals(summed),
+        change=change,
+    )
+
+
+CONFLICT_DIMS = {"year", "intensity", "type_of_conflict", "region", "country"}
+
+
+def _conflict_dims(by: list[str] | str | None) -> list[str]:
+    items = by.split(",") if isinstance(by, str) else list(by or [])
+    dims = []
+    for item in items:
+        key = item.strip().lower().replace("-", "_")
+        key = {"type": "type_of_conflict", "intensity_level": "intensity"}.get(key, key)
+        if key and key not in dims:
+            if key not in CONFLICT_DIMS:
+                raise ValueError(f"active-conflicts groups by {', '.join(sorted(CONFLICT_DIMS))}, not {item!r}")
+            dims.append(key)
+    return dims
+
+
+def _active_conflicts(engine: Engine, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
+    bad = [d for d in dims if d not in CONFLICT_DIMS]
+    if bad:
+        raise ValueError(f"active-conflicts groups by {', '.join(sorted(CONFLICT_DIMS))}, not {', '.join(bad)}")
+    with engine.connect() as conn:
+        rows_in = conflict_store.conflict_years(conn, filters)
+    rows = measures.count_conflicts(rows_in, dims)
+    if change:
+        rows = measures.add_change(rows, dims)
+    return IndicatorResult(
+        name="active-conflicts",
+        by=dims,
+        filters=filters,
+        level="conflict-year",
+        rows=rows,
+        definition=definition("active-conflicts").as_dict(),
+        coverage={"level": "conflict-year", "records": len(rows_in), "threshold": "25 battle-related deaths in the year"},
+        sources=[{"source": "ucdp-prio-acd", "reports": len(rows_in)}] if rows_in else [],
+        change=change,
+    )
+
+
+def compare(engine: Engine, by: list[str] | str | None = "party_category", filters: Filters | None = None) -> CompareResult:
+    """Actor-blind comparison: the same measures per party category (or any other dimension)."""
+    dims = parse_dimensions(by) or ["party_category"]
+    filters = filters or Filters()
+    level = "report" if filters.source else "incident"
+    fp = ensure_fresh(engine)
+
+    def run() -> CompareResult:
+        with engine.connect() as conn:
+            summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+        return CompareResult(
+            by=dims,
+            filters=filters,
+            level=level,
+            rows=measures.compare(summed, dims),
+            coverage=measures.overall_coverage(summed, level, filters.source),
+            sources=measures.source_totals(summed),
+        )
+
+    return _cached(("compare", _key(engine), fp, tuple(dims), filters_key(filters)), run)

@@ -1,0 +1,230 @@
+"""Rendering a page and its JSON twin from the same data, plus what every page response carries.
+
+Every page is registered twice: `/path` (HTML, or JSON when the client sends
+`Accept: application/json`) and `/path.json`. Both render the one `data` dict that the page's
+service call returned, so the HTML can never show a number the JSON does not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+from fastapi import HTTPException, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import Engine
+from starlette.templating import Jinja2Templates
+
+from civwatch.domain.taxonomy import TAXONOMIES, label
+from civwatch.services import auth
+from civwatch.settings import Settings
+from civwatch.web import static_files
+from civwatch.web.session import COOKIE, MAX_AGE, CsrfError, Session, SessionCodec
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# Scripts only from civwatch itself; page data travels in <script type="application/json">.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _number(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and digits:
+        return f"{value:,.{digits}f}"
+    return f"{round(value):,}" if isinstance(value, int | float) else str(value)
+
+
+def _figure(fig: dict | None) -> str:
+    """A {best, low, high} figure as "12 (10–15)"; a range only where it differs from best."""
+    if not fig or fig.get("best") is None:
+        return "–"
+    text = _number(fig["best"])
+    low, high = fig.get("low"), fig.get("high")
+    if (low is not None or high is not None) and (low, high) != (fig["best"], fig["best"]):
+        text += f" ({_number(low)}–{_number(high)})"
+    return text
+
+
+def _as_json(value: Any) -> str:
+    """A source row as JSON text, shown (escaped) as it was read."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def _signed_percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.1f} %"
+
+
+def _label(value: Any, taxonomy: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if taxonomy and taxonomy in TAXONOMIES:
+        try:
+            return label(TAXONOMIES[taxonomy](value))
+        except ValueError:
+            return str(value)
+    return str(value).replace("_", " ").capitalize()
+
+
+def _safe_url(value: str | None) -> str | None:
+    """A link from source text only when it is http(s): never javascript: or data: URLs."""
+    if not value:
+        return None
+    parsed = urlparse(value.strip())
+    return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """The current filters with some changed, as a query string (None drops a key)."""
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "", [])}
+    return "?" + urlencode(merged, doseq=True) if merged else ""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # everything from source text is escaped; never mark it safe
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json)
+    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def _codec(request: Request) -> SessionCodec:
+    codec = getattr(request.app.state, "session_codec", None)
+    if codec is None:
+        codec = request.app.state.session_codec = SessionCodec(Settings.load().secret_key)
+    return codec
+
+
+def session(request: Request) -> Session:
+    return request.state.session
+
+
+def current_user(request: Request) -> auth.Principal | None:
+    if not hasattr(request.state, "user"):
+        uid = request.state.session.uid
+        request.state.user = auth.principal_by_id(engine(request), uid) if uid is not None else None
+    return request.state.user
+
+
+def asset(path: str) -> str:
+    return f"/static/{path}?v={static_files.version()}"
+
+
+def page(request: Request, template: str, data: dict[str, Any], status: int = 200, **extra: Any) -> Response:
+    """The page as HTML, or its JSON twin: `data` is the whole JSON body and what the HTML shows."""
+    if wants_json(request):
+        return JSONResponse(jsonable_encoder(data), status_code=status)
+    context = {
+        "data": data,
+        "user": current_user(request),
+        "csrf": request.state.session.csrf,
+        "asset": asset,
+        "path": request.url.path,
+        "params": dict(request.query_params),
+        "json_url": json_twin(request),
+        **extra,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def json_twin(request: Request) -> str:
+    path = request.url.path
+    if path.endswith(".json"):
+        return str(request.url.path) + ("?" + request.url.query if request.url.query else "")
+    base = "/overview" if path == "/" else path.rstrip("/")
+    return base + ".json" + ("?" + request.url.query if request.url.query else "")
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"status": status, "detail": message}, status_code=status, media_type="application/problem+json")
+    return page(request, "error.html", {"status": status, "detail": message}, status=status)
+
+
+class WebRoute(APIRoute):
+    """Loads the session before a page, saves it and adds security headers after."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            request.state.session = _codec(request).loads(request.cookies.get(COOKIE))
+            try:
+                response = await handler(request)
+            except (CsrfError, auth.AuthError, PermissionError) as exc:
+                response = error_page(request, 403, str(exc))
+            except ValueError as exc:  # a service refused the request: say why
+                response = error_page(request, 400, str(exc))
+            except HTTPException as exc:
+                if exc.status_code in (404, 400, 405, 413):
+                    response = error_page(request, exc.status_code, str(exc.detail))
+                else:
+                    raise
+            sess: Session = request.state.session
+            if sess.changed:
+                response.set_cookie(
+                    COOKIE, _codec(request).dumps(sess), max_age=MAX_AGE, httponly=True,
+                    samesite="lax", secure=request.url.scheme == "https", path="/",
+                )
+            for key, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(key, value)
+            if isinstance(response, HTMLResponse | JSONResponse) or response.media_type in ("text/html", "application/json"):
+                response.headers.setdefault("Vary", "Accept, Cookie")
+            return response
+
+        return route
+
+
+def require_user(request: Request, *roles: Any) -> auth.Principal:
+    """The logged-in user holding one of `roles`; otherwise AuthError (a 403 page)."""
+    user = current_user(request)
+    if user is None:
+        raise auth.AuthError("log in first: only logged-in recorders may change data")
+    if roles and not user.has(*roles):
+        raise auth.AuthError(f"your roles ({', '.join(sorted(r.value for r in user.roles))}) do not allow this")
+    return user
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None

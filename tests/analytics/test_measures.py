@@ -1,0 +1,64 @@
+"""The pure measures: collapsing summed facts, shares, change, comparison, conflict counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from civwatch.analytics import measures
+
+
+def _row(**kw) -> dict:
+    base = dict.fromkeys(measures.SUMMED, 0)
+    return base | kw
+
+
+def test_rows_collapse_over_sources_and_list_them() -> None:
+    summed = [
+        _row(year=2020, source="acled", n=2, n_reports=2, deaths_best=5, deaths_low=4, deaths_high=9),
+        _row(year=2020, source="acled,ucdp-ged", n=1, n_reports=2, deaths_best=1, deaths_low=1, deaths_high=1),
+        _row(year=2021, source="ucdp-ged", n=1, n_reports=1, deaths_best=3, deaths_low=3, deaths_high=3),
+    ]
+    rows = measures.indicator_rows("civilian-deaths", summed, ["year"])
+    assert rows == [
+        {"year": 2020, "value": 6, "low": 5, "high": 10, "sources": ["acled", "ucdp-ged"]},
+        {"year": 2021, "value": 3, "low": 3, "high": 3, "sources": ["ucdp-ged"]},
+    ]
+    assert measures.source_totals(summed) == [{"source": "acled", "reports": 4}, {"source": "ucdp-ged", "reports": 3}]
+    cov = measures.overall_coverage(summed, "incident", None)
+    assert cov["linked"] is True and "5 reports linked into 4 incidents" in cov["linkage"]
+
+
+def test_shares_are_none_without_a_denominator() -> None:
+    rows = measures.indicator_rows("women-children-share", [_row(source="x", n=1, casualties=4)], [])
+    assert rows[0]["value"] is None and rows[0]["coverage"]["casualties"] == 4
+    rows = measures.indicator_rows("ewipa-share", [_row(source="x", casualties=8, casualties_ewipa=2)], [])
+    assert rows[0]["value"] == pytest.approx(0.25)
+
+
+def test_yoy_change_by_month_compares_the_same_month() -> None:
+    rows = [{"month": "2022-03", "value": 10}, {"month": "2023-03", "value": 15}, {"month": "2023-04", "value": 1}]
+    out = {r["month"]: r for r in measures.add_change(rows, ["month"])}
+    assert out["2023-03"]["change"] == pytest.approx(0.5) and out["2023-03"]["previous"] == 10
+    assert out["2023-04"]["change"] is None and out["2022-03"]["previous"] is None
+
+
+def test_zero_previous_gives_no_relative_change() -> None:
+    out = measures.add_change([{"year": 2020, "value": 0}, {"year": 2021, "value": 4}], ["year"])
+    assert out[1]["change"] is None and out[1]["change_abs"] == 4
+
+
+def test_compare_computes_the_same_measures_for_every_group() -> None:
+    summed = [
+        _row(party_category="state_forces", source="s", n=4, n_reports=4, deaths_best=8, n_explosive=2, n_populated=1, n_populated_known=2),
+        _row(party_category="non_state_armed_group", source="s", n=2, n_reports=2, deaths_best=8, n_explosive=2, n_populated=2, n_populated_known=2),
+    ]
+    rows = {r["party_category"]: r for r in measures.compare(summed, ["party_category"])}
+    assert set(rows["state_forces"]) == set(rows["non_state_armed_group"])
+    assert rows["state_forces"]["civilian_deaths_per_incident"] == 2 and rows["non_state_armed_group"]["civilian_deaths_per_incident"] == 4
+    assert rows["state_forces"]["populated_area_share"] == 0.5 and rows["non_state_armed_group"]["explosive_weapons_share"] == 1
+
+
+def test_conflicts_are_counted_once_per_group() -> None:
+    years = [{"conflict_id": "1", "year": 2020, "intensity": "war"}, {"conflict_id": "1", "year": 2020, "intensity": "war"},
+             {"conflict_id": "2", "year": 2020, "intensity": "minor"}]
+    assert measures.count_conflicts(years, ["year"]) == [{"year": 2020, "value": 2, "low": None, "high": None}]

@@ -1,0 +1,128 @@
+"""Indicators over hand-written reports whose totals are known by construction (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from civwatch.domain.query import Filters
+from civwatch.services import indicators
+from tests.seed import add_report, link
+
+
+def _by(rows: list[dict], key: str) -> dict:
+    return {r[key]: r for r in rows}
+
+
+def test_deaths_by_year_with_low_best_high(store) -> None:
+    add_report(store, day=date(2019, 3, 1), deaths=4, deaths_low=3, deaths_high=9)
+    add_report(store, day=date(2019, 7, 1), deaths=1)
+    add_report(store, day=date(2020, 1, 1), deaths=10, deaths_low=10, deaths_high=12)
+    rows = _by(indicators.indicator(store, "civilian-deaths", by="year").rows, "year")
+    assert rows[2019]["value"] == 5 and rows[2019]["low"] == 4 and rows[2019]["high"] == 10
+    assert rows[2020]["value"] == 10 and rows[2020]["low"] == 10 and rows[2020]["high"] == 12
+    assert rows[2019]["sources"] == ["ucdp-ged"]
+
+
+def test_linked_reports_count_once_and_source_counts_its_reports(store) -> None:
+    a, _ = add_report(store, source="ucdp-ged", deaths=7, country="SYR")
+    b, _ = add_report(store, source="acled", deaths=9, country="SYR")
+    add_report(store, source="acled", deaths=2, country="SYR")
+    unlinked = indicators.indicator(store, "incidents")
+    assert unlinked.rows[0]["value"] == 3
+    assert "no linkage yet" in unlinked.coverage["linkage"] and "counted separately" in unlinked.coverage["linkage"]
+    link(store, a, [b])
+    result = indicators.indicator(store, "incidents")
+    assert result.rows[0]["value"] == 2
+    assert indicators.indicator(store, "reports").rows[0]["value"] == 3
+    assert result.coverage["linked"] is True
+    # the incident keeps its own figure (7): the 9 of the linked ACLED report is not added
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 7 + 2
+    acled = indicators.indicator(store, "civilian-deaths", filters=Filters(source="acled"))
+    assert acled.rows[0]["value"] == 11 and acled.level == "report"
+    assert acled.sources == [{"source": "acled", "reports": 2}]
+
+
+def test_women_children_share_leaves_out_undisaggregated_casualties(store) -> None:
+    add_report(store, deaths=5, harm_rows=[
+        {"outcome": "killed", "sex": "female", "age_group": "adult", "best": 2},
+        {"outcome": "killed", "sex": "male", "age_group": "child", "best": 1},
+        {"outcome": "killed", "sex": "male", "age_group": "adult", "best": 2},
+        {"outcome": "killed", "civilian": False, "sex": "female", "age_group": "adult", "best": 50},
+    ])
+    add_report(store, deaths=100)  # no disaggregation: not in the share, shown in coverage
+    row = indicators.indicator(store, "women-children-share").rows[0]
+    assert row["numerator"] == 3 and row["denominator"] == 5
+    assert row["value"] == pytest.approx(0.6)
+    assert row["coverage"]["records_disaggregated"] == 1 and row["coverage"]["records"] == 2
+    assert row["coverage"]["casualties"] == 105
+
+
+def test_ewipa_share(store) -> None:
+    add_report(store, deaths=6, injuries=4, weapon="explosive_air_launched", populated=True)
+    add_report(store, deaths=5, weapon="explosive_ground_launched", populated=False)
+    add_report(store, deaths=3, weapon="small_arms", populated=True)
+    add_report(store, deaths=2, weapon="unknown", populated=None)
+    row = indicators.indicator(store, "ewipa-share").rows[0]
+    assert (row["numerator"], row["denominator"]) == (10, 20)
+    assert row["coverage"]["casualties_weapon_unknown"] == 2
+    assert row["coverage"]["casualties_place_unknown"] == 2
+
+
+def test_yoy_change_and_month_grouping(store) -> None:
+    add_report(store, day=date(2021, 5, 2), deaths=10, country="AFG")
+    add_report(store, day=date(2022, 5, 9), deaths=15, country="AFG")
+    add_report(store, day=date(2022, 6, 9), deaths=1, country="SOM")
+    rows = indicators.indicator(store, "civilian-deaths", by="country,year", change="yoy").rows
+    afg22 = next(r for r in rows if r["country"] == "AFG" and r["year"] == 2022)
+    assert afg22["previous"] == 10 and afg22["change"] == pytest.approx(0.5) and afg22["change_abs"] == 5
+    som = next(r for r in rows if r["country"] == "SOM")
+    assert som["change"] is None
+    months = _by(indicators.indicator(store, "civilian-deaths", by="month").rows, "month")
+    assert months["2022-05"]["value"] == 15 and months["2022-06"]["value"] == 1
+    with pytest.raises(ValueError, match="yoy"):
+        indicators.indicator(store, "civilian-deaths", by="country", change="yoy")
+
+
+def test_filters_agree_between_cube_and_base_tables(store) -> None:
+    add_report(store, day=date(2020, 1, 31), deaths=3, headline="Shelling of a market", country="UKR")
+    add_report(store, day=date(2020, 2, 1), deaths=4, headline="Air strike on school", country="UKR")
+    add_report(store, day=date(2020, 2, 15), deaths=8, headline="market fire", country="SYR", weapon="explosive_improvised")
+    # free text is answered from the base tables
+    text = indicators.indicator(store, "civilian-deaths", filters=Filters(text="MARKET"))
+    assert text.rows[0]["value"] == 11
+    # a date range inside months is answered from the base tables; on month edges from the cube
+    mid = indicators.indicator(store, "civilian-deaths", filters=Filters(date_from=date(2020, 1, 31), date_to=date(2020, 2, 1)))
+    assert mid.rows[0]["value"] == 7
+    edges = indicators.indicator(store, "civilian-deaths", filters=Filters(date_from=date(2020, 2, 1), date_to=date(2020, 2, 29)))
+    assert edges.rows[0]["value"] == 12
+    assert indicators.indicator(store, "civilian-deaths", filters=Filters(countries=("SYR",), explosive=True)).rows[0]["value"] == 8
+    assert indicators.indicator(store, "civilian-deaths", filters=Filters(countries=("SYR",), explosive=False)).rows == []
+
+
+def test_cube_follows_the_store(store) -> None:
+    add_report(store, deaths=1)
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 1
+    indicators._checked.clear()  # another process would not have checked within the second
+    add_report(store, deaths=2)
+    indicators._checked.clear()
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 3
+
+
+def test_compare_by_party_category_uses_the_same_measures(store) -> None:
+    add_report(store, deaths=10, category="state_forces", weapon="explosive_air_launched", populated=True)
+    add_report(store, deaths=0, category="state_forces", weapon="small_arms", populated=False)
+    add_report(store, deaths=3, category="non_state_armed_group", weapon="explosive_improvised", populated=True)
+    rows = _by(indicators.compare(store).rows, "party_category")
+    s, n = rows["state_forces"], rows["non_state_armed_group"]
+    assert s["incidents"] == 2 and s["civilian_deaths_per_incident"] == 5
+    assert s["explosive_weapons_share"] == 0.5 and s["populated_area_share"] == 0.5
+    assert n["incidents"] == 1 and n["explosive_weapons_share"] == 1.0
+
+
+def test_unknown_indicator_and_dimension_are_clear_errors(store) -> None:
+    with pytest.raises(ValueError, match="no indicator"):
+        indicators.indicator(store, "deaths")
+    with pytest.raises(ValueError, match="cannot group by"):
+        indicators.indicator(store, "incidents", by="colour")
