@@ -62,7 +62,7 @@ def candidate_pairs(
             con.execute(f"SET threads = {int(threads)}")
         con.register("recs", table)
         params = {"k": config.window_days, "max_span": config.max_span_days, "within": config.within_source}
-        reader = con.execute(PAIRS_SQL, params).fetch_record_batch(batch_rows)
+        reader = con.execute(PAIRS_SQL, params).to_arrow_reader(batch_rows)
         for batch in reader:
             if batch.num_rows:
                 yield (
