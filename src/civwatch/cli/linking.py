@@ -25,10 +25,9 @@ def link(
     db: DbOption = None,
 ) -> None:
     """Link reports of the same incident, across sources, into one incident counted once."""
-    from civwatch.linkage.config import LinkageConfig
     from civwatch.services import linking
 
-    cfg = LinkageConfig.load(config, match_threshold=threshold)
+    cfg = linking.load_config(config, match_threshold=threshold)
     s = linking.link(engine(db), actor=actor_name(actor), full=full, config=cfg)
     console.print(
         f"{'full' if s.full else 'incremental'} link: {s.reports} reports ({s.new_reports} new or changed), "

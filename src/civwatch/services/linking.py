@@ -48,6 +48,11 @@ class LinkSummary:
     stats: dict[str, float] = field(default_factory=dict)
 
 
+def load_config(path: str | Path | None = None, **overrides: object) -> LinkageConfig:
+    """Linkage settings: defaults, then a JSON file, then CIVWATCH_LINK_THRESHOLD, then overrides."""
+    return LinkageConfig.load(path, **overrides)
+
+
 def _records(rows: list[dict], config: LinkageConfig) -> Records:
     cols = {name: [r[name] for r in rows] for name in repo.REPORT_COLUMNS}
     cols["key"] = cols["id"]
