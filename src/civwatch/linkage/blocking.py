@@ -25,18 +25,27 @@ WITH spans AS (
     SELECT idx, country, src, s, e, is_new FROM recs WHERE e - s <= $max_span
 ),
 wide AS (
-    SELECT idx, country, src, s, is_new, unnest(range(s - $k, e + $k + 1)) AS d FROM spans
+    SELECT idx, country, s, is_new, unnest(range(s - $k, e + $k + 1)) AS d FROM spans WHERE src = $a
 ),
 own AS (
-    SELECT idx, country, src, s, is_new, unnest(range(s, e + 1)) AS d FROM spans
+    SELECT idx, country, s, is_new, unnest(range(s, e + 1)) AS d FROM spans WHERE src = $b
 )
 SELECT wide.idx AS i, own.idx AS j
 FROM wide JOIN own ON wide.country = own.country AND wide.d = own.d
-WHERE wide.idx < own.idx
-  AND wide.d = greatest(wide.s - $k, own.s)
+WHERE wide.d = greatest(wide.s - $k, own.s)
   AND (wide.is_new OR own.is_new)
-  AND ($within OR wide.src <> own.src)
+  AND ($a <> $b OR wide.idx < own.idx)
 """
+
+
+def source_pairs(sources: np.ndarray, n_sources: int, within: bool) -> list[tuple[int, int]]:
+    """(wide, own) source codes to join: every pair of sources once, the smaller one unrolled."""
+    sizes = np.bincount(sources, minlength=n_sources)
+    out = [(a, a) for a in range(n_sources)] if within else []
+    for a in range(n_sources):
+        for b in range(a + 1, n_sources):
+            out.append((a, b) if sizes[a] <= sizes[b] else (b, a))
+    return [(a, b) for a, b in out if sizes[a] and sizes[b]]
 
 
 def candidate_pairs(
@@ -46,7 +55,9 @@ def candidate_pairs(
     batch_rows: int = 1_000_000,
     threads: int | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield (i, j) index arrays (i < j) in batches. With `new`, only pairs touching a new row."""
+    """Yield (i, j) index arrays in batches, each unordered pair once. With `new`, only pairs
+    touching a new row. Sources are joined pairwise, so pairs within one source are never
+    formed (and discarded) unless `config.within_source`."""
     is_new = np.ones(len(records), dtype=bool) if new is None else np.asarray(new, dtype=bool)
     table = pa.table({
         "idx": pa.array(np.arange(len(records), dtype=np.int32)),
@@ -61,13 +72,14 @@ def candidate_pairs(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.register("recs", table)
-        params = {"k": config.window_days, "max_span": config.max_span_days, "within": config.within_source}
-        reader = con.execute(PAIRS_SQL, params).to_arrow_reader(batch_rows)
-        for batch in reader:
-            if batch.num_rows:
-                yield (
-                    batch.column(0).to_numpy(zero_copy_only=False).astype(np.int64),
-                    batch.column(1).to_numpy(zero_copy_only=False).astype(np.int64),
-                )
+        for a, b in source_pairs(records.source, len(records.sources), config.within_source):
+            params = {"k": config.window_days, "max_span": config.max_span_days, "a": a, "b": b}
+            reader = con.execute(PAIRS_SQL, params).to_arrow_reader(batch_rows)
+            for batch in reader:
+                if batch.num_rows:
+                    yield (
+                        batch.column(0).to_numpy(zero_copy_only=False).astype(np.int64),
+                        batch.column(1).to_numpy(zero_copy_only=False).astype(np.int64),
+                    )
     finally:
         con.close()

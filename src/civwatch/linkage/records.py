@@ -88,6 +88,7 @@ class Records:
     end: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
+    coslat: np.ndarray  # cos(latitude), for distances
     geo_tol: np.ndarray  # km; nan = too coarse to compare
     geo_exact: np.ndarray  # bool
     admin1: Names
@@ -138,7 +139,7 @@ class Records:
         raw_text = np.array([" ".join(t for t in (h, m) if t) for h, m in zip(headline, notes, strict=True)], dtype=object)
         return cls(
             key=np.asarray(cols["key"]), source=source, sources=sources, country=country, countries=countries,
-            start=start, end=end, lat=lat, lon=lon, geo_tol=geo_tol,
+            start=start, end=end, lat=lat, lon=lon, coslat=np.cos(np.radians(lat)), geo_tol=geo_tol,
             geo_exact=np.array([g == "exact" for g in geo], dtype=bool),
             admin1=Names.build(col("admin1")), place=Names.build(place),
             party=party, weapon=weapon, explosive=explosive, deaths=deaths, raw_text=raw_text,
