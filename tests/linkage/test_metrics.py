@@ -40,3 +40,18 @@ def test_naive_baseline_joins_same_country_date_deaths_across_sources_only() -> 
     assert len({labels[3], labels[4], labels[0]}) == 3
     only_one_source = naive_labels(country[:2], start[:2], deaths[:2], source[:2])
     assert only_one_source[0] != only_one_source[1]
+
+
+def test_twins_take_the_label_the_prediction_gave_them() -> None:
+    from civwatch.linkage.evaluation.metrics import resolve_twins
+
+    # records 0 and 1 are identical twins in source A (truth 10, 11); their copies 2 (truth 10) and 3 (truth 11)
+    truth = np.array([10, 11, 10, 11, 12])
+    predicted = np.array([1, 2, 2, 1, 3])  # the linker paired 0 with 3 and 1 with 2: swapped twins
+    visible = [("A", "same"), ("A", "same"), ("B", "x"), ("B", "y"), ("B", "z")]
+    assert evaluate(predicted, truth).f1 == 0.0
+    resolved = resolve_twins(predicted, truth, visible)
+    assert resolved.tolist() == [11, 10, 10, 11, 12]
+    assert evaluate(predicted, resolved).f1 == 1.0
+    # a record that is no twin keeps its label whatever the prediction
+    assert resolve_twins(predicted, truth, [("A", k) for k in range(5)]).tolist() == truth.tolist()

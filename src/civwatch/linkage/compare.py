@@ -117,13 +117,25 @@ def deaths_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def text_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Notes and headlines, token-set similarity: 0 >= 70, 1 >= 50, 2 >= 30, 3 below; -1 missing."""
+    """Notes and headlines, token-set similarity: 0 >= 95 (the same text), 1 >= 70, 2 >= 50,
+    3 >= 30, 4 below; -1 missing."""
     ta, tb = r.text(i), r.text(j)
     sim = cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1) if len(i) else np.zeros(0)
-    levels = np.select([sim >= 70, sim >= 50, sim >= 30], [0, 1, 2], 3).astype(np.int8)
+    levels = np.select([sim >= 95, sim >= 70, sim >= 50, sim >= 30], [0, 1, 2, 3], 4).astype(np.int8)
     empty = np.array([not a or not b for a, b in zip(ta, tb, strict=True)], dtype=bool)
     levels[empty] = -1
     return levels
+
+
+def tiebreak(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """0..3 for how exactly two records agree beyond their levels: same coordinates, same
+    deaths, text similarity. Used only to order links of equal weight (near-identical
+    records of one source compete for the same counterpart)."""
+    same_point = (r.lat[i] == r.lat[j]) & (r.lon[i] == r.lon[j])
+    same_deaths = r.deaths[i] == r.deaths[j]
+    ta, tb = r.text(i), r.text(j)
+    sim = cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.ratio, workers=-1) / 100.0 if len(i) else np.zeros(0)
+    return same_point.astype(float) + same_deaths.astype(float) + sim
 
 
 CHEAP = {
@@ -137,5 +149,5 @@ NAMES = {
     "admin1": (lambda r, i, j: name_levels(r.admin1, i, j), 3),
     "place": (lambda r, i, j: name_levels(r.place, i, j), 3),
 }
-TEXT = {"text": (text_levels, 4)}
+TEXT = {"text": (text_levels, 5)}
 ALL = {**CHEAP, **NAMES, **TEXT}

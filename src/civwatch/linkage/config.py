@@ -24,6 +24,8 @@ class LinkageConfig:
     within_source: bool = False  # also look for duplicates inside one source
     within_source_threshold: float = 0.99  # publishers deduplicate themselves: demand more
     geo_tolerance_km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GEO_TOLERANCE_KM))
+    estimate_prior: bool = True  # re-estimate P(match) from the pairs at hand (EM), see model.estimate_prior
+    prior_sample: int = 200_000  # candidate pairs the estimate uses
     batch_pairs: int = 2_000_000  # candidate pairs scored per batch (bounds memory)
 
     def __post_init__(self) -> None:

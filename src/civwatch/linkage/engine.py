@@ -11,7 +11,7 @@ import numpy as np
 from civwatch.linkage.blocking import candidate_pairs
 from civwatch.linkage.cluster import cluster
 from civwatch.linkage.config import LinkageConfig
-from civwatch.linkage.model import FellegiSunter, probability_to_weight, score
+from civwatch.linkage.model import FellegiSunter, estimate_prior, probability_to_weight, score
 from civwatch.linkage.records import Records
 
 
@@ -22,6 +22,29 @@ class LinkResult:
     pairs_j: np.ndarray
     weights: np.ndarray
     stats: dict[str, float] = field(default_factory=dict)
+
+
+def _with_prior(batches, model: FellegiSunter, records: Records, sample: int):
+    """Estimate the prior from the first `sample` candidate pairs (drawn at random from the
+    leading batches), then hand back every batch, those included."""
+    head, n = [], 0
+    for batch in batches:
+        head.append(batch)
+        n += len(batch[0])
+        if n >= sample * 4:
+            break
+    if not head:
+        return iter(()), model.prior
+    i = np.concatenate([b[0] for b in head])
+    j = np.concatenate([b[1] for b in head])
+    pick = np.random.default_rng(0).permutation(len(i))[:sample]
+    prior = estimate_prior(model, records, i[pick], j[pick])
+
+    def chained():
+        yield from head
+        yield from batches
+
+    return chained(), prior
 
 
 def link(
@@ -44,7 +67,12 @@ def link(
     n_candidates = 0
     t_block = t_score = 0.0
     t_prev = time.perf_counter()
-    for i, j in candidate_pairs(records, config, new=new, batch_rows=config.batch_pairs, threads=threads):
+    batches = candidate_pairs(records, config, new=new, batch_rows=config.batch_pairs, threads=threads)
+    prior = model.prior
+    if config.estimate_prior:
+        batches, prior = _with_prior(batches, model, records, config.prior_sample)
+        model = FellegiSunter(model.m, model.u, prior)
+    for i, j in batches:
         t_mid = time.perf_counter()
         t_block += t_mid - t_prev
         n_candidates += len(i)
@@ -70,5 +98,6 @@ def link(
         "seconds_clustering": t2 - t1,
         "seconds_total": t2 - t0,
         "pairs_scored_per_second": n_candidates / t_score if t_score > 0 else 0.0,
+        "prior": prior,
     }
     return LinkResult(labels, pi, pj, pw, stats)

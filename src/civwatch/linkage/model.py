@@ -19,6 +19,7 @@ from civwatch.linkage import compare
 from civwatch.linkage.records import Records
 
 DEFAULT_PARAMS = Path(__file__).with_name("params.json")
+TIEBREAK = 1e-3  # bits per unit of compare.tiebreak: orders equal weights, never crosses a threshold
 
 
 def probability_to_weight(p: float) -> float:
@@ -83,7 +84,7 @@ def score(
     if floor is not None:
         keep = w >= floor
         i, j, w = i[keep], j[keep], w[keep]
-    return i, j, w
+    return i, j, w + TIEBREAK * compare.tiebreak(r, i, j)
 
 
 def levels(r: Records, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -91,8 +92,14 @@ def levels(r: Records, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
     return {name: fn(r, i, j) for name, (fn, _) in compare.ALL.items()}
 
 
-def fit_labelled(all_levels: dict[str, np.ndarray], is_match: np.ndarray, smoothing: float = 1.0) -> FellegiSunter:
-    """m from the true pairs, u from the other candidate pairs, prior from their ratio."""
+def fit_labelled(
+    all_levels: dict[str, np.ndarray], is_match: np.ndarray, smoothing: float = 1.0, m_floor: float = 0.0
+) -> FellegiSunter:
+    """m from the true pairs, u from the other candidate pairs, prior from their ratio.
+
+    `m_floor` keeps every level possible for a true match (a perturbation set never renames a
+    place outright; real sources do), so no single disagreement can veto a link on its own.
+    """
     is_match = np.asarray(is_match, dtype=bool)
     m: dict[str, list[float]] = {}
     u: dict[str, list[float]] = {}
@@ -100,6 +107,31 @@ def fit_labelled(all_levels: dict[str, np.ndarray], is_match: np.ndarray, smooth
         lv = all_levels[name]
         for target, mask in ((m, is_match), (u, ~is_match)):
             counts = np.bincount(lv[mask & (lv >= 0)], minlength=n)[:n].astype(float) + smoothing
-            target[name] = [round(float(x), 6) for x in counts / counts.sum()]
+            probs = counts / counts.sum()
+            if target is m and m_floor:
+                probs = np.maximum(probs, m_floor)
+                probs = probs / probs.sum()
+            target[name] = [round(float(x), 6) for x in probs]
     prior = (is_match.sum() + 1.0) / (len(is_match) + 2.0)
     return FellegiSunter(m=m, u=u, prior=float(prior))
+
+
+def estimate_prior(model: FellegiSunter, r: Records, i: np.ndarray, j: np.ndarray, iterations: int = 50) -> float:
+    """P(match) among these candidate pairs by EM with m and u held fixed.
+
+    How many candidates are true matches depends on how dense the data are (a front line
+    with dozens of events a day, or a quiet country), so the prior is re-estimated from the
+    pairs being linked rather than carried over from the training set.
+    """
+    if len(i) == 0:
+        return model.prior
+    lv = levels(r, i, j)
+    bits = sum(model.weights(name)[lv[name]] for name in compare.ALL)
+    prior = min(max(model.prior, 1e-6), 1 - 1e-6)
+    for _ in range(iterations):
+        post = weight_to_probability(probability_to_weight(prior) + bits)
+        new = float(np.clip(post.mean(), 1e-6, 1 - 1e-6))
+        if abs(new - prior) < 1e-7:
+            break
+        prior = new
+    return prior

@@ -70,3 +70,39 @@ def naive_labels(country: np.ndarray, start: np.ndarray, deaths: np.ndarray, sou
         if len(members) > 1 and len({source[m] for m in members}) > 1:
             labels[members] = members[0]
     return labels
+
+
+def resolve_twins(predicted: np.ndarray, truth: np.ndarray, visible: list[tuple]) -> np.ndarray:
+    """Truth with the labels of indistinguishable records swapped to agree with the prediction.
+
+    Real files hold "twins": records of one source identical in every field a linker sees
+    (GED splits one article into several events with the same date, place and deaths). No
+    linker can tell which twin a copy belongs to, so for each group of twins the truth labels
+    are permuted among its members to agree best with the predicted clusters: each twin takes
+    the label of a predicted partner when that label belongs to the group. `visible[k]` is
+    record k's key of visible fields, including its source. Report it beside the raw figure.
+    """
+    predicted, truth = np.asarray(predicted), np.asarray(truth).copy()
+    groups: dict[tuple, list[int]] = {}
+    for k, key in enumerate(visible):
+        groups.setdefault(key, []).append(k)
+    members_of: dict[object, list[int]] = {}
+    for k, label in enumerate(predicted.tolist()):
+        members_of.setdefault(label, []).append(k)
+    original = truth.copy()
+    for twins in groups.values():
+        if len(twins) < 2:
+            continue
+        labels = {original[k] for k in twins}
+        free = set(labels)
+        wanted: dict[int, object] = {}
+        for k in twins:
+            partner_labels = [original[m] for m in members_of[predicted[k]] if m not in twins]
+            choice = next((lab for lab in partner_labels if lab in free), None)
+            if choice is not None:
+                wanted[k] = choice
+                free.discard(choice)
+        rest = sorted(free, key=str)
+        for k in twins:
+            truth[k] = wanted[k] if k in wanted else rest.pop()
+    return truth
