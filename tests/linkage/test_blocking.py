@@ -30,7 +30,7 @@ def _brute(r: Records, cfg: LinkageConfig, new: np.ndarray) -> set[tuple[int, in
                 continue
             if r.end[i] - r.start[i] > cfg.max_span_days or r.end[j] - r.start[j] > cfg.max_span_days:
                 continue
-            if not cfg.within_source and r.source[i] == r.source[j]:
+            if r.source[i] == r.source[j] and not cfg.within(str(r.sources[r.source[i]])):
                 continue
             gap = max(r.start[i], r.start[j]) - min(r.end[i], r.end[j])
             if gap <= cfg.window_days:
@@ -39,7 +39,7 @@ def _brute(r: Records, cfg: LinkageConfig, new: np.ndarray) -> set[tuple[int, in
 
 
 def test_pairs_equal_the_window_rule() -> None:
-    for within in (False, True):
+    for within in (False, True, ("acled",)):
         cfg = LinkageConfig(window_days=3, within_source=within)
         r = _records(300, seed=1)
         new = np.ones(len(r), dtype=bool)

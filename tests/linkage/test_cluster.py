@@ -26,3 +26,10 @@ def test_within_source_duplicates_need_the_stricter_floor() -> None:
     i, j = np.array([0]), np.array([1])
     assert len(set(cluster(sources, i, j, np.array([10.0]), 0.0, 12.0))) == 2
     assert len(set(cluster(sources, i, j, np.array([13.0]), 0.0, 12.0))) == 1
+
+
+def test_within_source_links_pair_but_never_chain() -> None:
+    sources = np.array([0, 0, 0])
+    i, j, w = np.array([0, 1]), np.array([1, 2]), np.array([30.0, 29.0])
+    labels = cluster(sources, i, j, w, 0.0, 12.0)
+    assert labels[0] == labels[1] != labels[2]

@@ -168,3 +168,19 @@ def test_export_links_one_row_per_report_and_no_formulas(store: Engine, shared_d
     assert "'=HYPERLINK(1)" in {r["source_id"] for r in rows}
     with pytest.raises(ValueError, match="format"):
         linking.export_links(store, out, "xlsx")
+
+
+def test_duplicates_inside_one_source_are_merged_only_where_configured(store: Engine, shared_data: Path) -> None:
+    ged, _ = _pairs(shared_data)
+    typed_twice = [dict(ged[3], source="manual", source_id="m-1"), dict(ged[3], source="manual", source_id="m-2")]
+    published_twice = [dict(ged[3], source_id="g-1"), dict(ged[3], source_id="g-2")]
+    put_reports(store, typed_twice + published_twice)
+    linking.link(store, actor="test")
+    where = _incident_of(store)
+    assert where[("manual", "m-1")] == where[("manual", "m-2")]
+    assert where[("ucdp-ged", "g-1")] != where[("ucdp-ged", "g-2")]
+    # ... and a GED report joins the manual pair as the one report of its source there
+    assert where[("ucdp-ged", "g-1")] == where[("manual", "m-1")] or where[("ucdp-ged", "g-2")] == where[("manual", "m-1")]
+    linking.link(store, actor="test", full=True, config=linking.load_config(within_source=False))
+    where = _incident_of(store)
+    assert where[("manual", "m-1")] != where[("manual", "m-2")]

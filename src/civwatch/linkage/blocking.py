@@ -38,10 +38,12 @@ WHERE wide.d = greatest(wide.s - $k, own.s)
 """
 
 
-def source_pairs(sources: np.ndarray, n_sources: int, within: bool) -> list[tuple[int, int]]:
-    """(wide, own) source codes to join: every pair of sources once, the smaller one unrolled."""
+def source_pairs(sources: np.ndarray, names: np.ndarray, config: LinkageConfig) -> list[tuple[int, int]]:
+    """(wide, own) source codes to join: every pair of sources once, the smaller one unrolled;
+    a source with itself where the configuration looks for duplicates inside it."""
+    n_sources = len(names)
     sizes = np.bincount(sources, minlength=n_sources)
-    out = [(a, a) for a in range(n_sources)] if within else []
+    out = [(a, a) for a in range(n_sources) if config.within(str(names[a]))]
     for a in range(n_sources):
         for b in range(a + 1, n_sources):
             out.append((a, b) if sizes[a] <= sizes[b] else (b, a))
@@ -57,7 +59,7 @@ def candidate_pairs(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield (i, j) index arrays in batches, each unordered pair once. With `new`, only pairs
     touching a new row. Sources are joined pairwise, so pairs within one source are never
-    formed (and discarded) unless `config.within_source`."""
+    formed (and discarded) unless the configuration looks inside that source."""
     is_new = np.ones(len(records), dtype=bool) if new is None else np.asarray(new, dtype=bool)
     table = pa.table({
         "idx": pa.array(np.arange(len(records), dtype=np.int32)),
@@ -72,7 +74,7 @@ def candidate_pairs(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.register("recs", table)
-        for a, b in source_pairs(records.source, len(records.sources), config.within_source):
+        for a, b in source_pairs(records.source, records.sources, config):
             params = {"k": config.window_days, "max_span": config.max_span_days, "a": a, "b": b}
             reader = con.execute(PAIRS_SQL, params).to_arrow_reader(batch_rows)
             for batch in reader:

@@ -5,11 +5,13 @@
 - Existing incidents may be given as starting groups (incremental linking).
 - One report per source per incident: a link that would put two reports of one source in an
   incident is refused, unless it is itself a within-source link (a duplicate the source
-  published twice), which has its own, stricter threshold.
+  published twice), which has its own, stricter threshold and may pair two reports of a
+  source, never grow a chain of them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
@@ -20,7 +22,7 @@ class Groups:
 
     def __init__(self, sources: np.ndarray) -> None:
         self.parent = np.arange(len(sources), dtype=np.int64)
-        self.sources: dict[int, set[int]] = {}
+        self.sources: dict[int, Counter] = {}
         self.members: dict[int, set[int]] = {}
         self.forbid: dict[int, set[int]] = {}
         self._src = sources
@@ -33,8 +35,8 @@ class Groups:
             self.parent[x], x = root, int(self.parent[x])
         return root
 
-    def _sources(self, root: int) -> set[int]:
-        return self.sources.get(root) or {int(self._src[root])}
+    def _sources(self, root: int) -> Counter:
+        return self.sources.get(root) or Counter({int(self._src[root]): 1})
 
     def _members(self, root: int) -> set[int]:
         return self.members.get(root) or {root}
@@ -45,9 +47,11 @@ class Groups:
             return False
         if self.forbid.get(ra, set()) & self._members(rb) or self.forbid.get(rb, set()) & self._members(ra):
             return False
-        shared = self._sources(ra) & self._sources(rb)
+        sa, sb = self._sources(ra), self._sources(rb)
+        shared = set(sa) & set(sb)
         if same_source_link:
-            return shared <= {int(self._src[a])}
+            src = int(self._src[a])
+            return shared == {src} and sa[src] == 1 and sb[src] == 1
         return not shared
 
     def union(self, a: int, b: int) -> int:
@@ -58,7 +62,7 @@ class Groups:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra] = self._members(ra) | self._members(rb)
-        self.sources[ra] = self._sources(ra) | self._sources(rb)
+        self.sources[ra] = self._sources(ra) + self._sources(rb)
         self.members.pop(rb, None)
         self.sources.pop(rb, None)
         forbid = self.forbid.get(ra, set()) | self.forbid.pop(rb, set())

@@ -21,8 +21,12 @@ class LinkageConfig:
     window_days: int = 3  # reports up to this many days apart (beyond their own spans) are compared
     max_span_days: int = 31  # reports spanning more days than this (year-precise) are not auto-linked
     match_threshold: float = 0.5  # match probability at or above which two reports are linked
-    within_source: bool = False  # also look for duplicates inside one source
-    within_source_threshold: float = 0.99  # publishers deduplicate themselves: demand more
+    # Look for duplicates inside one source too: True for every source, or the sources named.
+    # Off for published datasets by default: in GED Ukraine, 557 of 3,077 distinct events
+    # would merge at 0.99 (GED splits one report into events identical in every field a
+    # linker sees); on for records typed in by hand ("manual"), which do repeat.
+    within_source: bool | tuple[str, ...] = ("manual",)
+    within_source_threshold: float = 0.9999
     geo_tolerance_km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GEO_TOLERANCE_KM))
     estimate_prior: bool = True  # re-estimate P(match) from the pairs at hand (EM), see model.estimate_prior
     prior_sample: int = 200_000  # candidate pairs the estimate uses
@@ -56,7 +60,13 @@ class LinkageConfig:
             except ValueError:
                 raise ValueError(f"CIVWATCH_LINK_THRESHOLD must be a number, got {env!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values.get("within_source"), list):
+            values["within_source"] = tuple(values["within_source"])
         return replace(cls(), **values)
+
+    def within(self, source: str) -> bool:
+        """Whether duplicates are looked for inside this source."""
+        return self.within_source is True or (not isinstance(self.within_source, bool) and source in self.within_source)
 
     def to_dict(self) -> dict:
         return asdict(self)
