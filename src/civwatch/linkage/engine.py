@@ -24,6 +24,9 @@ class LinkResult:
     stats: dict[str, float] = field(default_factory=dict)
 
 
+MIN_PAIRS_FOR_PRIOR = 1000
+
+
 def _with_prior(batches, model: FellegiSunter, records: Records, sample: int):
     """Estimate the prior from the first `sample` candidate pairs (drawn at random from the
     leading batches), then hand back every batch, those included."""
@@ -33,8 +36,8 @@ def _with_prior(batches, model: FellegiSunter, records: Records, sample: int):
         n += len(batch[0])
         if n >= sample * 4:
             break
-    if not head:
-        return iter(()), model.prior
+    if n < MIN_PAIRS_FOR_PRIOR:  # too few pairs to estimate from: keep the fitted prior
+        return iter(head), model.prior
     i = np.concatenate([b[0] for b in head])
     j = np.concatenate([b[1] for b in head])
     pick = np.random.default_rng(0).permutation(len(i))[:sample]
