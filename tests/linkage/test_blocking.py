@@ -55,3 +55,14 @@ def test_incremental_pairs_touch_a_new_report() -> None:
     new[::7] = True
     got = {(min(int(a), int(b)), max(int(a), int(b))) for i, j in candidate_pairs(r, cfg, new=new) for a, b in zip(i, j, strict=True)}
     assert got == _brute(r, cfg, new) and got
+
+
+def test_a_single_day_with_a_coarse_precision_covers_its_week_or_month() -> None:
+    from civwatch.linkage.records import widen
+
+    day = np.array([19_000, 19_000, 19_000, 19_000], dtype=np.int32)  # 2022-01-08
+    start, end = widen(day, day.copy(), ["day", "week", "month", "year"])
+    assert (start - day).tolist() == [0, -3, -7, -7]
+    assert (end - day).tolist() == [0, 3, 23, 357]
+    span_start, span_end = widen(np.array([5], np.int32), np.array([9], np.int32), ["month"])
+    assert (span_start[0], span_end[0]) == (5, 9)  # a span the source gave is kept

@@ -40,6 +40,28 @@ def _days(values: Sequence | np.ndarray) -> np.ndarray:
     return np.fromiter((day_number(v) for v in arr), dtype=np.int32, count=len(arr))
 
 
+def widen(start: np.ndarray, end: np.ndarray, precision: Sequence | np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The days a report may cover. A source that gives one day with a coarser precision
+    (ACLED's time_precision 2 and 3) may mean any day of that week or month: a "week" date
+    covers three days either side, a "month" date its calendar month, a "year" date its year.
+    Spans a source gives itself (GED date_start..date_end) are kept."""
+    if precision is None:
+        return start, end
+    prec = np.asarray(precision, dtype=object)
+    single = start == end
+    start, end = start.copy(), end.copy()
+    week = single & (prec == "week")
+    start[week] -= 3
+    end[week] += 3
+    for unit, mask in (("M", single & (prec == "month")), ("Y", single & (prec == "year"))):
+        if mask.any():
+            days = start[mask].astype("datetime64[D]")
+            first = days.astype(f"datetime64[{unit}]")
+            start[mask] = first.astype("datetime64[D]").astype(np.int64)
+            end[mask] = (first + 1).astype("datetime64[D]").astype(np.int64) - 1
+    return start, end
+
+
 def _factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(codes, uniques) with missing/empty values coded -1."""
     arr = np.asarray(values, dtype=object)
@@ -122,6 +144,7 @@ class Records:
         start, end = _days(cols["date_start"]), _days(cols["date_end"])
         if np.any(end < start):
             raise ValueError("a report ends before it starts")
+        start, end = widen(start, end, cols.get("date_precision"))
         geo = np.asarray(col("geo_precision"), dtype=object)
         tol_map = config.geo_tolerance_km
         geo_tol = np.array([tol_map.get(g, np.nan) if g is not None else np.nan for g in geo], dtype=np.float64)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 GED_WHERE_PREC = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1", "6": "country", "7": "unknown"}
@@ -75,14 +75,9 @@ def ged_report(row: dict[str, str], iso3: str, source: str = "ucdp-ged") -> dict
 
 
 def acled_dates(event_date: str, time_precision: str) -> tuple[str, str, str]:
-    day = date.fromisoformat(event_date)
-    if time_precision == "2":
-        return (day - timedelta(days=3)).isoformat(), (day + timedelta(days=3)).isoformat(), "week"
-    if time_precision == "3":
-        first = day.replace(day=1)
-        nxt = (first + timedelta(days=32)).replace(day=1)
-        return first.isoformat(), (nxt - timedelta(days=1)).isoformat(), "month"
-    return day.isoformat(), day.isoformat(), "day"
+    """ACLED gives one day and a precision; linkage widens it (records.widen), as for imports."""
+    day = date.fromisoformat(event_date).isoformat()
+    return day, day, {"2": "week", "3": "month"}.get(time_precision, "day")
 
 
 def acled_report(row: dict[str, str], source: str = "acled") -> dict:

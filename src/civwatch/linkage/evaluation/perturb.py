@@ -120,7 +120,7 @@ def acled_row(ged: dict[str, str], iso3: str, event_id: str, rng: random.Random)
         "time_precision": precision,
         "event_type": "Violence against civilians" if ged["type_of_violence"] == "3" else "Battles",
         "sub_event_type": rng.choice(["Armed clash", "Shelling/artillery/missile attack"]) if ged["type_of_violence"] != "3" else "Attack",
-        "actor1": "", "inter1": inter1, "actor2": "", "inter2": "",
+        "actor1": "State forces" if inter1 == "1" else "Armed group", "inter1": inter1, "actor2": "", "inter2": "",
         "country": ged["country"], "iso3": iso3,
         "admin1": region, "admin2": transliterate(ged.get("adm_2") or "", rng) or "",
         "location": place,
