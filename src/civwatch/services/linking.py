@@ -136,6 +136,8 @@ def link(
         new = np.array([r["id"] not in already or already[r["id"]] != r["content_sha"] for r in rows], dtype=bool)
         if not rows or (not full and not new.any()):
             regraded = refresh(conn, repo.ungraded_incident_ids(conn))
+            if regraded:
+                audit.append(conn, LinkageRun(actor=actor, after={"full": full, "reports": len(rows), "new_reports": 0, "graded": regraded}))
             return LinkSummary(len(rows), 0, 0, 0, before, before, regraded, time.perf_counter() - t0, full)
         index = {r["id"]: pos for pos, r in enumerate(rows)}
         must, cannot = repo.active_decisions(conn)
