@@ -32,10 +32,10 @@ def date_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 def distance_km(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Equirectangular distance: within 0.5 % of the great circle below a few hundred km,
     which is all the levels distinguish, and several times cheaper."""
-    kx = np.radians(1.0) * EARTH_RADIUS_KM
+    kx = np.float32(np.radians(1.0) * EARTH_RADIUS_KM)
     dy = (r.lat[j] - r.lat[i]) * kx
     dlon = np.abs(r.lon[j] - r.lon[i])
-    dlon = np.minimum(dlon, 360.0 - dlon)
+    dlon = np.minimum(dlon, np.float32(360.0) - dlon)
     dx = dlon * kx * r.coslat[i]
     return np.sqrt(dx * dx + dy * dy)
 
@@ -55,7 +55,7 @@ def geo_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     levels[beyond <= 25.0] = 3
     within = beyond <= 0
     levels[within] = 2
-    fine = within & (np.maximum(tol_i, tol_j) <= 25.0)
+    fine = within & ~r.geo_coarse[i] & ~r.geo_coarse[j]
     levels[fine] = 1
     levels[fine & r.geo_exact[i] & r.geo_exact[j] & (d <= 2.0)] = 0
     levels[np.isnan(beyond)] = -1

@@ -75,12 +75,12 @@ def score(
     w = np.full(len(i), model.prior_weight)
     for name, (fn, _) in compare.CHEAP.items():
         w += model.weights(name)[fn(r, i, j)]
-    for stage, later in ((compare.NAMES, [*compare.NAMES, *compare.TEXT]), (compare.TEXT, list(compare.TEXT))):
+    costly = [*compare.NAMES, *compare.TEXT]  # in order of cost
+    for k, name in enumerate(costly):
         if floor is not None:
-            keep = w + model.max_weight(later) >= floor
+            keep = w + model.max_weight(costly[k:]) >= floor
             i, j, w = i[keep], j[keep], w[keep]
-        for name, (fn, _) in stage.items():
-            w += model.weights(name)[fn(r, i, j)]
+        w += model.weights(name)[compare.ALL[name][0](r, i, j)]
     if floor is not None:
         keep = w >= floor
         i, j, w = i[keep], j[keep], w[keep]
@@ -103,13 +103,19 @@ def fit_labelled(
     is_match = np.asarray(is_match, dtype=bool)
     m: dict[str, list[float]] = {}
     u: dict[str, list[float]] = {}
+
+    def u_of(name: str) -> np.ndarray:
+        return np.asarray(u[name])
+
     for name, (_, n) in compare.ALL.items():
         lv = all_levels[name]
-        for target, mask in ((m, is_match), (u, ~is_match)):
+        for target, mask in ((u, ~is_match), (m, is_match)):
             counts = np.bincount(lv[mask & (lv >= 0)], minlength=n)[:n].astype(float) + smoothing
             probs = counts / counts.sum()
             if target is m and m_floor:
-                probs = np.maximum(probs, m_floor)
+                # raise a level that true matches (almost) never show, but never above its u:
+                # a disagreement may stop being a veto, it must not become evidence for a match
+                probs = np.maximum(probs, np.minimum(m_floor, u_of(name)))
                 probs = probs / probs.sum()
             target[name] = [round(float(x), 6) for x in probs]
     prior = (is_match.sum() + 1.0) / (len(is_match) + 2.0)

@@ -112,6 +112,7 @@ class Records:
     lon: np.ndarray
     coslat: np.ndarray  # cos(latitude), for distances
     geo_tol: np.ndarray  # km; nan = too coarse to compare
+    geo_coarse: np.ndarray  # bool: an admin-level coordinate
     geo_exact: np.ndarray  # bool
     admin1: Names
     place: Names  # location, else admin2
@@ -162,10 +163,12 @@ class Records:
         raw_text = np.array([" ".join(t for t in (h, m) if t) for h, m in zip(headline, notes, strict=True)], dtype=object)
         return cls(
             key=np.asarray(cols["key"]), source=source, sources=sources, country=country, countries=countries,
-            start=start, end=end, lat=lat, lon=lon, coslat=np.cos(np.radians(lat)), geo_tol=geo_tol,
+            start=start, end=end, lat=lat.astype(np.float32), lon=lon.astype(np.float32),
+            coslat=np.cos(np.radians(lat)).astype(np.float32), geo_tol=geo_tol.astype(np.float32),
+            geo_coarse=geo_tol > 25.0,
             geo_exact=np.array([g == "exact" for g in geo], dtype=bool),
             admin1=Names.build(col("admin1")), place=Names.build(place),
-            party=party, weapon=weapon, explosive=explosive, deaths=deaths, raw_text=raw_text,
+            party=party, weapon=weapon, explosive=explosive, deaths=deaths.astype(np.float32), raw_text=raw_text,
         )
 
     def text(self, idx: np.ndarray) -> np.ndarray:
