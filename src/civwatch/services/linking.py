@@ -207,7 +207,8 @@ def merge(engine: Engine, keep: int, other: int, actor: str, reason: str | None 
         if not keep_reports or not other_reports:
             raise ValueError("both incidents need reports to be merged")
         repo.retire_decisions(conn, "split", keep_reports, other_reports)
-        repo.add_decisions(conn, "merge", [(keep_reports[0], r) for r in other_reports], actor, reason)
+        # a merge confirms the whole incident: every report is held to the first one
+        repo.add_decisions(conn, "merge", [(keep_reports[0], r) for r in keep_reports[1:] + other_reports], actor, reason)
         repo.move_reports(conn, dict.fromkeys(other_reports, keep))
         repo.retire_incidents(conn, {other: keep})
         repo.update_incidents(conn, [{"id": keep, "manual": True}])
@@ -235,7 +236,8 @@ def split(engine: Engine, incident_id: int, report_ids: list[int], actor: str, r
         before = _snapshot(conn, incident_id)
         repo.retire_decisions(conn, "merge", moving, staying)
         repo.add_decisions(conn, "split", [(a, b) for a in moving for b in staying], actor, reason)
-        repo.add_decisions(conn, "merge", [(moving[0], r) for r in moving[1:]], actor, reason)
+        # a split confirms both halves: each is held together, and apart from the other
+        repo.add_decisions(conn, "merge", [(moving[0], r) for r in moving[1:]] + [(staying[0], r) for r in staying[1:]], actor, reason)
         rows = [m for m in members if m["id"] in set(moving)]
         new_id = repo.new_incident(conn, {**headline_fields(rows), "grade": "ungraded", "manual": True})
         repo.move_reports(conn, dict.fromkeys(moving, new_id))
