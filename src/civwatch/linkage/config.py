@@ -20,16 +20,17 @@ DEFAULT_GEO_TOLERANCE_KM = {"exact": 2.0, "near": 25.0, "admin2": 50.0, "admin1"
 class LinkageConfig:
     window_days: int = 3  # reports up to this many days apart (beyond their own spans) are compared
     max_span_days: int = 31  # reports spanning more days than this (year-precise) are not auto-linked
-    match_threshold: float = 0.5  # match probability at or above which two reports are linked
+    match_threshold: float = 0.2  # match probability at or above which two reports are linked
     # Look for duplicates inside one source too: True for every source, or the sources named.
-    # Off for published datasets by default: in GED Ukraine, 557 of 3,077 distinct events
+    # Off for published datasets by default: in GED Ukraine, 342 of 3,077 distinct events
     # would merge at 0.99 (GED splits one report into events identical in every field a
     # linker sees); on for records typed in by hand ("manual"), which do repeat.
     within_source: bool | tuple[str, ...] = ("manual",)
-    within_source_threshold: float = 0.9999
+    within_source_threshold: float = 0.999
     geo_tolerance_km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GEO_TOLERANCE_KM))
     estimate_prior: bool = True  # re-estimate P(match) from the pairs at hand (EM), see model.estimate_prior
     prior_sample: int = 200_000  # candidate pairs the estimate uses
+    prior_min_share: float = 0.5  # the estimate assumes at least this share of the smaller side has a counterpart
     batch_pairs: int = 2_000_000  # candidate pairs scored per batch (bounds memory)
 
     def __post_init__(self) -> None:

@@ -27,7 +27,7 @@ class LinkResult:
 MIN_PAIRS_FOR_PRIOR = 1000
 
 
-def _with_prior(batches, model: FellegiSunter, records: Records, sample: int):
+def _with_prior(batches, model: FellegiSunter, records: Records, sample: int, min_share: float):
     """Estimate the prior from the first `sample` candidate pairs (drawn at random from the
     leading batches), then hand back every batch, those included."""
     head, n = [], 0
@@ -42,6 +42,11 @@ def _with_prior(batches, model: FellegiSunter, records: Records, sample: int):
     j = np.concatenate([b[1] for b in head])
     pick = np.random.default_rng(0).permutation(len(i))[:sample]
     prior = estimate_prior(model, records, i[pick], j[pick])
+    # EM with m and u fixed can collapse towards 0 when few pairs match; bound it by what the
+    # pairs allow: at most every report on the smaller side has its counterpart among its
+    # candidates (cap), and at least `min_share` of them do.
+    cap = min(len(np.unique(i)), len(np.unique(j))) / len(i)
+    prior = float(np.clip(prior, min_share * cap, cap))
 
     def chained():
         yield from head
@@ -73,7 +78,7 @@ def link(
     batches = candidate_pairs(records, config, new=new, batch_rows=config.batch_pairs, threads=threads)
     prior = model.prior
     if config.estimate_prior:
-        batches, prior = _with_prior(batches, model, records, config.prior_sample)
+        batches, prior = _with_prior(batches, model, records, config.prior_sample, config.prior_min_share)
         model = FellegiSunter(model.m, model.u, prior)
     for i, j in batches:
         t_mid = time.perf_counter()
