@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, importing, stats, users
+from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -28,6 +28,9 @@ cli.command("serve")(stats.serve)
 cli.command("refresh-indicators")(stats.refresh)
 importing.register(cli)
 demo.register(cli)
+cli.add_typer(incidents.app, name="incidents")
+cli.add_typer(export.app, name="export")
+cli.command("link")(linking.link)
 
 
 @cli.callback()

@@ -111,3 +111,9 @@ def event_fields(event: AuditEvent) -> dict[str, Any]:
         "before": None if data["before"] is None else canonical(data["before"]),
         "after": None if data["after"] is None else canonical(data["after"]),
     }
+
+
+@dataclass(frozen=True)
+class LinkageRun(AuditEvent):
+    kind: ClassVar[str] = "linkage_run"
+    entity: ClassVar[str] = "linkage"

@@ -443,4 +443,33 @@ public_reports = Table(
     Column("reviewed_at", DateTime(timezone=True)),
     Column("review_reason", Text),
     Column("case_id", Integer),
+# --- linkage (issue 6): analysts' decisions that every later run keeps, and linkage state ---
+
+link_decisions = Table(
+    "link_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),  # "merge" (must-link) | "split" (cannot-link)
+    Column("report_a", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("report_b", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("actor", Text, nullable=False),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),  # a later contrary decision retires it
+)
+
+linkage_seen = Table(
+    "linkage_seen",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("content_sha", String(64), nullable=False),  # a re-imported, changed report is linked anew
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+incident_redirects = Table(
+    "incident_redirects",
+    metadata,
+    Column("old_id", Integer, primary_key=True),  # an incident merged away ...
+    Column("new_id", Integer, nullable=False, index=True),  # ... lives on as this one
+    Column("at", DateTime(timezone=True), nullable=False),
 )

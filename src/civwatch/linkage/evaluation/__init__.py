@@ -1,0 +1,1 @@
+"""The linkage evaluation harness: labelled truth, metrics, perturbation (benchmarks/linkage_eval.py)."""

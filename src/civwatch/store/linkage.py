@@ -1,0 +1,192 @@
+"""Reading and writing what linkage needs: report rows, incidents, analysts' decisions."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+
+from civwatch.store.schema import (
+    incident_redirects,
+    incidents,
+    link_decisions,
+    linkage_seen,
+    reports,
+)
+
+REPORT_COLUMNS = (
+    "id", "incident_id", "source", "source_id", "content_sha", "date_start", "date_end", "date_precision",
+    "country_iso3", "latitude", "longitude", "geo_precision", "admin1", "admin2", "location", "populated_area",
+    "perpetrator_category", "weapon", "violence_type", "civilian_deaths_low", "civilian_deaths_best",
+    "civilian_deaths_high", "civilian_injuries_low", "civilian_injuries_best", "civilian_injuries_high",
+    "total_deaths_best", "headline", "notes",
+)
+_CHUNK = 5000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def report_rows(conn: Connection, incident_ids: Iterable[int] | None = None) -> list[dict]:
+    """Report rows for linking, ordered by id; only those of the given incidents if named."""
+    cols = [reports.c[name] for name in REPORT_COLUMNS]
+    if incident_ids is None:
+        return [dict(r) for r in conn.execute(select(*cols).order_by(reports.c.id)).mappings()]
+    ids = sorted(set(incident_ids))
+    out: list[dict] = []
+    for k in range(0, len(ids), _CHUNK):
+        q = select(*cols).where(reports.c.incident_id.in_(ids[k:k + _CHUNK])).order_by(reports.c.id)
+        out += [dict(r) for r in conn.execute(q).mappings()]
+    return out
+
+
+def seen(conn: Connection) -> dict[int, str]:
+    return dict(conn.execute(select(linkage_seen.c.report_id, linkage_seen.c.content_sha)).tuples().all())
+
+
+def mark_seen(conn: Connection, rows: Iterable[dict], already: dict[int, str]) -> int:
+    now = _now()
+    fresh = [{"report_id": r["id"], "content_sha": r["content_sha"], "linked_at": now} for r in rows if r["id"] not in already]
+    changed = [{"_id": r["id"], "content_sha": r["content_sha"], "linked_at": now}
+               for r in rows if r["id"] in already and already[r["id"]] != r["content_sha"]]
+    if fresh:
+        conn.execute(insert(linkage_seen), fresh)
+    if changed:
+        conn.execute(update(linkage_seen).where(linkage_seen.c.report_id == bindparam("_id"))
+                     .values(content_sha=bindparam("content_sha"), linked_at=bindparam("linked_at")), changed)
+    return len(fresh) + len(changed)
+
+
+def active_decisions(conn: Connection) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(must-link, cannot-link) report-id pairs from analysts' merges and splits."""
+    q = select(link_decisions.c.kind, link_decisions.c.report_a, link_decisions.c.report_b).where(link_decisions.c.active.is_(True))
+    must, cannot = [], []
+    for kind, a, b in conn.execute(q):
+        (must if kind == "merge" else cannot).append((a, b))
+    return must, cannot
+
+
+def add_decisions(conn: Connection, kind: str, pairs: Iterable[tuple[int, int]], actor: str, reason: str | None) -> int:
+    rows = [{"kind": kind, "report_a": a, "report_b": b, "actor": actor, "reason": reason, "at": _now(), "active": True}
+            for a, b in pairs]
+    if rows:
+        conn.execute(insert(link_decisions), rows)
+    return len(rows)
+
+
+def retire_decisions(conn: Connection, kind: str, side_a: Iterable[int], side_b: Iterable[int]) -> int:
+    """Deactivate decisions of `kind` between the two sets of reports (a later decision wins)."""
+    a, b = list(side_a), list(side_b)
+    if not a or not b:
+        return 0
+    cond = or_(
+        and_(link_decisions.c.report_a.in_(a), link_decisions.c.report_b.in_(b)),
+        and_(link_decisions.c.report_a.in_(b), link_decisions.c.report_b.in_(a)),
+    )
+    result = conn.execute(update(link_decisions).where(cond, link_decisions.c.kind == kind, link_decisions.c.active.is_(True)).values(active=False))
+    return result.rowcount or 0
+
+
+def decisions(conn: Connection, incident_id: int | None = None) -> list[dict]:
+    q = select(link_decisions).order_by(link_decisions.c.id)
+    if incident_id is not None:
+        members = select(reports.c.id).where(reports.c.incident_id == incident_id)
+        q = q.where(or_(link_decisions.c.report_a.in_(members), link_decisions.c.report_b.in_(members)))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def move_reports(conn: Connection, moves: dict[int, int]) -> None:
+    """Point each report id at its new incident id."""
+    rows = [{"_rid": rid, "_iid": iid} for rid, iid in moves.items()]
+    for k in range(0, len(rows), _CHUNK):
+        conn.execute(update(reports).where(reports.c.id == bindparam("_rid")).values(incident_id=bindparam("_iid")), rows[k:k + _CHUNK])
+
+
+def new_incident(conn: Connection, fields: dict) -> int:
+    now = _now()
+    values = {k: v for k, v in fields.items() if k in incidents.c}
+    result = conn.execute(insert(incidents).values(**values, created_at=now, updated_at=now))
+    return int(result.inserted_primary_key[0])
+
+
+def update_incidents(conn: Connection, rows: list[dict]) -> None:
+    """Rows of incident fields with `id`; all rows must carry the same keys."""
+    if not rows:
+        return
+    keys = [k for k in rows[0] if k != "id" and k in incidents.c]
+    now = _now()
+    params = [{**{f"v_{k}": r[k] for k in keys}, "_id": r["id"], "v_updated_at": now} for r in rows]
+    stmt = update(incidents).where(incidents.c.id == bindparam("_id")).values(
+        {**{k: bindparam(f"v_{k}") for k in keys}, "updated_at": bindparam("v_updated_at")}
+    )
+    for k in range(0, len(params), _CHUNK):
+        conn.execute(stmt, params[k:k + _CHUNK])
+
+
+def retire_incidents(conn: Connection, redirect: dict[int, int]) -> None:
+    """Delete incidents left without reports, remembering where each one went."""
+    if not redirect:
+        return
+    now = _now()
+    old = list(redirect)
+    for k in range(0, len(old), _CHUNK):
+        chunk = old[k:k + _CHUNK]
+        conn.execute(delete(incident_redirects).where(incident_redirects.c.old_id.in_(chunk)))
+        conn.execute(insert(incident_redirects), [{"old_id": o, "new_id": redirect[o], "at": now} for o in chunk])
+        conn.execute(delete(incidents).where(incidents.c.id.in_(chunk)))
+
+
+def incident(conn: Connection, incident_id: int) -> dict | None:
+    row = conn.execute(select(incidents).where(incidents.c.id == incident_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def incident_rows(conn: Connection, ids: Iterable[int]) -> dict[int, dict]:
+    ids = sorted(set(ids))
+    out: dict[int, dict] = {}
+    for k in range(0, len(ids), _CHUNK):
+        for r in conn.execute(select(incidents).where(incidents.c.id.in_(ids[k:k + _CHUNK]))).mappings():
+            out[r["id"]] = dict(r)
+    return out
+
+
+def ungraded_incident_ids(conn: Connection) -> list[int]:
+    return list(conn.execute(select(incidents.c.id).where(incidents.c.grade == "ungraded")).scalars())
+
+
+def redirect_of(conn: Connection, incident_id: int) -> int | None:
+    """Where a merged-away incident now lives (following chains), or None."""
+    current, hops = incident_id, 0
+    while hops < 1000:
+        nxt = conn.execute(select(incident_redirects.c.new_id).where(incident_redirects.c.old_id == current)).scalar()
+        if nxt is None:
+            return None if current == incident_id else current
+        current, hops = nxt, hops + 1
+    return current
+
+
+def members_by_incident(rows: Iterable[dict]) -> dict[int, list[dict]]:
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        grouped[r["incident_id"]].append(r)
+    return grouped
+
+
+def link_rows(conn: Connection) -> Iterator[tuple[int, str, str]]:
+    q = select(reports.c.incident_id, reports.c.source, reports.c.source_id).order_by(reports.c.incident_id, reports.c.source, reports.c.source_id)
+    yield from conn.execute(q).tuples()
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    return {
+        "reports": int(conn.execute(select(func.count()).select_from(reports)).scalar_one()),
+        "incidents": int(conn.execute(select(func.count()).select_from(incidents)).scalar_one()),
+    }
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

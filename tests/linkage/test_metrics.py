@@ -1,0 +1,57 @@
+"""Evaluation metrics on tiny examples worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from civwatch.linkage.evaluation.metrics import evaluate, naive_labels
+
+
+def test_pairwise_and_bcubed_by_hand() -> None:
+    # truth {0,1} {2,3} {4}; predicted {0,1,2} {3} {4}
+    s = evaluate(np.array([1, 1, 1, 2, 3]), np.array(["a", "a", "b", "b", "c"]))
+    # true pairs (0,1),(2,3); predicted (0,1),(0,2),(1,2); correct (0,1)
+    assert (s.true_pairs, s.predicted_pairs, s.correct_pairs) == (2, 3, 1)
+    assert s.precision == pytest.approx(1 / 3) and s.recall == pytest.approx(1 / 2)
+    assert s.f1 == pytest.approx(0.4)
+    # B-cubed precision per element: 2/3, 2/3, 1/3, 1, 1 -> 11/15; recall: 1, 1, 1/2, 1/2, 1 -> 4/5
+    assert s.bcubed_precision == pytest.approx(11 / 15)
+    assert s.bcubed_recall == pytest.approx(4 / 5)
+    assert s.bcubed_f1 == pytest.approx(2 * (11 / 15) * (4 / 5) / (11 / 15 + 4 / 5))
+
+
+def test_perfect_and_all_singletons() -> None:
+    truth = np.array([0, 0, 1, 2, 2, 2])
+    perfect = evaluate(np.array([5, 5, 6, 7, 7, 7]), truth)
+    assert perfect.f1 == 1.0 and perfect.bcubed_f1 == 1.0
+    alone = evaluate(np.arange(6), truth)
+    assert alone.precision == 1.0 and alone.recall == 0.0 and alone.f1 == 0.0
+    assert alone.bcubed_precision == 1.0 and alone.bcubed_recall == pytest.approx((1 / 2 + 1 / 2 + 1 + 1 / 3 * 3) / 6)
+
+
+def test_naive_baseline_joins_same_country_date_deaths_across_sources_only() -> None:
+    country = np.array([0, 0, 0, 0, 1])
+    start = np.array([10, 10, 10, 11, 10])
+    deaths = np.array([3.0, 3.0, 3.0, 3.0, 3.0])
+    source = np.array([0, 0, 1, 1, 1])
+    labels = naive_labels(country, start, deaths, source)
+    assert labels[0] == labels[1] == labels[2]
+    assert len({labels[3], labels[4], labels[0]}) == 3
+    only_one_source = naive_labels(country[:2], start[:2], deaths[:2], source[:2])
+    assert only_one_source[0] != only_one_source[1]
+
+
+def test_twins_take_the_label_the_prediction_gave_them() -> None:
+    from civwatch.linkage.evaluation.metrics import resolve_twins
+
+    # records 0 and 1 are identical twins in source A (truth 10, 11); their copies 2 (truth 10) and 3 (truth 11)
+    truth = np.array([10, 11, 10, 11, 12])
+    predicted = np.array([1, 2, 2, 1, 3])  # the linker paired 0 with 3 and 1 with 2: swapped twins
+    visible = [("A", "same"), ("A", "same"), ("B", "x"), ("B", "y"), ("B", "z")]
+    assert evaluate(predicted, truth).f1 == 0.0
+    resolved = resolve_twins(predicted, truth, visible)
+    assert resolved.tolist() == [11, 10, 10, 11, 12]
+    assert evaluate(predicted, resolved).f1 == 1.0
+    # a record that is no twin keeps its label whatever the prediction
+    assert resolve_twins(predicted, truth, [("A", k) for k in range(5)]).tolist() == truth.tolist()
