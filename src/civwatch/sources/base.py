@@ -27,6 +27,7 @@ MAX_FIELD = 1 << 20  # 1 MiB: a longer field is rejected, never loaded whole int
 csv.field_size_limit(MAX_FIELD)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_str = json.encoder.encode_basestring  # the C escaper json.dumps uses (ensure_ascii=False)
 
 
 class SourceError(ValueError):
@@ -214,9 +215,13 @@ class RawBuilder:
         self.keys = [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
         self.blank = [i for i, h in enumerate(header) if not h]
         self.width = len(header)
+        # '{"key":' and ',"key":' pieces encoded once: the same text json.dumps gives, 2x faster
+        self.parts = [("{" if i == 0 else ",") + _encode_str(k) + ":" for i, k in enumerate(self.keys)]
 
     def obj(self, row: list[str]) -> dict[str, str]:
         d = dict(zip(self.keys, row, strict=False))
+        if not self.blank and len(row) <= self.width:
+            return d
         for i in self.blank:  # unnamed columns are kept only when they hold something
             if i < len(row) and not row[i]:
                 del d[self.keys[i]]
@@ -227,7 +232,10 @@ class RawBuilder:
         return d
 
     def raw(self, row: list[str]) -> tuple[str, str]:
-        text = _dumps(self.obj(row))
+        if self.blank or len(row) != self.width or not self.width:
+            text = _dumps(self.obj(row))
+        else:
+            text = "".join([p + _encode_str(v) for p, v in zip(self.parts, row, strict=True)]) + "}"
         return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
