@@ -63,21 +63,28 @@ def sniff_encoding(path: Path, block: int = 1 << 23) -> str:
     else Latin-1 (which decodes any byte, so nothing is lost)."""
     with open(path, "rb") as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+    if head.startswith(codecs.BOM_UTF8) and _decodes(path, "utf-8-sig", block):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if not _decodes(path, "utf-16", block):
+            raise SourceError(f"{path.name} starts with a UTF-16 mark but is not valid UTF-16")
+        return "utf-16"
     for encoding in ("utf-8", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(block):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+        if _decodes(path, encoding, block):
             return encoding
-        except UnicodeDecodeError:
-            continue
     return "latin-1"
+
+
+def _decodes(path: Path, encoding: str, block: int) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(block):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def is_xlsx(path: Path) -> bool:
