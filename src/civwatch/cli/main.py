@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, db, users
+from civwatch.cli import audit, db, demo, importing, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -21,6 +21,9 @@ cli = typer.Typer(
 cli.add_typer(db.app, name="db")
 cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
+cli.add_typer(stats.app, name="stats")
+importing.register(cli)
+demo.register(cli)
 
 
 @cli.callback()

@@ -231,3 +231,68 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+
+
+# ---------------------------------------------------------------- imports (issue 3)
+
+# Further rows of an event a file lists more than once (e.g. ACLED's one-row-per-actor
+# exports): the report is counted once; each further row is kept here verbatim.
+report_duplicates = Table(
+    "report_duplicates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("content_sha", String(64), nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+# Victim lists (e.g. Airwars): PERSONAL DATA. Names and identity numbers live only here;
+# never in reports.raw, logs, summaries, stats or public exports.
+victims = Table(
+    "victims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("victim_key", Text),  # the list's own victim number
+    Column("family_id", Text),
+    Column("name", Text),
+    Column("name_local", Text),
+    Column("personal_id", Text),  # e.g. Gaza MoH ID number
+    Column("age_years", Integer),
+    Column("age_group", String(8), nullable=False, default="unknown"),
+    Column("sex", String(8), nullable=False, default="unknown"),
+    Column("pregnant", Boolean),
+    Column("outcome", String(12), nullable=False),
+    Column("raw", Text, nullable=False),  # the row verbatim (protected like the rest)
+)
+
+# UCDP/PRIO Armed Conflict Dataset: one row per conflict and year it was active.
+conflict_years = Table(
+    "conflict_years",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(32), nullable=False, default="ucdp-acd"),
+    Column("conflict_id", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("country_iso3", String(3)),  # first location's ISO3; all GW codes in gwno_loc
+    Column("gwno_loc", Text, nullable=False),
+    Column("side_a", Text, nullable=False),
+    Column("side_b", Text, nullable=False),
+    Column("incompatibility", Integer),
+    Column("intensity_level", Integer),  # 1: 25-999 battle deaths, 2: 1000+
+    Column("type_of_conflict", Integer),  # 1 extrasystemic, 2 interstate, 3 intrastate, 4 internationalised
+    Column("region", Text),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("content_sha", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("raw", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "conflict_id", "year", name="uq_conflict_years_record"),
+    Index("ix_conflict_years_year", "year"),
+)

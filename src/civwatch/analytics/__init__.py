@@ -1,0 +1,1 @@
+"""Measures over the store: indicators as plain SQL aggregates."""

@@ -1,0 +1,41 @@
+"""`civwatch demo`: load the bundled real UCDP sample into the store and say what was loaded."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from civwatch.cli.common import DbOption, console, engine
+from civwatch.services import demo as demo_service
+
+
+def demo(
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard after loading.")] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the load summary as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Load the bundled UCDP GED sample (real data, CC BY 4.0) and print what was loaded."""
+    summary = demo_service.load_sample(engine(db))
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for f in summary["files"]:
+            if f.get("skipped"):
+                console.print(f"{f['file']}: already loaded (batch {f['batch_id']})", highlight=False)
+                continue
+            console.print(
+                f"{f['file']}: {f['read']} rows, {f['new']} new, {f['updated']} updated, {f['unchanged']} unchanged, {f['rejected']} rejected (batch {f['batch_id']})",
+                highlight=False,
+            )
+        console.print(f"loaded the UCDP GED sample: {summary['accepted']} events accepted, {summary['rejected']} rejected", highlight=False)
+    if serve:
+        # the dashboard (issue 5) plugs in here; until it exists there is nothing to serve
+        console.print(f"(no dashboard in this build; would serve on http://{host}:{port})", highlight=False)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("demo")(demo)

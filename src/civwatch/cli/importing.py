@@ -1,0 +1,84 @@
+"""`civwatch import FILE`, `civwatch rejects BATCH_ID`, `civwatch imports`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from civwatch.cli.common import DbOption, console, engine
+from civwatch.services import importing
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="Force a format: ucdp-ged, ucdp-acd, acled, hxl, victims (default: detect from the header)."),
+]
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file to import.")],
+    format: FormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the summary.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import a UCDP GED/ACD, ACLED, HXL or victim-list file; every row is accepted or rejected."""
+    summary = importing.import_file(engine(db), file, format=format)
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    s = summary
+    console.print(f"detected: {s.detected}", highlight=False, soft_wrap=True)
+    console.print(
+        f"batch {s.batch_id}: {s.read} rows read, {s.accepted} accepted "
+        f"({s.new} new, {s.updated} updated, {s.unchanged} unchanged, {s.duplicates} further rows of an event), "
+        f"{s.rejected} rejected, in {s.seconds:.1f} s",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if s.rejected:
+        console.print(f"see the rejected rows with: civwatch rejects {s.batch_id}", highlight=False)
+
+
+def rejects(
+    batch_id: Annotated[int, typer.Argument(help="The batch number printed by `civwatch import`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List the rows an import rejected, with line number and reason."""
+    rows = importing.rejections(engine(db), batch_id, limit=limit)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("line", "reason", "row", title=f"batch {batch_id}: {len(rows)} rejected row(s)", title_justify="left")
+    for r in rows:
+        table.add_row(str(r["line"]), r["reason"], r["raw"][:120])
+    console.print(table)
+
+
+def imports(
+    limit: Annotated[int, typer.Option(help="Show the latest N batches.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List import batches, newest first."""
+    rows = importing.batches(engine(db), limit=limit)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table("batch", "status", "format", "file", "read", "accepted", "rejected", "updated", "unchanged", "started")
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["status"], r["source_format"], r["file_name"], str(r["read"]), str(r["accepted"]),
+            str(r["rejected"]), str(r["updated"]), str(r["unchanged"]), str(r["started_at"])[:19],
+        )
+    console.print(table)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("import")(import_)
+    cli.command("rejects")(rejects)
+    cli.command("imports")(imports)

@@ -1,0 +1,362 @@
+"""Writing imported reports: bulk, idempotent, inside the caller's one transaction per batch.
+
+New reports get reserved ids and are written in bulk (executemany on SQLite, COPY on
+PostgreSQL) together with their own incident (until linkage merges incidents), harm and party
+rows. A report already stored under the same (source, source_id) is left alone when its
+content_sha is the same, and otherwise updated, its previous release kept in report_versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from operator import attrgetter
+
+from sqlalchemy import Connection, func, select
+
+from civwatch.domain.records import INCIDENT_FIELDS, REPORT_FIELDS, Rejection, ReportRecord
+from civwatch.store.schema import (
+    import_batches,
+    rejected_rows,
+    reports,
+)
+
+LOOKUP_CHUNK = 500
+
+HARM_COLS = ("report_id", "outcome", "sex", "age_group", "civilian", "low", "best", "high")
+PARTY_COLS = ("report_id", "name", "category", "role", "source_code")
+VICTIM_COLS = (
+    "report_id", "batch_id", "line", "victim_key", "family_id", "name", "name_local", "personal_id",
+    "age_years", "age_group", "sex", "pregnant", "outcome", "raw",
+)
+REPORT_COLS = ("id", "incident_id", "version", "batch_id", *REPORT_FIELDS, "created_at", "updated_at")
+INCIDENT_COLS = (
+    "id", *INCIDENT_FIELDS, "grade", "responsibility_accepted", "n_reports", "sources", "manual",
+    "created_at", "updated_at",
+)
+_report_values = attrgetter(*REPORT_FIELDS)
+_incident_values = attrgetter(*INCIDENT_FIELDS)
+_I_POP = INCIDENT_FIELDS.index("populated_area")
+_R_POP = REPORT_FIELDS.index("populated_area")
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+
+
+class BulkWriter:
+    """Bulk row writer for one connection: SQLite executemany or PostgreSQL COPY."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.pg = conn.dialect.name == "postgresql"
+        self.raw = conn.connection.driver_connection
+
+    def ts(self, at: datetime) -> object:
+        # SQLAlchemy keeps SQLite DateTime as naive UTC text in this form
+        return at if self.pg else at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def flag(self, value: bool | None) -> object:
+        if value is None or self.pg:
+            return value
+        return 1 if value else 0
+
+    def insert(self, table: str, cols: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        if not rows:
+            return
+        collist = ", ".join(cols)
+        if self.pg:
+            with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({collist}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+        else:
+            marks = ", ".join("?" * len(cols))
+            self.raw.executemany(f"INSERT INTO {table} ({collist}) VALUES ({marks})", rows)  # noqa: S608 - names are ours
+
+    def execute_many(self, sql_sqlite: str, rows: Sequence[Sequence[object]]) -> None:
+        """Run a statement written with ? placeholders for every row (translated for psycopg)."""
+        if not rows:
+            return
+        if self.pg:
+            with self.raw.cursor() as cur:
+                cur.executemany(sql_sqlite.replace("?", "%s"), rows)
+        else:
+            self.raw.executemany(sql_sqlite, rows)
+
+    def query(self, sql_sqlite: str, params: Sequence[object]) -> list[tuple]:
+        if self.pg:
+            with self.raw.cursor() as cur:
+                cur.execute(sql_sqlite.replace("?", "%s"), params)
+                return cur.fetchall()
+        return self.raw.execute(sql_sqlite, params).fetchall()
+
+    def reserve_ids(self, table: str, n: int, state: dict[str, int]) -> list[int]:
+        """n fresh primary keys for `table`. SQLite: the batch holds the write lock, so the
+        next ids follow MAX(id). PostgreSQL: drawn from the table's sequence."""
+        if n == 0:
+            return []
+        if self.pg:
+            rows = self.query(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, ?)",  # noqa: S608 - table names are ours
+                [n],
+            )
+            return [r[0] for r in rows]
+        if table not in state:
+            state[table] = self.query(f"SELECT COALESCE(MAX(id), 0) FROM {table}", [])[0][0]  # noqa: S608
+        start = state[table] + 1
+        state[table] += n
+        return list(range(start, start + n))
+
+
+def start_batch(conn: Connection, source_format: str, file_name: str, file_sha256: str, detected: str, actor: str) -> int:
+    result = conn.execute(
+        import_batches.insert().values(
+            source_format=source_format,
+            file_name=file_name,
+            file_sha256=file_sha256,
+            detected=detected,
+            started_at=datetime.now(UTC),
+            status="running",
+            imported_by=actor,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def finish_batch(conn: Connection, batch_id: int, status: str, **counts: int) -> None:
+    conn.execute(
+        import_batches.update()
+        .where(import_batches.c.id == batch_id)
+        .values(status=status, finished_at=datetime.now(UTC), **counts)
+    )
+
+
+def record_failed_batch(conn: Connection, source_format: str, file_name: str, file_sha256: str, detected: str, actor: str, error: str) -> int:
+    """After a rolled-back import: a batch row saying it failed and why (nothing else kept)."""
+    now = datetime.now(UTC)
+    result = conn.execute(
+        import_batches.insert().values(
+            source_format=source_format, file_name=file_name, file_sha256=file_sha256,
+            detected=(detected + f"; failed: {error}")[:2000], started_at=now, finished_at=now,
+            status="failed", imported_by=actor,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def source_has_reports(conn: Connection, source: str) -> bool:
+    return conn.execute(select(reports.c.id).where(reports.c.source == source).limit(1)).first() is not None
+
+
+class ReportStore:
+    """Writes one batch's reports. Call `write` per chunk, inside the batch's transaction."""
+
+    def __init__(self, conn: Connection, batch_id: int, source: str) -> None:
+        self.w = BulkWriter(conn)
+        self.batch_id = batch_id
+        self.source = source
+        self.now = datetime.now(UTC)
+        self.ts = self.w.ts(self.now)
+        self.ids: dict[str, int] = {}
+        self.fresh_source = not source_has_reports(conn, source)
+        self.seen: set[int] = set()  # hashes of source ids written by this batch
+        self.counts = Counts()
+
+    # -- lookups
+
+    def _existing(self, source_ids: list[str]) -> dict[str, tuple]:
+        found: dict[str, tuple] = {}
+        for i in range(0, len(source_ids), LOOKUP_CHUNK):
+            part = source_ids[i : i + LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(part))
+            rows = self.w.query(
+                f"SELECT source_id, id, content_sha, version, incident_id FROM reports WHERE source = ? AND source_id IN ({marks})",  # noqa: S608
+                [self.source, *part],
+            )
+            for r in rows:
+                found[r[0]] = r[1:]
+        return found
+
+    # -- writing
+
+    def write(self, records: list[ReportRecord]) -> None:
+        """Write one chunk. Records repeating a source id seen earlier in this batch are the
+        same event listed again: kept in report_duplicates, their parties added."""
+        first: list[ReportRecord] = []
+        again: list[ReportRecord] = []
+        in_chunk: set[str] = set()
+        for rec in records:
+            h = hash(rec.source_id)
+            if rec.source_id in in_chunk or h in self.seen:
+                again.append(rec)
+            else:
+                in_chunk.add(rec.source_id)
+                self.seen.add(h)
+                first.append(rec)
+        if self.fresh_source:
+            existing: dict[str, tuple] = {}
+        else:
+            existing = self._existing([r.source_id for r in first])
+        new = [r for r in first if r.source_id not in existing]
+        changed = []
+        for r in first:
+            old = existing.get(r.source_id)
+            if old is None:
+                continue
+            if old[1] == r.content_sha:
+                self.counts.unchanged += 1
+            else:
+                changed.append((r, old))
+        self._insert_new(new)
+        self._update(changed)
+        self.counts.new += len(new)
+        if again:
+            self._duplicates(again)
+
+    def _insert_new(self, new: list[ReportRecord]) -> None:
+        if not new:
+            return
+        w, ts, src = self.w, self.ts, self.source
+        inc_ids = w.reserve_ids("incidents", len(new), self.ids)
+        rep_ids = w.reserve_ids("reports", len(new), self.ids)
+        flag = w.flag
+        incidents_rows = []
+        report_rows = []
+        harm_rows = []
+        party_rows = []
+        victim_rows = []
+        for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True):
+            iv = list(_incident_values(rec))
+            iv[_I_POP] = flag(iv[_I_POP])
+            incidents_rows.append((iid, *iv, "ungraded", flag(False), 1, src, flag(False), ts, ts))
+            rv = list(_report_values(rec))
+            rv[_R_POP] = flag(rv[_R_POP])
+            report_rows.append((rid, iid, 1, self.batch_id, *rv, ts, ts))
+            for h in rec.harm:
+                harm_rows.append((rid, h.outcome, h.sex, h.age_group, flag(h.civilian), h.low, h.best, h.high))
+            for p in rec.parties:
+                party_rows.append((rid, p.name, p.category, p.role, p.source_code))
+            for v in rec.victims:
+                victim_rows.append(self._victim_row(rid, v))
+        w.insert("incidents", INCIDENT_COLS, incidents_rows)
+        w.insert("reports", REPORT_COLS, report_rows)
+        w.insert("harm", HARM_COLS, harm_rows)
+        w.insert("report_parties", PARTY_COLS, party_rows)
+        w.insert("victims", VICTIM_COLS, victim_rows)
+
+    def _victim_row(self, rid: int, v: dict) -> tuple:
+        return (
+            rid, self.batch_id, v["line"], v.get("victim_key"), v.get("family_id"), v.get("name"),
+            v.get("name_local"), v.get("personal_id"), v.get("age_years"), v.get("age_group", "unknown"),
+            v.get("sex", "unknown"), self.w.flag(v.get("pregnant")), v["outcome"], v["raw"],
+        )
+
+    def _update(self, changed: list[tuple[ReportRecord, tuple]]) -> None:
+        if not changed:
+            return
+        w, ts = self.w, self.ts
+        ids = [(old[0],) for _, old in changed]
+        w.execute_many(
+            "INSERT INTO report_versions (report_id, version, batch_id, content_sha, raw, replaced_at) "
+            "SELECT id, version, batch_id, content_sha, raw, ? FROM reports WHERE id = ?",
+            [(ts, i[0]) for i in ids],
+        )
+        sets = ", ".join(f"{c} = ?" for c in REPORT_FIELDS)
+        rows = []
+        for rec, old in changed:
+            rv = list(_report_values(rec))
+            rv[_R_POP] = w.flag(rv[_R_POP])
+            rows.append((*rv, self.batch_id, ts, old[0]))
+        w.execute_many(f"UPDATE reports SET {sets}, version = version + 1, batch_id = ?, updated_at = ? WHERE id = ?", rows)  # noqa: S608
+        w.execute_many("DELETE FROM harm WHERE report_id = ?", ids)
+        w.execute_many("DELETE FROM report_parties WHERE report_id = ?", ids)
+        w.execute_many("DELETE FROM victims WHERE report_id = ?", ids)
+        harm_rows, party_rows, victim_rows = [], [], []
+        for rec, old in changed:
+            rid = old[0]
+            harm_rows += [(rid, h.outcome, h.sex, h.age_group, w.flag(h.civilian), h.low, h.best, h.high) for h in rec.harm]
+            party_rows += [(rid, p.name, p.category, p.role, p.source_code) for p in rec.parties]
+            victim_rows += [self._victim_row(rid, v) for v in rec.victims]
+        w.insert("harm", HARM_COLS, harm_rows)
+        w.insert("report_parties", PARTY_COLS, party_rows)
+        w.insert("victims", VICTIM_COLS, victim_rows)
+        # the incident mirrors its report while the report is its only one (linkage owns the rest)
+        isets = ", ".join(f"{c} = ?" for c in INCIDENT_FIELDS)
+        inc_rows = []
+        for rec, old in changed:
+            iv = list(_incident_values(rec))
+            iv[_I_POP] = w.flag(iv[_I_POP])
+            inc_rows.append((*iv, ts, old[3]))
+        w.execute_many(f"UPDATE incidents SET {isets}, updated_at = ? WHERE id = ? AND n_reports = 1", inc_rows)  # noqa: S608
+        self.counts.updated += len(changed)
+
+    def _duplicates(self, again: list[ReportRecord]) -> None:
+        """Rows repeating an event already written by this batch (ACLED's per-actor rows)."""
+        ids = self._existing(sorted({r.source_id for r in again}))
+        seen_shas: dict[int, set[str]] = {}
+        known_parties: dict[int, set[tuple]] = {}
+        for rid, *_ in ids.values():
+            seen_shas[rid] = {r[0] for r in self.w.query("SELECT content_sha FROM report_duplicates WHERE report_id = ?", [rid])}
+            seen_shas[rid] |= {r[0] for r in self.w.query("SELECT content_sha FROM reports WHERE id = ?", [rid])}
+            known_parties[rid] = {tuple(r) for r in self.w.query("SELECT name, role FROM report_parties WHERE report_id = ?", [rid])}
+        dup_rows, party_rows = [], []
+        for rec in again:
+            if rec.source_id not in ids:  # a hash collision in `seen`, not a repeat: a new report
+                self._insert_new([rec])
+                self.counts.new += 1
+                continue
+            rid = ids[rec.source_id][0]
+            if rec.content_sha in seen_shas[rid]:
+                self.counts.unchanged += 1
+                continue
+            seen_shas[rid].add(rec.content_sha)
+            dup_rows.append((rid, self.batch_id, rec.line, rec.content_sha, rec.raw))
+            for p in rec.parties:
+                if (p.name, p.role) not in known_parties[rid]:
+                    known_parties[rid].add((p.name, p.role))
+                    party_rows.append((rid, p.name, p.category, p.role, p.source_code))
+            self.counts.duplicates += 1
+        self.w.insert("report_duplicates", ("report_id", "batch_id", "line", "content_sha", "raw"), dup_rows)
+        self.w.insert("report_parties", PARTY_COLS, party_rows)
+
+
+def write_rejections(conn: Connection, batch_id: int, rejections: Iterable[Rejection]) -> int:
+    rows = [(batch_id, r.line, r.reason, r.raw) for r in rejections]
+    BulkWriter(conn).insert("rejected_rows", ("batch_id", "line", "reason", "raw"), rows)
+    return len(rows)
+
+
+def list_rejections(conn: Connection, batch_id: int, limit: int | None = None) -> list[dict]:
+    q = select(rejected_rows.c.line, rejected_rows.c.reason, rejected_rows.c.raw).where(rejected_rows.c.batch_id == batch_id).order_by(rejected_rows.c.line)
+    if limit:
+        q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def get_batch(conn: Connection, batch_id: int) -> dict | None:
+    row = conn.execute(select(import_batches).where(import_batches.c.id == batch_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_batches(conn: Connection, limit: int = 50) -> list[dict]:
+    q = select(import_batches).order_by(import_batches.c.id.desc()).limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def count_reports(conn: Connection, source: str | None = None) -> int:
+    q = select(func.count()).select_from(reports)
+    if source:
+        q = q.where(reports.c.source == source)
+    return int(conn.execute(q).scalar_one())
+
+
+def batch_for_file(conn: Connection, sha256: str) -> int | None:
+    row = conn.execute(
+        select(import_batches.c.id).where(import_batches.c.file_sha256 == sha256, import_batches.c.status == "done").order_by(import_batches.c.id.desc()).limit(1)
+    ).first()
+    return int(row[0]) if row else None

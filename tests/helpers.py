@@ -1,0 +1,55 @@
+"""Independent expectations for tests: computed from the raw files with the plain csv module."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+CIVWATCH = [sys.executable, "-m", "civwatch.cli.main"]
+
+
+def cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
+    full_env.update(env or {})
+    return subprocess.run([*CIVWATCH, *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+def cli_json(*args: str) -> object:
+    out = cli(*args)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def ged_rows(path: Path) -> list[dict]:
+    """GED rows as dicts, skipping an HXL hashtag row under the header."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if rows and all(v.startswith("#") or not v for v in rows[0].values()):
+        rows = rows[1:]
+    return rows
+
+
+def ged_civilian_deaths_by_year(path: Path) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for r in ged_rows(path):
+        totals[int(r["date_start"][:4])] += int(r["deaths_civilians"])
+    return dict(totals)
+
+
+def as_year_map(rows: list[dict]) -> dict[int, int]:
+    return {r["year"]: r["value"] for r in rows}
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    path.write_text(buf.getvalue(), encoding=encoding)
+    return path
