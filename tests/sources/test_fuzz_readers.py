@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -30,7 +30,6 @@ importing = pytest.importorskip("civwatch.services.importing", reason="issue-3's
 base = pytest.importorskip("civwatch.sources.base")
 
 from civwatch.domain.records import Rejection, ReportRecord  # noqa: E402
-
 from civwatch.store import migrate  # noqa: E402
 from civwatch.store.db import make_engine  # noqa: E402
 
@@ -210,6 +209,15 @@ def _write(tmp_path: Path, fuzzed: Fuzzed) -> Path:
 LAYOUTS = list(SEEDS)
 
 
+def _bom_cases(layout: str) -> list[Fuzzed]:
+    """Files whose byte-order mark promises an encoding the rest of the bytes break."""
+    header = ",".join(SEEDS[layout][0])
+    return [
+        Fuzzed(b"\xff\xfe" + header.encode("utf-16-le") + b"\n", None, layout),  # odd byte count
+        Fuzzed(b"\xef\xbb\xbf" + header.encode() + b"\n\xff\xfe,1\n", None, layout),  # BOM, then not UTF-8
+    ]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_reader_hands_every_row_to_exactly_one_record_or_rejection(
     layout: str, tmp_path_factory: pytest.TempPathFactory
@@ -219,6 +227,8 @@ def test_reader_hands_every_row_to_exactly_one_record_or_rejection(
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(fuzzed=fuzzed_files(layout))
+    @example(fuzzed=_bom_cases(layout)[0])
+    @example(fuzzed=_bom_cases(layout)[1])
     def check(fuzzed: Fuzzed) -> None:
         note(repr(fuzzed))
         path = _write(folder, fuzzed)
@@ -255,6 +265,8 @@ def test_import_accounts_for_every_row(layout: str, sqlite_url: str, tmp_path_fa
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(fuzzed=fuzzed_files(layout))
+    @example(fuzzed=_bom_cases(layout)[0])
+    @example(fuzzed=_bom_cases(layout)[1])
     def check(fuzzed: Fuzzed) -> None:
         note(repr(fuzzed))
         path = _write(folder, fuzzed)
