@@ -53,3 +53,46 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     w.writerows(rows)
     path.write_text(buf.getvalue(), encoding=encoding)
     return path
+
+
+def read_any(path: Path) -> list[dict]:
+    """CSV rows with lower-case keys (UTF-8, else Windows-1252), or XLSX rows as text."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        it = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h or "").lower() for h in next(it)]
+        out = [{h: ("" if v is None else v) for h, v in zip(header, values, strict=False)} for values in it]
+        book.close()
+        return out
+    for enc in ("utf-8", "cp1252"):
+        try:
+            with open(path, encoding=enc, newline="") as fh:
+                return [{(k or "").lower(): v for k, v in r.items()} for r in csv.DictReader(fh)]
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError(f"cannot read {path}")
+
+
+def acled_civilian_deaths_by_year(path: Path) -> tuple[dict[int, int], int]:
+    """(civilian-targeting fatalities by year, counting each event id once; rows without a
+    numeric fatalities figure, which an import must reject)."""
+    totals: dict[int, int] = defaultdict(int)
+    seen: set[str] = set()
+    bad = 0
+    for r in read_any(path):
+        fat = str(r["fatalities"]).strip()
+        if not fat.isdigit():
+            bad += 1
+            continue
+        eid = str(r.get("event_id_cnty") or "") or "data_id:" + str(r.get("data_id"))
+        if eid in seen:
+            continue
+        seen.add(eid)
+        if "civilian_targeting" in r:
+            flagged = bool(str(r["civilian_targeting"]).strip())
+        else:
+            flagged = r["event_type"] == "Violence against civilians"
+        totals[int(r["year"])] += int(fat) if flagged else 0
+    return dict(totals), bad

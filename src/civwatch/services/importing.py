@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import ConflictYearRecord, Rejection, ReportRecord
-from civwatch.sources import ucdp_ged
+from civwatch.sources import acled, ucdp_ged
 from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
 from civwatch.store import audit
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CHUNK = 10_000
 ADAPTERS = {
     "ucdp-ged": ucdp_ged.GedAdapter,
+    "acled": acled.AcledAdapter,
 }
 
 
