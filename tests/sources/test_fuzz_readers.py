@@ -209,12 +209,18 @@ def _write(tmp_path: Path, fuzzed: Fuzzed) -> Path:
 LAYOUTS = list(SEEDS)
 
 
-def _bom_cases(layout: str) -> list[Fuzzed]:
-    """Files whose byte-order mark promises an encoding the rest of the bytes break."""
-    header = ",".join(SEEDS[layout][0])
+def _explicit_cases(layout: str) -> list[Fuzzed]:
+    """Damage the random search found once, kept as fixed examples: byte-order marks that the
+    rest of the bytes break, and a country code too large for a float ('1e400' -> inf)."""
+    header, row = SEEDS[layout][0], list(SEEDS[layout][1])
+    code = next(i for i, h in enumerate(header) if h in ("country_id", "iso", "GWNO"))
+    row[code] = "1e400"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, row])
     return [
-        Fuzzed(b"\xff\xfe" + header.encode("utf-16-le") + b"\n", None, layout),  # odd byte count
-        Fuzzed(b"\xef\xbb\xbf" + header.encode() + b"\n\xff\xfe,1\n", None, layout),  # BOM, then not UTF-8
+        Fuzzed(b"\xff\xfe" + ",".join(header).encode("utf-16-le") + b"\n", None, layout),  # odd length
+        Fuzzed(b"\xef\xbb\xbf" + ",".join(header).encode() + b"\n\xff\xfe,1\n", None, layout),
+        Fuzzed(buffer.getvalue().encode(), 1, layout),
     ]
 
 
@@ -227,8 +233,9 @@ def test_reader_hands_every_row_to_exactly_one_record_or_rejection(
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(fuzzed=fuzzed_files(layout))
-    @example(fuzzed=_bom_cases(layout)[0])
-    @example(fuzzed=_bom_cases(layout)[1])
+    @example(fuzzed=_explicit_cases(layout)[0])
+    @example(fuzzed=_explicit_cases(layout)[1])
+    @example(fuzzed=_explicit_cases(layout)[2])
     def check(fuzzed: Fuzzed) -> None:
         note(repr(fuzzed))
         path = _write(folder, fuzzed)
@@ -265,8 +272,9 @@ def test_import_accounts_for_every_row(layout: str, sqlite_url: str, tmp_path_fa
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(fuzzed=fuzzed_files(layout))
-    @example(fuzzed=_bom_cases(layout)[0])
-    @example(fuzzed=_bom_cases(layout)[1])
+    @example(fuzzed=_explicit_cases(layout)[0])
+    @example(fuzzed=_explicit_cases(layout)[1])
+    @example(fuzzed=_explicit_cases(layout)[2])
     def check(fuzzed: Fuzzed) -> None:
         note(repr(fuzzed))
         path = _write(folder, fuzzed)
