@@ -23,6 +23,7 @@ peak RSS < 500 MB at 2.5M rows.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -57,8 +58,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def generated(layout: str, rows: int, seed: int) -> Path:
-    """The generated file for (layout, rows, seed), made once and reused."""
-    path = DATA / f"{layout}-{rows}-s{seed}.csv"
+    """The generated file for (layout, rows, seed, generator version), made once and reused."""
+    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
+    path = DATA / f"{layout}-{rows}-s{seed}-g{version}.csv"
     if not path.exists():
         sys.path.insert(0, str(HERE))
         import generate
