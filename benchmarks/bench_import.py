@@ -232,7 +232,7 @@ def run(argv: list[str]) -> list[dict]:
                     ours = measure({**spec, "kind": "civwatch"})
                     base = None if args.no_baseline else measure({**spec, "kind": "pandas"})
                     results.append(_result(layout, rows, store, ours, base, floor))
-                    print(f"   {results[-1]['case']}: done", flush=True)
+                    print(f"   done: {json.dumps(results[-1])}", flush=True)  # kept if a later run dies
     return results
 
 
