@@ -15,9 +15,10 @@ from sqlalchemy import Connection, column, func, select, table
 _COLS = ("year", "month", "country_iso3", "date_start", "civilian_deaths_best")
 incidents = table("incidents", *(column(c) for c in _COLS))
 reports = table("reports", *(column(c) for c in _COLS), column("source"))
+conflict_years = table("conflict_years", column("conflict_id"), column("year"), column("country_iso3"), column("source"))
 
 DIMENSIONS = ("year", "month", "country")
-MEASURES = ("civilian-deaths", "reports")
+MEASURES = ("civilian-deaths", "reports", "conflicts")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ def rows(conn: Connection, q: Query) -> list[dict]:
         raise ValueError(f"unknown measure {q.measure!r}; measures are {', '.join(MEASURES)}")
     if q.by not in DIMENSIONS:
         raise ValueError(f"cannot group by {q.by!r}; use one of {', '.join(DIMENSIONS)}")
+    if q.measure == "conflicts":
+        return _conflicts(conn, q)
     t = reports if q.source else incidents
     key = {"year": t.c.year, "month": t.c.month, "country": t.c.country_iso3}[q.by]
     if q.measure == "civilian-deaths":
@@ -51,4 +54,20 @@ def rows(conn: Connection, q: Query) -> list[dict]:
         stmt = stmt.where(t.c.date_start >= q.date_from)
     if q.date_to:
         stmt = stmt.where(t.c.date_start <= q.date_to)
+    return [{q.by: r.key, "value": int(r.value)} for r in conn.execute(stmt)]
+
+
+def _conflicts(conn: Connection, q: Query) -> list[dict]:
+    """Active armed conflicts (UCDP/PRIO ACD): distinct conflicts by year or country."""
+    if q.by not in ("year", "country"):
+        raise ValueError("conflicts are counted by year or country")
+    c = conflict_years.c
+    key = c.year if q.by == "year" else c.country_iso3
+    stmt = select(key.label("key"), func.count(func.distinct(c.conflict_id)).label("value")).group_by(key).order_by(key)
+    if q.country:
+        stmt = stmt.where(c.country_iso3 == q.country.upper())
+    if q.date_from:
+        stmt = stmt.where(c.year >= q.date_from.year)
+    if q.date_to:
+        stmt = stmt.where(c.year <= q.date_to.year)
     return [{q.by: r.key, "value": int(r.value)} for r in conn.execute(stmt)]

@@ -64,3 +64,9 @@ def civilian_deaths(by: By = "year", source: Source = None, country: Country = N
 def reports(by: By = "year", source: Source = None, country: Country = None, date_from: From = None, date_to: To = None, fmt: Format = "table", db: DbOption = None) -> None:
     """Number of reports (with --source) or incidents (without)."""
     _run("reports", by, source, country, date_from, date_to, fmt, db)
+
+
+@app.command("conflicts")
+def conflicts(by: By = "year", country: Country = None, date_from: From = None, date_to: To = None, fmt: Format = "table", db: DbOption = None) -> None:
+    """Active armed conflicts (UCDP/PRIO ACD, imported with `civwatch import`) by year or country."""
+    _run("conflicts", by, None, country, date_from, date_to, fmt, db)

@@ -113,6 +113,7 @@ class ReportRecord:
     country_iso3: str
     raw: str
     line: int = 0  # spreadsheet row number in the file (header = 1); not stored
+    rows_in: int = 1  # file rows this record stands for (victim lists: one per victim)
     country_code_received: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -164,6 +165,7 @@ class ConflictYearRecord:
     content_sha: str
     raw: str
     line: int = 0
+    rows_in: int = 1
 
 
 @dataclass(frozen=True, slots=True)

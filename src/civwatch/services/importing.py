@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import ConflictYearRecord, Rejection, ReportRecord
-from civwatch.sources import acled, ucdp_ged
+from civwatch.sources import acled, hxl, ucdp_acd, ucdp_ged, victims
 from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
-from civwatch.store import audit
+from civwatch.store import audit, conflicts
 from civwatch.store import reports as report_store
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,10 @@ log = logging.getLogger(__name__)
 CHUNK = 10_000
 ADAPTERS = {
     "ucdp-ged": ucdp_ged.GedAdapter,
+    "ucdp-acd": ucdp_acd.AcdAdapter,
     "acled": acled.AcledAdapter,
+    "victims": victims.VictimsAdapter,
+    "hxl": hxl.HxlAdapter,
 }
 
 
@@ -46,6 +49,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0  # further rows of an event already read in this file
+    reports: int = 0  # distinct reports (events, incidents) the accepted rows make
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -82,23 +86,27 @@ def import_file(
     detection = _choose(table, format)
     if detection.format not in ADAPTERS:
         raise ValueError(f"format {detection.format} is recognised but not importable yet")
-    adapter = ADAPTERS[detection.format]()
+    adapter = ADAPTERS[detection.format](path) if detection.format == "hxl" else ADAPTERS[detection.format]()
     digest = file_sha256(path)
     try:
         with engine.begin() as conn:
             batch_id = report_store.start_batch(conn, detection.format, path.name, digest, detection.reason, actor)
             summary = ImportSummary(file=path.name, format=detection.format, detected=detection.reason, batch_id=batch_id)
-            writer = report_store.ReportStore(conn, batch_id, adapter.source)
+            if detection.format == "ucdp-acd":
+                writer = conflicts.ConflictStore(conn, batch_id)
+            else:
+                writer = report_store.ReportStore(conn, batch_id, adapter.source)
             pending: list = []
             rejections: list[Rejection] = []
             for item in adapter.records(table):
-                summary.read += 1
                 if isinstance(item, Rejection):
+                    summary.read += 1
                     rejections.append(item)
                     if len(rejections) >= CHUNK:
                         summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
                         rejections = []
                     continue
+                summary.read += item.rows_in
                 pending.append(item)
                 if len(pending) >= CHUNK:
                     writer.write(pending)
@@ -109,6 +117,7 @@ def import_file(
             summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
             c = writer.counts
             summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
+            summary.reports = c.reports
             summary.accepted = summary.read - summary.rejected
             if summary.accepted != c.new + c.updated + c.unchanged + c.duplicates:
                 raise RuntimeError("import lost count of rows: accepted != new + updated + unchanged + duplicates")

@@ -47,6 +47,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    reports: int = 0  # distinct reports written or confirmed (victim lists: one per incident)
 
 
 class BulkWriter:
@@ -209,12 +210,14 @@ class ReportStore:
             if old is None:
                 continue
             if old[1] == r.content_sha:
-                self.counts.unchanged += 1
+                self.counts.unchanged += r.rows_in
+                self.counts.reports += 1
             else:
                 changed.append((r, old))
         self._insert_new(new)
         self._update(changed)
-        self.counts.new += len(new)
+        self.counts.new += sum(r.rows_in for r in new)
+        self.counts.reports += len(new)
         if again:
             self._duplicates(again)
 
@@ -293,7 +296,8 @@ class ReportStore:
             iv[_I_POP] = w.flag(iv[_I_POP])
             inc_rows.append((*iv, ts, old[3]))
         w.execute_many(f"UPDATE incidents SET {isets}, updated_at = ? WHERE id = ? AND n_reports = 1", inc_rows)  # noqa: S608
-        self.counts.updated += len(changed)
+        self.counts.updated += sum(r.rows_in for r, _ in changed)
+        self.counts.reports += len(changed)
 
     def _duplicates(self, again: list[ReportRecord]) -> None:
         """Rows repeating an event already written by this batch (ACLED's per-actor rows)."""
@@ -308,11 +312,12 @@ class ReportStore:
         for rec in again:
             if rec.source_id not in ids:  # a hash collision in `seen`, not a repeat: a new report
                 self._insert_new([rec])
-                self.counts.new += 1
+                self.counts.new += rec.rows_in
+                self.counts.reports += 1
                 continue
             rid = ids[rec.source_id][0]
             if rec.content_sha in seen_shas[rid]:
-                self.counts.unchanged += 1
+                self.counts.unchanged += rec.rows_in
                 continue
             seen_shas[rid].add(rec.content_sha)
             dup_rows.append((rid, self.batch_id, rec.line, rec.content_sha, rec.raw))
@@ -320,7 +325,7 @@ class ReportStore:
                 if (p.name, p.role) not in known_parties[rid]:
                     known_parties[rid].add((p.name, p.role))
                     party_rows.append((rid, p.name, p.category, p.role, p.source_code))
-            self.counts.duplicates += 1
+            self.counts.duplicates += rec.rows_in
         self.w.insert("report_duplicates", ("report_id", "batch_id", "line", "content_sha", "raw"), dup_rows)
         self.w.insert("report_parties", PARTY_COLS, party_rows)
 
