@@ -239,10 +239,11 @@ class RawBuilder:
         return d
 
     def raw(self, row: list[str]) -> tuple[str, str]:
-        if self.blank or len(row) != self.width or not self.width:
+        n = len(row)
+        if self.blank or not self.width or n < self.width or (n > self.width and any(row[self.width :])):
             text = _dumps(self.obj(row))
-        else:
-            text = "".join([p + _encode_str(v) for p, v in zip(self.parts, row, strict=True)]) + "}"
+        else:  # extra cells past the header are all empty (e.g. the padding adapters add)
+            text = "".join([p + _encode_str(v) for p, v in zip(self.parts, row, strict=False)]) + "}"
         return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

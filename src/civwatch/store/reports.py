@@ -285,25 +285,20 @@ class ReportStore:
         w, ts, src = self.w, self.ts, self.source
         inc_ids = w.reserve_ids("incidents", len(new), self.ids)
         rep_ids = w.reserve_ids("reports", len(new), self.ids)
-        flag = w.flag
-        incidents_rows = []
-        report_rows = []
+        # Python bools go to SQLite as 1/0 and to COPY as t/f: no conversion needed
+        batch = self.batch_id
+        incidents_rows = [(iid, *_incident_values(rec), "ungraded", False, 1, src, False, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
+        report_rows = [(rid, iid, 1, batch, *_report_values(rec), ts, ts) for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True)]
         harm_rows = []
         party_rows = []
         victim_rows = []
-        for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True):
-            iv = list(_incident_values(rec))
-            iv[_I_POP] = flag(iv[_I_POP])
-            incidents_rows.append((iid, *iv, "ungraded", flag(False), 1, src, flag(False), ts, ts))
-            rv = list(_report_values(rec))
-            rv[_R_POP] = flag(rv[_R_POP])
-            report_rows.append((rid, iid, 1, self.batch_id, *rv, ts, ts))
-            for h in rec.harm:
-                harm_rows.append((rid, h.outcome, h.sex, h.age_group, flag(h.civilian), h.low, h.best, h.high))
-            for p in rec.parties:
-                party_rows.append((rid, p.name, p.category, p.role, p.source_code))
-            for v in rec.victims:
-                victim_rows.append(self._victim_row(rid, v))
+        for rec, rid in zip(new, rep_ids, strict=True):
+            if rec.harm:
+                harm_rows += [(rid, h.outcome, h.sex, h.age_group, h.civilian, h.low, h.best, h.high) for h in rec.harm]
+            if rec.parties:
+                party_rows += [(rid, p.name, p.category, p.role, p.source_code) for p in rec.parties]
+            if rec.victims:
+                victim_rows += [self._victim_row(rid, v) for v in rec.victims]
         w.insert("incidents", INCIDENT_COLS, incidents_rows)
         w.insert("reports", REPORT_COLS, report_rows)
         w.insert("harm", HARM_COLS, harm_rows)
