@@ -114,6 +114,7 @@ def import_file(
                     if progress:
                         progress(summary.read)
             writer.write(pending)
+            writer.close()
             summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
             c = writer.counts
             summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
