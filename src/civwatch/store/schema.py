@@ -443,6 +443,8 @@ public_reports = Table(
     Column("reviewed_at", DateTime(timezone=True)),
     Column("review_reason", Text),
     Column("case_id", Integer),
+)
+
 # --- linkage (issue 6): analysts' decisions that every later run keeps, and linkage state ---
 
 link_decisions = Table(
