@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
-from civwatch.domain.records import ConflictYearRecord, Rejection, ReportRecord
+from civwatch.domain.records import Rejection
 from civwatch.sources import acled, hxl, ucdp_acd, ucdp_ged, victims
 from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
@@ -164,5 +164,3 @@ def batches(engine: Engine, limit: int = 50) -> list[dict]:
     with engine.connect() as conn:
         return report_store.list_batches(conn, limit)
 
-
-__all__ = ["ImportSummary", "import_file", "rejections", "batches", "ConflictYearRecord", "ReportRecord"]

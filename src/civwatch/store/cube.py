@@ -342,11 +342,13 @@ def aggregate(conn: Connection, level: str, dims: list[str], filters: Filters, u
     q = select(*[col.label(d) for col, d in zip(cols, dims, strict=True)], *sums).select_from(src).where(*where)
     if dims:
         q = q.group_by(*cols)
+    result = conn.execute(q)
+    names = list(result.keys())
+    k = len(dims)
     rows = []
-    for row in conn.execute(q).mappings():
-        item = dict(row)
-        for m in MEASURES:
-            item[m] = int(item[m] or 0)
+    for values in result.all():
+        item = dict(zip(names[:k], values[:k], strict=True))
+        item.update(zip(MEASURES, (int(v or 0) for v in values[k:]), strict=True))
         rows.append(item)
     if not dims and rows and rows[0]["n"] == 0:
         return []

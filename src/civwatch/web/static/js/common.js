@@ -33,7 +33,8 @@
   /* A Leaflet map with no tiles: Natural Earth country shapes from civwatch's own static files. */
   cw.worldMap = function (el, countries, opts) {
     opts = opts || {};
-    const map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5, attributionControl: true });
+    // canvas, not SVG: 177 country shapes draw several times faster
+    const map = L.map(el, { preferCanvas: true, worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5, attributionControl: true });
     map.attributionControl.setPrefix(false).addAttribution("Natural Earth (public domain) · UCDP GED (CC BY 4.0)");
     map.setView(opts.center || [20, 15], opts.zoom || 1.5);
     const byNumeric = {};
