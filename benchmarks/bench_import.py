@@ -13,7 +13,9 @@ store (a new SQLite file; a new PostgreSQL database on CIVWATCH_BENCH_POSTGRES_U
   sqlite3 for SQLite, pandas' fastest path there; through SQLAlchemy + psycopg for PostgreSQL),
   which does strictly less (no mapping, no raw JSON, no idempotence checks).
 
-Figure: rows read per second of wall time (store set-up and migration not counted).
+Figure: rows read per second of wall time (store set-up and migration not counted). Beside it,
+`csv_parse_floor`: rows/s of one bare csv.reader pass over the same file, measured in the same
+run, which shows how fast the (shared, loaded) machine is at that moment.
 Targets (issue 3): SQLite >= 100k rows/s and >= 1.5x the baseline; PostgreSQL >= 100k rows/s;
 peak RSS < 500 MB at 2.5M rows.
 """
@@ -21,6 +23,7 @@ peak RSS < 500 MB at 2.5M rows.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -49,12 +52,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-baseline", action="store_true", help="skip the pandas runs")
     parser.add_argument("--keep", action="store_true", help="keep the stores after the runs")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile civwatch's runs with pyinstrument (benchmarks/out/profile-*.txt)")
     return parser.parse_args(argv)
 
 
 def generated(layout: str, rows: int, seed: int) -> Path:
-    """The generated file for (layout, rows, seed), made once and reused."""
-    path = DATA / f"{layout}-{rows}-s{seed}.csv"
+    """The generated file for (layout, rows, seed, generator version), made once and reused."""
+    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
+    path = DATA / f"{layout}-{rows}-s{seed}-g{version}.csv"
     if not path.exists():
         sys.path.insert(0, str(HERE))
         import generate
@@ -92,17 +98,25 @@ def _fresh_store(store: str, workdir: Path) -> tuple[str, callable]:
     return make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False), drop_db
 
 
-def _run_civwatch(url: str, path: Path, layout: str) -> dict:
+def _run_civwatch(url: str, path: Path, layout: str, profile: str | None = None) -> dict:
     from civwatch.services.importing import import_file
-
     from civwatch.store import migrate
     from civwatch.store.db import make_engine
 
     engine = make_engine(url)
     migrate.upgrade(engine)
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     began = time.perf_counter()
     summary = import_file(engine, path, format=FORMAT[layout], actor="bench")
     took = time.perf_counter() - began
+    if profiler is not None:
+        profiler.stop()
+        Path(profile).write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     engine.dispose()
     return {"seconds": took, "read": summary.read, "accepted": summary.accepted,
             "rejected": summary.rejected}
@@ -131,16 +145,31 @@ def _run_pandas(url: str, path: Path, layout: str) -> dict:
     return {"seconds": took, "read": read, "accepted": read, "rejected": 0}
 
 
+def _run_floor(path: Path, layout: str) -> dict:
+    """The machine's floor: one pass of the plain csv module over the file, nothing else."""
+    import csv
+
+    began = time.perf_counter()
+    with path.open(encoding=ENCODING.get(layout, "utf-8"), newline="") as handle:
+        read = sum(1 for _ in csv.reader(handle)) - 1
+    return {"seconds": time.perf_counter() - began, "read": read, "accepted": read, "rejected": 0}
+
+
 def child(spec: dict) -> dict:
     """One measured run, in this (child) process."""
-    workdir = Path(spec["workdir"])
-    url, drop = _fresh_store(spec["store"], workdir)
-    try:
-        run = _run_civwatch if spec["kind"] == "civwatch" else _run_pandas
-        result = run(url, Path(spec["path"]), spec["layout"])
-    finally:
-        if not spec.get("keep"):
-            drop()
+    if spec["kind"] == "floor":
+        result = _run_floor(Path(spec["path"]), spec["layout"])
+    else:
+        workdir = Path(spec["workdir"])
+        url, drop = _fresh_store(spec["store"], workdir)
+        try:
+            if spec["kind"] == "civwatch":
+                result = _run_civwatch(url, Path(spec["path"]), spec["layout"], spec.get("profile"))
+            else:
+                result = _run_pandas(url, Path(spec["path"]), spec["layout"])
+        finally:
+            if not spec.get("keep"):
+                drop()
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["rows_per_s"] = result["read"] / result["seconds"] if result["seconds"] else 0.0
     return result
@@ -194,19 +223,24 @@ def run(argv: list[str]) -> list[dict]:
         for rows in args.rows:
             for layout in args.layouts:
                 path = generated(layout, rows, args.seed)
+                floor = measure({"kind": "floor", "path": str(path), "layout": layout})
                 for store in stores:
                     spec = {"store": store, "path": str(path), "layout": layout,
                             "workdir": workdir, "keep": args.keep}
+                    if args.profile:
+                        spec["profile"] = str(HERE / "out" / f"profile-{layout}-{rows}-{store}.txt")
                     ours = measure({**spec, "kind": "civwatch"})
                     base = None if args.no_baseline else measure({**spec, "kind": "pandas"})
-                    results.append(_result(layout, rows, store, ours, base))
-                    print(f"   {results[-1]['case']}: done", flush=True)
+                    results.append(_result(layout, rows, store, ours, base, floor))
+                    print(f"   done: {json.dumps(results[-1])}", flush=True)  # kept if a later run dies
     return results
 
 
-def _result(layout: str, rows: int, store: str, ours: dict, base: dict | None) -> dict:
+def _result(layout: str, rows: int, store: str, ours: dict, base: dict | None, floor: dict) -> dict:
     case = f"{layout} {rows:,} rows -> {store}"
     result: dict = {"case": case, "unit": "rows/s", "layout": layout, "rows": rows, "store": store}
+    # how fast this machine, as loaded right now, merely parses the file: context for the figures
+    result["csv_parse_floor"] = round(floor.get("rows_per_s", 0.0), 1)
     if "error" in ours:
         result.update(figure=0.0, error=ours["error"], meets_target=False)
     else:

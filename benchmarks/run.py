@@ -54,7 +54,7 @@ def format_result(result: dict) -> str:
     line = f"  {result['case']:<48} {result['figure']:>12,.1f} {result['unit']}"
     if result.get("baseline") is not None:
         line += f"   baseline {result['baseline']:,.1f}   ratio {result['ratio']:.2f}x"
-    for key in ("peak_rss_mb", "target", "error", "baseline_error"):
+    for key in ("peak_rss_mb", "csv_parse_floor", "target", "error", "baseline_error"):
         if result.get(key) is not None:
             line += f"   {key} {result[key]}"
     return line

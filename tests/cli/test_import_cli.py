@@ -144,3 +144,28 @@ def test_a_killed_import_leaves_the_store_as_before(tmp_path: Path, shared_data:
     again = cli_json("--db", str(db), "import", str(big), "--json")
     assert again["new"] == 60_000
     assert json.loads(json.dumps(again))["rejected"] == 0
+
+
+ACLED_FILES = [
+    "acled_all_africa_2016-01-01_to_2016-05-28.csv",
+    "acled_all_africa_2016-01-01_to_2016-05-28.xlsx",
+    "acled_bangladesh_riots_protests_2022-12_to_2024-08.csv",
+    "acled_djibouti_1997-01-01_to_2020-01-24.csv",
+    "acled_ethiopia_1997-01-01_to_2020-01-24.csv",
+    "acled_global_2020-04-27_to_2020-05-09.csv",
+]
+
+
+@pytest.mark.acled
+@pytest.mark.parametrize("name", ACLED_FILES)
+def test_acled_import_then_stats_by_year_equals_the_file(tmp_path: Path, acled_dir: Path, name: str) -> None:
+    from tests.helpers import acled_civilian_deaths_by_year
+
+    db = str(tmp_path / "s.sqlite")
+    path = acled_dir / name
+    expected, bad = acled_civilian_deaths_by_year(path)
+    summary = cli_json("--db", db, "import", str(path), "--json")
+    assert summary["format"] == "acled" and summary["rejected"] == bad
+    assert summary["read"] == summary["accepted"] + summary["rejected"]
+    rows = cli_json("--db", db, "stats", "civilian-deaths", "--by", "year", "--source", "acled", "--format", "json")
+    assert as_year_map(rows) == expected

@@ -165,3 +165,31 @@ def test_ids_follow_on_after_existing_rows(store: Engine, shared_data: Path) -> 
     s = import_file(store, shared_data / GED / "ged_v23_1_global_random_sample_991.csv")
     assert s.new == 991
     assert count(store, incidents) == 601 + 1 + 991
+
+
+def test_ged_as_xlsx_gives_the_same_as_its_csv(store: Engine, shared_data: Path, tmp_path: Path) -> None:
+    """GED is also published as XLSX: a workbook written from the real CSV imports the same."""
+    import openpyxl
+
+    src = shared_data / GED / "ged_v19_1_bangladesh_1989_2018.csv"
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with open(src, encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.reader(fh)):
+            # numbers as numbers and dates as dates, as a spreadsheet holds them
+            cells = []
+            for v in row:
+                if i and v.lstrip("-").isdigit():
+                    cells.append(int(v))
+                elif i and len(v) == 10 and v[4] == "-" and v[7] == "-":
+                    from datetime import datetime
+
+                    cells.append(datetime.fromisoformat(v))
+                else:
+                    cells.append(v)
+            sheet.append(cells)
+    xlsx = tmp_path / "ged.xlsx"
+    book.save(xlsx)
+    summary = import_file(store, xlsx)
+    assert (summary.format, summary.accepted, summary.rejected) == ("ucdp-ged", 601, 0)
+    assert as_year_map(stats.stats(store, "civilian-deaths", by="year", source="ucdp-ged")) == ged_civilian_deaths_by_year(src)

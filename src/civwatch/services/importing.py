@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
-from civwatch.domain.records import ConflictYearRecord, Rejection, ReportRecord
+from civwatch.domain.records import Rejection
 from civwatch.sources import acled, hxl, ucdp_acd, ucdp_ged, victims
 from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
@@ -114,6 +114,7 @@ def import_file(
                     if progress:
                         progress(summary.read)
             writer.write(pending)
+            writer.close()
             summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
             c = writer.counts
             summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
@@ -163,5 +164,3 @@ def batches(engine: Engine, limit: int = 50) -> list[dict]:
     with engine.connect() as conn:
         return report_store.list_batches(conn, limit)
 
-
-__all__ = ["ImportSummary", "import_file", "rejections", "batches", "ConflictYearRecord", "ReportRecord"]

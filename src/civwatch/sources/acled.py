@@ -11,6 +11,7 @@ fatalities are kept as total deaths only: ACLED does not say how many of them we
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from civwatch.domain.records import HarmRow, PartyRow, Rejection, ReportRecord
 from civwatch.sources import countries
@@ -85,6 +86,7 @@ TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
 
 
+@lru_cache(maxsize=65536)
 def party_category(inter: str, name: str) -> str:
     n = name.lower()
     if any(k in n for k in PMSC_NAMES):
@@ -117,8 +119,10 @@ class AcledAdapter:
         id_col = idx.get("event_id_cnty", idx.get("data_id"))
         data_id_col = idx.get("data_id")
 
-        def col(name: str) -> int | None:
-            return idx.get(name)
+        pad = width  # a missing column reads the "" appended to every row
+
+        def col(name: str) -> int:
+            return idx.get(name, pad)
 
         i_date, i_type, i_sub, i_fat = col("event_date"), col("event_type"), col("sub_event_type"), col("fatalities")
         i_ct, i_iso3, i_iso, i_country, i_gwno = col("civilian_targeting"), col("iso3"), col("iso"), col("country"), col("gwno")
@@ -127,15 +131,15 @@ class AcledAdapter:
         i_act1, i_ass1, i_int1 = col("actor1"), col("assoc_actor_1") if "assoc_actor_1" in idx else col("ally_actor_1"), col("inter1")
         i_act2, i_ass2, i_int2 = col("actor2"), col("assoc_actor_2") if "assoc_actor_2" in idx else col("ally_actor_2"), col("inter2")
         i_notes = col("notes")
-
-        def get(row: list[str], i: int | None) -> str:
-            return row[i] if i is not None and i < len(row) else ""
+        country_of = lru_cache(maxsize=65536)(self._country)
 
         for line, row in table.rows:
             bad = check_width(row, width)
             if bad:
                 yield Rejection(line, bad, raw_json(builder.obj(row)))
                 continue
+            row = row[:width]
+            row.append("")
             try:
                 source_id = row[id_col].strip()
                 if not source_id and data_id_col is not None and row[data_id_col].strip():
@@ -144,36 +148,36 @@ class AcledAdapter:
                     raise ValueError("missing event_id_cnty")
                 day = parse_date(row[i_date])
                 fatalities = parse_count(row[i_fat], "fatalities")
-                iso3, received = self._country(row, get, i_iso3, i_iso, i_country, i_gwno)
-                lat = parse_coord(get(row, i_lat), "latitude", 90.0)
-                lon = parse_coord(get(row, i_lon), "longitude", 180.0)
+                iso3, received = country_of(row[i_iso3], row[i_iso], row[i_country], row[i_gwno])
+                lat = parse_coord(row[i_lat], "latitude", 90.0)
+                lon = parse_coord(row[i_lon], "longitude", 180.0)
             except ValueError as exc:
                 yield Rejection(line, str(exc), raw_json(builder.obj(row)))
                 continue
             raw, digest = builder.raw(row)
             event_type = row[i_type].strip()
-            sub = get(row, i_sub).strip()
+            sub = row[i_sub].strip()
             et = event_type.lower()
             if has_targeting:
-                targeting = bool(get(row, i_ct).strip())
+                targeting = bool(row[i_ct].strip())
             else:
                 targeting = et == "violence against civilians"
-            actor1, actor2 = get(row, i_act1).strip(), get(row, i_act2).strip()
-            cat1 = party_category(get(row, i_int1), actor1) if actor1 else "unknown"
-            cat2 = party_category(get(row, i_int2), actor2) if actor2 else "unknown"
+            actor1, actor2 = row[i_act1].strip(), row[i_act2].strip()
+            cat1 = party_category(row[i_int1], actor1) if actor1 else "unknown"
+            cat2 = party_category(row[i_int2], actor2) if actor2 else "unknown"
             no_perp = et.startswith(NO_PERPETRATOR) and not targeting
             role1, role2 = ("other", "other") if no_perp else ("perpetrator", "target")
             parties = []
             if actor1:
-                parties.append(PartyRow(actor1, cat1, role1, text_or_none(get(row, i_int1))))
-                for assoc in get(row, i_ass1).split(";"):
+                parties.append(PartyRow(actor1, cat1, role1, text_or_none(row[i_int1])))
+                for assoc in row[i_ass1].split(";"):
                     if assoc.strip():
-                        parties.append(PartyRow(assoc.strip(), party_category(get(row, i_int1), assoc), role1, None))
+                        parties.append(PartyRow(assoc.strip(), party_category(row[i_int1], assoc), role1, None))
             if actor2:
-                parties.append(PartyRow(actor2, cat2, role2, text_or_none(get(row, i_int2))))
-                for assoc in get(row, i_ass2).split(";"):
+                parties.append(PartyRow(actor2, cat2, role2, text_or_none(row[i_int2])))
+                for assoc in row[i_ass2].split(";"):
                     if assoc.strip():
-                        parties.append(PartyRow(assoc.strip(), party_category(get(row, i_int2), assoc), role2, None))
+                        parties.append(PartyRow(assoc.strip(), party_category(row[i_int2], assoc), role2, None))
             if targeting or et == "violence against civilians":
                 violence = "one_sided"
             elif et.startswith("battle") or et.startswith("explosions") or et == "remote violence":
@@ -181,15 +185,15 @@ class AcledAdapter:
             else:
                 violence = "other"
             civ = fatalities if targeting else None
-            location = get(row, i_loc).strip()
-            gp = get(row, i_gp).strip()
+            location = row[i_loc].strip()
+            gp = row[i_gp].strip()
             yield ReportRecord(
                 source=SOURCE,
                 source_id=source_id,
                 content_sha=digest,
                 date_start=day,
                 date_end=day,
-                date_precision=TIME_PRECISION.get(get(row, i_tp).strip(), "day"),
+                date_precision=TIME_PRECISION.get(row[i_tp].strip(), "day"),
                 year=int(day[:4]),
                 month=day[:7],
                 country_iso3=iso3,
@@ -199,9 +203,9 @@ class AcledAdapter:
                 latitude=lat,
                 longitude=lon,
                 geo_precision=GEO_PRECISION.get(gp, "unknown"),
-                admin1=text_or_none(get(row, i_a1)),
-                admin2=text_or_none(get(row, i_a2)),
-                admin3=text_or_none(get(row, i_a3)),
+                admin1=text_or_none(row[i_a1]),
+                admin2=text_or_none(row[i_a2]),
+                admin3=text_or_none(row[i_a3]),
                 location=location or None,
                 populated_area=True if gp == "1" and location else None,
                 civilian_deaths_best=civ,
@@ -214,17 +218,15 @@ class AcledAdapter:
                 target_category=None if no_perp else (cat2 if actor2 else None),
                 target_name=None if no_perp else (actor2 or None),
                 headline=f"{sub or event_type} in {location}" if location else (sub or event_type),
-                notes=text_or_none(get(row, i_notes)),
+                notes=text_or_none(row[i_notes]),
                 source_url=None,
                 harm=[HarmRow("killed", civ)] if civ else [],
                 parties=parties,
             )
 
     @staticmethod
-    def _country(row, get, i_iso3, i_iso, i_country, i_gwno) -> tuple[str, str | None]:
+    def _country(iso3_text: str, iso_text: str, name: str, gwno: str) -> tuple[str, str | None]:
         """ISO3 from (in order) the iso3 column, ISO numeric, the country name, the GW number."""
-        iso3_text, iso_text = get(row, i_iso3), get(row, i_iso)
-        name, gwno = get(row, i_country), get(row, i_gwno)
         received = (iso_text or gwno or iso3_text or name).strip() or None
         for found in (countries.from_iso3(iso3_text), countries.from_iso_numeric(iso_text), countries.from_name(name), countries.from_gw(gwno)):
             if found:

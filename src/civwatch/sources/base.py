@@ -27,6 +27,7 @@ MAX_FIELD = 1 << 20  # 1 MiB: a longer field is rejected, never loaded whole int
 csv.field_size_limit(MAX_FIELD)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_str = json.encoder.encode_basestring  # the C escaper json.dumps uses (ensure_ascii=False)
 
 
 class SourceError(ValueError):
@@ -62,21 +63,28 @@ def sniff_encoding(path: Path, block: int = 1 << 23) -> str:
     else Latin-1 (which decodes any byte, so nothing is lost)."""
     with open(path, "rb") as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+    if head.startswith(codecs.BOM_UTF8) and _decodes(path, "utf-8-sig", block):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if not _decodes(path, "utf-16", block):
+            raise SourceError(f"{path.name} starts with a UTF-16 mark but is not valid UTF-16")
+        return "utf-16"
     for encoding in ("utf-8", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(block):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+        if _decodes(path, encoding, block):
             return encoding
-        except UnicodeDecodeError:
-            continue
     return "latin-1"
+
+
+def _decodes(path: Path, encoding: str, block: int) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(block):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def is_xlsx(path: Path) -> bool:
@@ -214,9 +222,13 @@ class RawBuilder:
         self.keys = [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
         self.blank = [i for i, h in enumerate(header) if not h]
         self.width = len(header)
+        # '{"key":' and ',"key":' pieces encoded once: the same text json.dumps gives, 2x faster
+        self.parts = [("{" if i == 0 else ",") + _encode_str(k) + ":" for i, k in enumerate(self.keys)]
 
     def obj(self, row: list[str]) -> dict[str, str]:
         d = dict(zip(self.keys, row, strict=False))
+        if not self.blank and len(row) <= self.width:
+            return d
         for i in self.blank:  # unnamed columns are kept only when they hold something
             if i < len(row) and not row[i]:
                 del d[self.keys[i]]
@@ -227,7 +239,11 @@ class RawBuilder:
         return d
 
     def raw(self, row: list[str]) -> tuple[str, str]:
-        text = _dumps(self.obj(row))
+        n = len(row)
+        if self.blank or not self.width or n < self.width or (n > self.width and any(row[self.width :])):
+            text = _dumps(self.obj(row))
+        else:  # extra cells past the header are all empty (e.g. the padding adapters add)
+            text = "".join([p + _encode_str(v) for p, v in zip(self.parts, row, strict=False)]) + "}"
         return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

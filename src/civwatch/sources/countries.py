@@ -84,7 +84,7 @@ def from_gw(code: str) -> str | None:
         return None
     try:
         n = int(float(s))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return _gw_table().get(n)
 
@@ -96,7 +96,7 @@ def from_iso_numeric(code: str) -> str | None:
         return None
     try:
         n = int(float(s))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if n == 0:
         return None  # ACLED writes 0 for Kosovo, but also for unknown: decide by name/iso3

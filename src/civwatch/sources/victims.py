@@ -82,7 +82,7 @@ class VictimsAdapter:
                 if age_text:
                     try:
                         age_years = int(float(age_text))
-                    except ValueError:
+                    except (ValueError, OverflowError):
                         raise ValueError(f"non-numeric age_years {age_text[:20]!r}") from None
                     if not 0 <= age_years <= 130:
                         raise ValueError(f"age_years {age_years} out of range")

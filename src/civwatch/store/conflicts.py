@@ -23,6 +23,9 @@ class ConflictStore:
         self.ts = self.w.ts(datetime.now(UTC))
         self.counts = Counts()
 
+    def close(self) -> None:
+        pass
+
     def write(self, records: list[ConflictYearRecord]) -> None:
         if not records:
             return

@@ -96,6 +96,13 @@ class BulkWriter:
                 return cur.fetchall()
         return self.raw.execute(sql_sqlite, params).fetchall()
 
+    def execute(self, sql_sqlite: str, params: Sequence[object] = ()) -> None:
+        if self.pg:
+            with self.raw.cursor() as cur:
+                cur.execute(sql_sqlite.replace("?", "%s"), params)
+        else:
+            self.raw.execute(sql_sqlite, params)
+
     def reserve_ids(self, table: str, n: int, state: dict[str, int]) -> list[int]:
         """n fresh primary keys for `table`. SQLite: the batch holds the write lock, so the
         next ids follow MAX(id). PostgreSQL: drawn from the table's sequence."""
@@ -154,6 +161,54 @@ def source_has_reports(conn: Connection, source: str) -> bool:
     return conn.execute(select(reports.c.id).where(reports.c.source == source).limit(1)).first() is not None
 
 
+class SeenIds:
+    """The source ids one batch has read so far, kept in a temporary table (rolled back with
+    the batch) behind an in-memory Bloom filter, so memory stays flat at millions of rows and
+    only ids the filter cannot rule out are looked up."""
+
+    BITS = 1 << 25  # 4 MiB: about 1 % false positives at 2.5 million ids
+
+    def __init__(self, w: BulkWriter) -> None:
+        self.w = w
+        self.bits = bytearray(self.BITS // 8)
+        self.name = "import_seen_ids"
+        if w.pg:
+            w.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.name} (source_id TEXT PRIMARY KEY) ON COMMIT DROP")
+        else:
+            w.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.name} (source_id TEXT PRIMARY KEY)")
+            w.execute(f"DELETE FROM {self.name}")  # noqa: S608 - our own table name
+
+    def _positions(self, source_id: str) -> tuple[int, int, int]:
+        h = hash(source_id) & 0xFFFFFFFFFFFFFFFF
+        a, b = h & 0xFFFFFFFF, (h >> 32) | 1
+        m = self.BITS
+        return a % m, (a + b) % m, (a + 2 * b) % m
+
+    def add(self, ids: Iterable[str]) -> None:
+        bits = self.bits
+        rows = []
+        for sid in ids:
+            for p in self._positions(sid):
+                bits[p >> 3] |= 1 << (p & 7)
+            rows.append((sid,))
+        self.w.insert(self.name, ("source_id",), rows)
+
+    def drop(self) -> None:
+        if not self.w.pg:  # PostgreSQL drops it at commit
+            self.w.execute(f"DROP TABLE IF EXISTS temp.{self.name}")
+
+    def which(self, ids: set[str]) -> set[str]:
+        """The ids among `ids` read earlier in this batch."""
+        bits = self.bits
+        maybe = [sid for sid in ids if all(bits[p >> 3] & (1 << (p & 7)) for p in self._positions(sid))]
+        found: set[str] = set()
+        for i in range(0, len(maybe), LOOKUP_CHUNK):
+            part = maybe[i : i + LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(part))
+            found |= {r[0] for r in self.w.query(f"SELECT source_id FROM {self.name} WHERE source_id IN ({marks})", part)}  # noqa: S608
+        return found
+
+
 class ReportStore:
     """Writes one batch's reports. Call `write` per chunk, inside the batch's transaction."""
 
@@ -165,7 +220,7 @@ class ReportStore:
         self.ts = self.w.ts(self.now)
         self.ids: dict[str, int] = {}
         self.fresh_source = not source_has_reports(conn, source)
-        self.seen: set[int] = set()  # hashes of source ids written by this batch
+        self.seen = SeenIds(self.w)  # source ids already read in this batch (memory-bounded)
         self.counts = Counts()
 
     # -- lookups
@@ -191,14 +246,14 @@ class ReportStore:
         first: list[ReportRecord] = []
         again: list[ReportRecord] = []
         in_chunk: set[str] = set()
+        earlier = self.seen.which({r.source_id for r in records})
         for rec in records:
-            h = hash(rec.source_id)
-            if rec.source_id in in_chunk or h in self.seen:
+            if rec.source_id in in_chunk or rec.source_id in earlier:
                 again.append(rec)
             else:
                 in_chunk.add(rec.source_id)
-                self.seen.add(h)
                 first.append(rec)
+        self.seen.add(in_chunk)
         if self.fresh_source:
             existing: dict[str, tuple] = {}
         else:
@@ -221,31 +276,29 @@ class ReportStore:
         if again:
             self._duplicates(again)
 
+    def close(self) -> None:
+        self.seen.drop()
+
     def _insert_new(self, new: list[ReportRecord]) -> None:
         if not new:
             return
         w, ts, src = self.w, self.ts, self.source
         inc_ids = w.reserve_ids("incidents", len(new), self.ids)
         rep_ids = w.reserve_ids("reports", len(new), self.ids)
-        flag = w.flag
-        incidents_rows = []
-        report_rows = []
+        # Python bools go to SQLite as 1/0 and to COPY as t/f: no conversion needed
+        batch = self.batch_id
+        incidents_rows = [(iid, *_incident_values(rec), "ungraded", False, 1, src, False, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
+        report_rows = [(rid, iid, 1, batch, *_report_values(rec), ts, ts) for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True)]
         harm_rows = []
         party_rows = []
         victim_rows = []
-        for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True):
-            iv = list(_incident_values(rec))
-            iv[_I_POP] = flag(iv[_I_POP])
-            incidents_rows.append((iid, *iv, "ungraded", flag(False), 1, src, flag(False), ts, ts))
-            rv = list(_report_values(rec))
-            rv[_R_POP] = flag(rv[_R_POP])
-            report_rows.append((rid, iid, 1, self.batch_id, *rv, ts, ts))
-            for h in rec.harm:
-                harm_rows.append((rid, h.outcome, h.sex, h.age_group, flag(h.civilian), h.low, h.best, h.high))
-            for p in rec.parties:
-                party_rows.append((rid, p.name, p.category, p.role, p.source_code))
-            for v in rec.victims:
-                victim_rows.append(self._victim_row(rid, v))
+        for rec, rid in zip(new, rep_ids, strict=True):
+            if rec.harm:
+                harm_rows += [(rid, h.outcome, h.sex, h.age_group, h.civilian, h.low, h.best, h.high) for h in rec.harm]
+            if rec.parties:
+                party_rows += [(rid, p.name, p.category, p.role, p.source_code) for p in rec.parties]
+            if rec.victims:
+                victim_rows += [self._victim_row(rid, v) for v in rec.victims]
         w.insert("incidents", INCIDENT_COLS, incidents_rows)
         w.insert("reports", REPORT_COLS, report_rows)
         w.insert("harm", HARM_COLS, harm_rows)
@@ -310,11 +363,6 @@ class ReportStore:
             known_parties[rid] = {tuple(r) for r in self.w.query("SELECT name, role FROM report_parties WHERE report_id = ?", [rid])}
         dup_rows, party_rows = [], []
         for rec in again:
-            if rec.source_id not in ids:  # a hash collision in `seen`, not a repeat: a new report
-                self._insert_new([rec])
-                self.counts.new += rec.rows_in
-                self.counts.reports += 1
-                continue
             rid = ids[rec.source_id][0]
             if rec.content_sha in seen_shas[rid]:
                 self.counts.unchanged += rec.rows_in
