@@ -22,6 +22,7 @@ KNOWN = {
     "CIVWATCH_PUBLIC_REPORT_LIMIT": "public harm reports accepted per address per hour",
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
+    "CIVWATCH_FRESH_WITHIN": "seconds a server trusts its last check that the indicator cube is current (default 0)",
 }
 
 
