@@ -86,6 +86,7 @@ def run(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--fresh-within", type=float, default=0.0, help="CIVWATCH_FRESH_WITHIN for the server")
     args = ap.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -93,6 +94,8 @@ def run(argv: list[str] | None = None) -> list[dict]:
     db = args.db or demo_store(tmp)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
+    if args.fresh_within:
+        env["CIVWATCH_FRESH_WITHIN"] = str(args.fresh_within)
     server = subprocess.Popen(
         [str(CIVWATCH), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
@@ -117,7 +120,7 @@ def run(argv: list[str] | None = None) -> list[dict]:
         server.wait(timeout=30)
     return [
         {"case": f"indicator endpoints ({len(PATHS)} URLs rotated), {args.workers} workers, {args.connections} connections",
-         "figure": round(load["rps"], 1), "unit": "req/s", "p50_ms": load["p50"], "p99_ms": load["p99"], "non2xx": load["non2xx"],
+         "figure": round(load["rps"], 1), "unit": "req/s", "fresh_within_s": args.fresh_within, "p50_ms": load["p50"], "p99_ms": load["p99"], "non2xx": load["non2xx"],
          "baseline": round(baseline["rps"], 1), "baseline_p99_ms": baseline["p99"], "ratio": round(load["rps"] / baseline["rps"], 2)},
     ]
 

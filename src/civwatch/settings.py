@@ -24,6 +24,7 @@ KNOWN = {
     "CIVWATCH_TOKEN": "API token the CLI acts with (case work)",
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
+    "CIVWATCH_FRESH_WITHIN": "seconds a server trusts its last check that the indicator cube is current (default 0)",
 }
 
 

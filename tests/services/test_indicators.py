@@ -126,3 +126,16 @@ def test_unknown_indicator_and_dimension_are_clear_errors(store) -> None:
         indicators.indicator(store, "deaths")
     with pytest.raises(ValueError, match="cannot group by"):
         indicators.indicator(store, "incidents", by="colour")
+
+
+def test_a_fresh_within_window_trusts_the_last_check_for_that_long(store, monkeypatch) -> None:
+    add_report(store, deaths=1)
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 1
+    monkeypatch.setenv("CIVWATCH_FRESH_WITHIN", "30")
+    add_report(store, deaths=2)  # written behind the service's back, as another process would
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 1
+    monkeypatch.setenv("CIVWATCH_FRESH_WITHIN", "0")
+    assert indicators.indicator(store, "civilian-deaths").rows[0]["value"] == 3
+    monkeypatch.setenv("CIVWATCH_FRESH_WITHIN", "soon")
+    with pytest.raises(ValueError, match="CIVWATCH_FRESH_WITHIN"):
+        indicators.indicator(store, "civilian-deaths")

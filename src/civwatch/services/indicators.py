@@ -13,6 +13,7 @@ store has changed since it was built; results are cached per store state.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -109,12 +110,24 @@ def _key(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+def _window() -> float:
+    """CIVWATCH_FRESH_WITHIN lets a busy server skip the fingerprint query for that long: writes by
+    other processes then show within that many seconds (this process's own writes at once)."""
+    value = os.environ.get("CIVWATCH_FRESH_WITHIN")
+    if not value:
+        return FRESHNESS_SECONDS
+    try:
+        return max(0.0, min(float(value), 60.0))
+    except ValueError:
+        raise ValueError(f"CIVWATCH_FRESH_WITHIN must be a number of seconds, got {value!r}") from None
+
+
 def ensure_fresh(engine: Engine, force: bool = False) -> str:
     """Rebuild the cube when the store changed since it was built; returns the store fingerprint."""
     url = _key(engine)
     now = time.monotonic()
     seen = _checked.get(url)
-    if seen and not force and now - seen[0] < FRESHNESS_SECONDS:
+    if seen and not force and now - seen[0] < _window():
         return seen[1]
     with engine.connect() as conn:
         fp = cube.fingerprint(conn)
