@@ -253,3 +253,16 @@ def test_audit_verify_catches_an_edited_case_move(store, world) -> None:
     with store.connect() as conn:
         _, breaches = audit.verify(conn)
     assert [b.seq for b in breaches] == [seq]
+
+
+def test_a_case_follows_its_incident_when_an_analyst_merges_it_away(store, world) -> None:
+    """Linkage deletes merged-away incidents; the case must move to the surviving one, not block the merge."""
+    from civwatch.services import linking
+
+    u = world["users"]
+    ids = [world["incidents"][r["id"]] for r in world["rows"][:2]]
+    case_id = svc.open_from_incident(store, ids[1], u["rita"], now=T0)
+    kept = linking.merge(store, ids[0], ids[1], actor="ana", reason="same strike reported twice")
+    with store.connect() as conn:
+        assert conn.execute(select(cases.c.incident_id).where(cases.c.id == case_id)).scalar() == kept
+        assert audit.verify(conn)[1] == []

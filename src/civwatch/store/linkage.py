@@ -14,6 +14,7 @@ from civwatch.store.schema import (
     incidents,
     link_decisions,
     linkage_seen,
+    metadata,
     reports,
 )
 
@@ -127,11 +128,30 @@ def update_incidents(conn: Connection, rows: list[dict]) -> None:
         conn.execute(stmt, params[k:k + _CHUNK])
 
 
+def _repoint_references(conn: Connection, redirect: dict[int, int]) -> None:
+    """Move every other record that points at a retired incident (a case, say) to its successor.
+
+    Found from the schema's foreign keys, so a capability that adds a reference to incidents
+    is covered without linkage knowing it exists.
+    """
+    params = [{"_old": o, "_new": n} for o, n in redirect.items()]
+    for table in metadata.sorted_tables:
+        if table is reports or table is incidents:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table is incidents:
+                col = fk.parent
+                stmt = update(table).where(col == bindparam("_old")).values({col.name: bindparam("_new")})
+                for k in range(0, len(params), _CHUNK):
+                    conn.execute(stmt, params[k:k + _CHUNK])
+
+
 def retire_incidents(conn: Connection, redirect: dict[int, int]) -> None:
     """Delete incidents left without reports, remembering where each one went."""
     if not redirect:
         return
     now = _now()
+    _repoint_references(conn, redirect)
     old = list(redirect)
     for k in range(0, len(old), _CHUNK):
         chunk = old[k:k + _CHUNK]
