@@ -18,7 +18,7 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the load summary as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Load the bundled UCDP GED sample (real data, CC BY 4.0) and print what was loaded."""
+    """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
@@ -31,7 +31,7 @@ def demo(
                 f"{f['file']}: {f['read']} rows, {f['new']} new, {f['updated']} updated, {f['unchanged']} unchanged, {f['rejected']} rejected (batch {f['batch_id']})",
                 highlight=False,
             )
-        console.print(f"loaded the UCDP GED sample: {summary['accepted']} events accepted, {summary['rejected']} rejected", highlight=False)
+        console.print(f"loaded the UCDP sample: {summary['accepted']} rows accepted (GED events and ACD conflict-years), {summary['rejected']} rejected", highlight=False)
     if serve:
         from civwatch.cli import stats
 

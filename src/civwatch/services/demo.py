@@ -1,4 +1,4 @@
-"""The demo: load the bundled real UCDP GED sample into a store."""
+"""The demo: load the bundled real UCDP sample (GED events, UCDP/PRIO ACD conflict-years) into a store."""
 
 from __future__ import annotations
 
