@@ -11,8 +11,11 @@ from civwatch.services.importing import already_imported, file_sha256, import_fi
 
 
 def sample_files() -> list[Path]:
+    """The GED event files, then the conflict-year table (kept apart in samples/acd/)."""
     folder = resources.files("civwatch").joinpath("data", "samples")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".csv"))
+    events = sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".csv"))
+    conflicts = sorted(Path(str(p)) for p in folder.joinpath("acd").iterdir() if p.name.endswith(".csv"))
+    return events + conflicts
 
 
 def load_sample(engine: Engine, actor: str = "demo") -> dict:
