@@ -98,8 +98,10 @@ def test_demo_loads_the_bundled_sample_once(tmp_path: Path) -> None:
     ids = set()
     for f in samples.glob("*.csv"):
         ids |= {r["id"] for r in ged_rows(f)}
+    with open(samples / "acd" / "ucdp_prio_acd_v23_1.csv", encoding="utf-8", newline="") as fh:
+        conflict_years = sum(1 for _ in csv.DictReader(fh))
     assert first["rejected"] == 0
-    assert first["new"] == len(ids)
+    assert first["new"] == len(ids) + conflict_years
     again = cli_json("--db", db, "demo", "--no-serve", "--json")
     assert again["new"] == 0 and all(f.get("skipped") for f in again["files"])
     n = sum(r["value"] for r in cli_json("--db", db, "stats", "reports", "--by", "year", "--source", "ucdp-ged", "--format", "json"))
