@@ -33,6 +33,9 @@ def test_bad_parameters_are_problems_naming_the_field(client) -> None:
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "year_from"
     r = client.get("/api/indicators/civilian-deaths", params={"weapon": "banana"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "weapon"
+    for path in ("/api/indicators/civilian-deaths", "/api/incidents", "/api/exports/incidents.csv", "/api/exports/incidents.geojson"):
+        r = client.get(path, params={"q": "a\x00b"})
+        assert r.status_code == 400 and r.json()["errors"][0]["field"] == "q", path
 
 
 def test_incident_pages_cover_every_incident_once_in_order(client, store) -> None:
@@ -119,6 +122,8 @@ def test_validation_names_the_field_at_fault(client, tokens) -> None:
     assert [e["field"] for e in r.json()["errors"]] == ["country_iso3"]
     r = client.post("/api/incidents", json=dict(NEW, weapon="laser"), headers=bearer(tokens["rita"]))
     assert r.json()["errors"][0]["field"] == "weapon"
+    r = client.post("/api/incidents", json=dict(NEW, headline="bell \x07 here"), headers=bearer(tokens["rita"]))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "headline"
     r = client.post("/api/incidents", json=dict(NEW, date_end="2024-03-01"), headers=bearer(tokens["rita"]))
     assert r.status_code == 422 and "date_end" in r.json()["detail"]
 
@@ -179,3 +184,14 @@ def test_imports_and_their_rejected_rows(client, store, shared_data, tmp_path, t
     shown = client.get(f"/api/imports/{summary.batch_id}/rejects", headers=bearer(tokens["rita"])).json()["rejects"]
     assert shown[0]["raw"]["deaths_civilians"] == "many"
     assert client.get("/api/imports/9999/rejects").status_code == 404
+
+
+def test_xlsx_export_survives_characters_a_worksheet_cannot_hold(client, store) -> None:
+    add_report(store, deaths=1, headline="imported \x07 with a bell character")
+    r = client.get("/api/exports/incidents.xlsx")
+    assert r.status_code == 200
+
+    from openpyxl import load_workbook
+
+    cells = [c.value for row in load_workbook(io.BytesIO(r.content)).active.iter_rows() for c in row]
+    assert "imported \ufffd with a bell character" in cells

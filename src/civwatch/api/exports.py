@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -29,6 +30,8 @@ def export_incidents(
     media, ext = svc.MEDIA[fmt]
     headers = {"Content-Disposition": f'attachment; filename="civwatch-incidents.{ext}"'}
     if fmt in svc.STREAMED:
-        return StreamingResponse(svc.stream(engine, f, fmt, limit), media_type=media, headers=headers)
+        chunks = svc.stream(engine, f, fmt, limit)
+        first = next(chunks)  # the query runs here, so its errors become problems, not cut streams
+        return StreamingResponse(itertools.chain([first], chunks), media_type=media, headers=headers)
     content, media, ext = svc.export(engine, f, fmt, limit)
     return Response(content, media_type=media, headers=headers)

@@ -91,6 +91,9 @@ class Filters:
             for value in values:
                 if value not in known:
                     raise ValueError(f"{name}: unknown code {value!r}; codes are {', '.join(sorted(known))}")
+        for name, value in (("source", self.source), ("q", self.text)):
+            if value is not None and ("\x00" in value or not value.isprintable()):
+                raise ValueError(f"{name}: control characters are not allowed")
         if self.text is not None and len(self.text) > 200:
             raise ValueError("free text filter is limited to 200 characters")
 

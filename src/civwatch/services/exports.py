@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -125,7 +126,9 @@ def stream(engine: Engine, filters: Filters, fmt: str, limit: int | None = None)
     """CSV, HXL and GeoJSON in chunks, so a large selection never sits in memory whole."""
     if fmt not in STREAMED:
         raise ValueError(f"only {', '.join(STREAMED)} are streamed")
-    rows = records(engine, filters, limit)
+    selected = records(engine, filters, limit)
+    head = next(selected, None)  # run the query before the first byte goes out
+    rows = selected if head is None else itertools.chain([head], selected)
     if fmt in ("csv", "hxl"):
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
@@ -161,12 +164,17 @@ def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None)
     rows = records(engine, filters, limit)
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        def xl(value):
+            value = _cell(value)
+            return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("incidents")
         ws.append(NAMES)
         for r in rows:
-            ws.append([_cell(r[k]) for k in NAMES])
+            ws.append([xl(r[k]) for k in NAMES])
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue(), media, ext

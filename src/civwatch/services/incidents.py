@@ -93,6 +93,13 @@ class IncidentFields(BaseModel):
     notes: str | None = Text
     source_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
 
+    @field_validator("admin1", "admin2", "location", "perpetrator_name", "headline", "notes", "source_url")
+    @classmethod
+    def _no_control(cls, value: str | None) -> str | None:
+        if value is not None and any(ord(ch) < 32 and ch not in "\n\r\t" or 127 <= ord(ch) < 160 for ch in value):
+            raise ValueError("control characters are not allowed")
+        return value
+
     @field_validator("date_start", "date_end")
     @classmethod
     def _plausible(cls, value: date | None) -> date | None:
@@ -115,6 +122,13 @@ class IncidentIn(IncidentFields):
 
 class IncidentPatch(IncidentFields):
     reason: str | None = Field(default=None, max_length=500, description="why the edit was made (kept in the audit trail)")
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
 
 
 def _require_writer(principal: Principal | None) -> Principal:
