@@ -9,28 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-SUMMED = (
-    "n",
-    "n_reports",
-    "n_deaths_known",
-    "deaths_low",
-    "deaths_best",
-    "deaths_high",
-    "n_injuries_known",
-    "injuries_low",
-    "injuries_best",
-    "injuries_high",
-    "n_disaggregated",
-    "casualties_disaggregated",
-    "casualties_women_children",
-    "casualties",
-    "casualties_ewipa",
-    "casualties_weapon_unknown",
-    "casualties_place_unknown",
-    "n_explosive",
-    "n_populated",
-    "n_populated_known",
-)
+from civwatch.domain.query import SUMMED_MEASURES
+
+SUMMED = SUMMED_MEASURES
 
 
 def _blank() -> dict:

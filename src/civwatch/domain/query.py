@@ -126,3 +126,28 @@ def split_values(value: str | list[str] | None, upper: bool = False, code: bool 
                 item = item.lower().replace("-", "_")
             out.append(item)
     return tuple(dict.fromkeys(out))
+
+
+# The sums the indicator cube keeps and the indicators divide: one list for store and analytics.
+SUMMED_MEASURES: tuple[str, ...] = (
+    "n",
+    "n_reports",
+    "n_deaths_known",
+    "deaths_low",
+    "deaths_best",
+    "deaths_high",
+    "n_injuries_known",
+    "injuries_low",
+    "injuries_best",
+    "injuries_high",
+    "n_disaggregated",
+    "casualties_disaggregated",
+    "casualties_women_children",
+    "casualties",
+    "casualties_ewipa",
+    "casualties_weapon_unknown",
+    "casualties_place_unknown",
+    "n_explosive",
+    "n_populated",
+    "n_populated_known",
+)

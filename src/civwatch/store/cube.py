@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement, Select
 
-from civwatch.domain.query import Filters
+from civwatch.domain.query import SUMMED_MEASURES, Filters
 from civwatch.domain.taxonomy import Weapon
 from civwatch.store.schema import (
     audit_log,
@@ -56,28 +56,7 @@ CUBE_LOCK_KEY = 7_365_004
 ALL = "*"  # country key of the rows that sum every country
 KEY_DIMS: dict[str, str] = {"year": "year", "country": "country_iso3", "source": "sources"}
 SLICE_DIMS: tuple[str, ...] = ("month", "party_category", "weapon", "grade", "violence_type", "populated_area")
-MEASURES: tuple[str, ...] = (
-    "n",
-    "n_reports",
-    "n_deaths_known",
-    "deaths_low",
-    "deaths_best",
-    "deaths_high",
-    "n_injuries_known",
-    "injuries_low",
-    "injuries_best",
-    "injuries_high",
-    "n_disaggregated",
-    "casualties_disaggregated",
-    "casualties_women_children",
-    "casualties",
-    "casualties_ewipa",
-    "casualties_weapon_unknown",
-    "casualties_place_unknown",
-    "n_explosive",
-    "n_populated",
-    "n_populated_known",
-)
+MEASURES: tuple[str, ...] = SUMMED_MEASURES
 EXPLOSIVE = tuple(w.value for w in Weapon if w.is_explosive)
 CASUALTY_OUTCOMES = ("killed", "injured")
 
