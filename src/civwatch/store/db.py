@@ -21,7 +21,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A server runs up to 40 request threads per worker. With SQLAlchemy's default pool (5 kept,
+    # 10 overflow), the connections over five were closed on return and opened again on the next
+    # request, which cost about 1 % of requests a one-second stall (p99 about 1.1 s under wrk).
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
 
 
 @lru_cache(maxsize=16)
