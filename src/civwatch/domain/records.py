@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The column that keys a bulk import's frames (reports, parties, harm) to one another: the row's
+# line in its file, unique within a batch.
+LINE_KEY = "_line"
+
 # The reports columns an adapter fills, in the order the store writes them.
 REPORT_FIELDS: tuple[str, ...] = (
     "source",

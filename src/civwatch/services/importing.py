@@ -18,15 +18,27 @@ from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
-from civwatch.sources import acled, hxl, ucdp_acd, ucdp_ged, victims
+from civwatch.sources import (
+    acled,
+    acled_frames,
+    frames,
+    ged_frames,
+    hxl,
+    ucdp_acd,
+    ucdp_ged,
+    victims,
+)
 from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
 from civwatch.store import audit, conflicts
+from civwatch.store import bulk as bulk_store
 from civwatch.store import reports as report_store
 
 log = logging.getLogger(__name__)
 
 CHUNK = 10_000
+BULK_ROWS = 50_000  # rows a column batch holds: about 100 MB of ACLED at its widest
+BULK = {"acled": acled_frames.map_batch, "ucdp-ged": ged_frames.map_batch}
 ADAPTERS = {
     "ucdp-ged": ucdp_ged.GedAdapter,
     "ucdp-acd": ucdp_acd.AcdAdapter,
@@ -78,8 +90,13 @@ def import_file(
     format: str | None = None,
     actor: str = "cli",
     progress: Callable[[int], None] | None = None,
+    bulk: bool = True,
 ) -> ImportSummary:
-    """Import one file as one batch; returns what happened to every row."""
+    """Import one file as one batch; returns what happened to every row.
+
+    GED and ACLED exports that are regular CSV are read in columns (`sources.frames`), the
+    rest row by row; both give the same store (tests/services/test_importing_bulk.py).
+    `bulk=False` forces the row path."""
     path = Path(path)
     started = time.perf_counter()
     table = open_table(path)
@@ -88,47 +105,23 @@ def import_file(
         raise ValueError(f"format {detection.format} is recognised but not importable yet")
     adapter = ADAPTERS[detection.format](path) if detection.format == "hxl" else ADAPTERS[detection.format]()
     digest = file_sha256(path)
+    records = None
+    if bulk and detection.format in BULK:
+        try:
+            records = frames.check_regular(path, table)
+        except frames.NotRegular as why:
+            log.info("%s is read row by row: %s", path.name, why)
+    job = _Job(path, table, detection, adapter, digest, actor, progress)
     try:
-        with engine.begin() as conn:
-            batch_id = report_store.start_batch(conn, detection.format, path.name, digest, detection.reason, actor)
-            summary = ImportSummary(file=path.name, format=detection.format, detected=detection.reason, batch_id=batch_id)
-            if detection.format == "ucdp-acd":
-                writer = conflicts.ConflictStore(conn, batch_id)
-            else:
-                writer = report_store.ReportStore(conn, batch_id, adapter.source)
-            pending: list = []
-            rejections: list[Rejection] = []
-            for item in adapter.records(table):
-                if isinstance(item, Rejection):
-                    summary.read += 1
-                    rejections.append(item)
-                    if len(rejections) >= CHUNK:
-                        summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
-                        rejections = []
-                    continue
-                summary.read += item.rows_in
-                pending.append(item)
-                if len(pending) >= CHUNK:
-                    writer.write(pending)
-                    pending = []
-                    if progress:
-                        progress(summary.read)
-            writer.write(pending)
-            writer.close()
-            summary.rejected += report_store.write_rejections(conn, batch_id, rejections)
-            c = writer.counts
-            summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
-            summary.reports = c.reports
-            summary.accepted = summary.read - summary.rejected
-            if summary.accepted != c.new + c.updated + c.unchanged + c.duplicates:
-                raise RuntimeError("import lost count of rows: accepted != new + updated + unchanged + duplicates")
-            report_store.finish_batch(
-                conn, batch_id, "done", read=summary.read, accepted=summary.accepted, rejected=summary.rejected,
-                updated=summary.updated, unchanged=summary.unchanged,
-            )
-            audit.append(conn, ImportBatchDone(actor=actor, entity_id=str(batch_id), after={
-                k: v for k, v in summary.as_dict().items() if k != "seconds"
-            }))
+        if records is not None:
+            try:
+                summary = _import_columns(engine, job, records)
+            except frames.NotRegular as why:  # found only part-way: that batch was rolled back
+                log.info("%s is read row by row after all: %s", path.name, why)
+                job.table = open_table(path)
+                summary = _import_rows(engine, job)
+        else:
+            summary = _import_rows(engine, job)
     except SourceError:
         raise
     except Exception as exc:
@@ -145,6 +138,108 @@ def import_file(
         progress(summary.read)
     log.info("imported %s as %s: %d read, %d accepted, %d rejected", path.name, detection.format, summary.read, summary.accepted, summary.rejected)
     return summary
+
+
+@dataclass
+class _Job:
+    path: Path
+    table: Table
+    detection: Detection
+    adapter: object
+    digest: str
+    actor: str
+    progress: Callable[[int], None] | None
+
+
+def _import_rows(engine: Engine, job: _Job) -> ImportSummary:
+    """The row path: every row through the adapter, written in chunks."""
+    with engine.begin() as conn:
+        summary, writer = _start(conn, job)
+        rejections = _write_rows(conn, job, summary, writer, job.adapter.records(job.table))
+        _finish(conn, job, summary, writer, rejections)
+    return summary
+
+
+def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
+    """The bulk path: batches of rows mapped in columns and staged; then, in the batch's
+    transaction, new reports written set-wise and the rest (rows the columns cannot certify, ids
+    already stored or repeated in the file) through the row adapter, in file order."""
+    map_batch = BULK[job.detection.format]
+    header = job.table.header
+    with engine.connect() as conn:
+        stage = bulk_store.Stage(conn)
+        try:
+            for frame in frames.column_batches(job.path, job.table, BULK_ROWS, records):
+                b = map_batch(frame, header)
+                stage.add(b.reports, b.parties, b.harm, b.irregular, b.irregular_ids)
+            stage.open()
+            with conn.begin():
+                summary, writer = _start(conn, job)
+                new, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, first_write=writer.fresh_source)
+                writer.fresh_source = writer.fresh_source and new == 0
+                writer.counts.new += new
+                writer.counts.reports += new
+                summary.read = records
+                if job.progress:
+                    job.progress(new)
+                table = Table(header=header, rows=rows, encoding=job.table.encoding, kind="csv")
+                rejections = _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
+                _finish(conn, job, summary, writer, rejections)
+        finally:
+            stage.close()
+    return summary
+
+
+def _write_rows(conn, job: _Job, summary: ImportSummary, writer, items, count_read: bool = True) -> list[Rejection]:
+    """Hand an adapter's records to the writer in chunks; returns the rejections not yet written."""
+    pending: list = []
+    rejections: list[Rejection] = []
+    for item in items:
+        if isinstance(item, Rejection):
+            summary.read += count_read
+            rejections.append(item)
+            if len(rejections) >= CHUNK:
+                summary.rejected += report_store.write_rejections(conn, summary.batch_id, rejections)
+                rejections = []
+            continue
+        summary.read += item.rows_in if count_read else 0
+        pending.append(item)
+        if len(pending) >= CHUNK:
+            writer.write(pending)
+            pending = []
+            if job.progress:
+                job.progress(summary.read)
+    writer.write(pending)
+    return rejections
+
+
+def _start(conn, job: _Job) -> tuple[ImportSummary, object]:
+    d = job.detection
+    batch_id = report_store.start_batch(conn, d.format, job.path.name, job.digest, d.reason, job.actor)
+    summary = ImportSummary(file=job.path.name, format=d.format, detected=d.reason, batch_id=batch_id)
+    if d.format == "ucdp-acd":
+        writer = conflicts.ConflictStore(conn, batch_id)
+    else:
+        writer = report_store.ReportStore(conn, batch_id, job.adapter.source)
+    return summary, writer
+
+
+def _finish(conn, job: _Job, summary: ImportSummary, writer, rejections: list[Rejection]) -> None:
+    writer.close()
+    summary.rejected += report_store.write_rejections(conn, summary.batch_id, rejections)
+    c = writer.counts
+    summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
+    summary.reports = c.reports
+    summary.accepted = summary.read - summary.rejected
+    if summary.accepted != c.new + c.updated + c.unchanged + c.duplicates:
+        raise RuntimeError("import lost count of rows: accepted != new + updated + unchanged + duplicates")
+    report_store.finish_batch(
+        conn, summary.batch_id, "done", read=summary.read, accepted=summary.accepted, rejected=summary.rejected,
+        updated=summary.updated, unchanged=summary.unchanged,
+    )
+    audit.append(conn, ImportBatchDone(actor=job.actor, entity_id=str(summary.batch_id), after={
+        k: v for k, v in summary.as_dict().items() if k != "seconds"
+    }))
 
 
 def rejections(engine: Engine, batch_id: int, limit: int | None = None) -> list[dict]:

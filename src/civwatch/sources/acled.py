@@ -99,20 +99,40 @@ def party_category(inter: str, name: str) -> str:
     return cat
 
 
+def columns(header: list[str]) -> dict[str, int]:
+    """Each column's position by its lower-case name (the first, where a name repeats);
+    SourceError naming what an ACLED export must have and this one lacks."""
+    idx: dict[str, int] = {}
+    for i, h in enumerate(header):
+        idx.setdefault(h.strip().lower(), i)
+    missing = [c for c in REQUIRED if c not in idx]
+    if "event_id_cnty" not in idx and "data_id" not in idx:
+        missing.append("event_id_cnty")
+    if missing:
+        raise SourceError(f"not an ACLED export: missing column(s) {', '.join(missing)}")
+    for name, old_name in (("assoc_actor_1", "ally_actor_1"), ("assoc_actor_2", "ally_actor_2")):
+        if name not in idx and old_name in idx:
+            idx[name] = idx[old_name]
+    return idx
+
+
+def country_of(iso3_text: str, iso_text: str, name: str, gwno: str) -> tuple[str, str | None]:
+    """ISO3 from (in order) the iso3 column, ISO numeric, the country name, the GW number."""
+    received = (iso_text or gwno or iso3_text or name).strip() or None
+    for found in (countries.from_iso3(iso3_text), countries.from_iso_numeric(iso_text), countries.from_name(name), countries.from_gw(gwno)):
+        if found:
+            return found, received
+    shown = name.strip() or iso3_text.strip() or iso_text.strip() or gwno.strip()
+    raise ValueError(f"unknown country {shown[:40]!r}" if shown else "unknown country (no country given)")
+
+
 class AcledAdapter:
     source = SOURCE
     format = "acled"
 
     def records(self, table: Table) -> Iterator[ReportRecord | Rejection]:
         header = table.header
-        idx: dict[str, int] = {}
-        for i, h in enumerate(header):
-            idx.setdefault(h.strip().lower(), i)
-        missing = [c for c in REQUIRED if c not in idx]
-        if "event_id_cnty" not in idx and "data_id" not in idx:
-            missing.append("event_id_cnty")
-        if missing:
-            raise SourceError(f"not an ACLED export: missing column(s) {', '.join(missing)}")
+        idx = columns(header)
         builder = RawBuilder(header)
         width = len(header)
         has_targeting = "civilian_targeting" in idx
@@ -128,10 +148,10 @@ class AcledAdapter:
         i_ct, i_iso3, i_iso, i_country, i_gwno = col("civilian_targeting"), col("iso3"), col("iso"), col("country"), col("gwno")
         i_lat, i_lon, i_tp, i_gp = col("latitude"), col("longitude"), col("time_precision"), col("geo_precision")
         i_a1, i_a2, i_a3, i_loc = col("admin1"), col("admin2"), col("admin3"), col("location")
-        i_act1, i_ass1, i_int1 = col("actor1"), col("assoc_actor_1") if "assoc_actor_1" in idx else col("ally_actor_1"), col("inter1")
-        i_act2, i_ass2, i_int2 = col("actor2"), col("assoc_actor_2") if "assoc_actor_2" in idx else col("ally_actor_2"), col("inter2")
+        i_act1, i_ass1, i_int1 = col("actor1"), col("assoc_actor_1"), col("inter1")
+        i_act2, i_ass2, i_int2 = col("actor2"), col("assoc_actor_2"), col("inter2")
         i_notes = col("notes")
-        country_of = lru_cache(maxsize=65536)(self._country)
+        country = lru_cache(maxsize=65536)(country_of)
 
         for line, row in table.rows:
             bad = check_width(row, width)
@@ -148,7 +168,7 @@ class AcledAdapter:
                     raise ValueError("missing event_id_cnty")
                 day = parse_date(row[i_date])
                 fatalities = parse_count(row[i_fat], "fatalities")
-                iso3, received = country_of(row[i_iso3], row[i_iso], row[i_country], row[i_gwno])
+                iso3, received = country(row[i_iso3], row[i_iso], row[i_country], row[i_gwno])
                 lat = parse_coord(row[i_lat], "latitude", 90.0)
                 lon = parse_coord(row[i_lon], "longitude", 180.0)
             except ValueError as exc:
@@ -223,13 +243,3 @@ class AcledAdapter:
                 harm=[HarmRow("killed", civ)] if civ else [],
                 parties=parties,
             )
-
-    @staticmethod
-    def _country(iso3_text: str, iso_text: str, name: str, gwno: str) -> tuple[str, str | None]:
-        """ISO3 from (in order) the iso3 column, ISO numeric, the country name, the GW number."""
-        received = (iso_text or gwno or iso3_text or name).strip() or None
-        for found in (countries.from_iso3(iso3_text), countries.from_iso_numeric(iso_text), countries.from_name(name), countries.from_gw(gwno)):
-            if found:
-                return found, received
-        shown = name.strip() or iso3_text.strip() or iso_text.strip() or gwno.strip()
-        raise ValueError(f"unknown country {shown[:40]!r}" if shown else "unknown country (no country given)")

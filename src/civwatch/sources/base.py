@@ -44,6 +44,7 @@ class Table:
     kind: str  # csv | xlsx
     hxl_row: list[str] | None = None  # the HXL hashtag row under the header, if any
     notes: list[str] = field(default_factory=list)
+    delimiter: str = ","
 
 
 class Adapter(Protocol):
@@ -123,7 +124,7 @@ def _open_csv(path: Path) -> Table:
     except Exception:
         fh.close()
         raise
-    table = Table(header=header, rows=iter(()), encoding=encoding, kind="csv")
+    table = Table(header=header, rows=iter(()), encoding=encoding, kind="csv", delimiter=delimiter)
     table.rows = _csv_rows(fh, reader)
     # peek at row 2: an HXL hashtag row under the header is part of the header, not a record
     first = next(table.rows, None)

@@ -18,6 +18,7 @@ from civwatch.domain.records import HarmRow, PartyRow, Rejection, ReportRecord
 from civwatch.sources import countries
 from civwatch.sources.base import (
     RawBuilder,
+    SourceError,
     Table,
     check_width,
     parse_coord,
@@ -56,6 +57,16 @@ def _populated(where_prec: str, where: str) -> bool | None:
     return None
 
 
+def columns(header: list[str]) -> dict[str, int]:
+    """Each column's position by its lower-case name (the last, where a name repeats);
+    SourceError naming what a GED file must have and this one lacks."""
+    idx = {h.lower(): i for i, h in enumerate(header)}
+    missing = [c for c in REQUIRED if c not in idx]
+    if missing:
+        raise SourceError(f"not a UCDP GED file: missing column(s) {', '.join(missing)}")
+    return idx
+
+
 class GedAdapter:
     source = SOURCE
     format = "ucdp-ged"
@@ -66,12 +77,7 @@ class GedAdapter:
 
     def records(self, table: Table) -> Iterator[ReportRecord | Rejection]:
         header = table.header
-        idx = {h.lower(): i for i, h in enumerate(header)}
-        missing = [c for c in REQUIRED if c not in idx]
-        if missing:
-            from civwatch.sources.base import SourceError
-
-            raise SourceError(f"not a UCDP GED file: missing column(s) {', '.join(missing)}")
+        idx = columns(header)
         builder = RawBuilder(header)
         width = len(header)
 

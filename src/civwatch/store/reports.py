@@ -231,7 +231,7 @@ class ReportStore:
             part = source_ids[i : i + LOOKUP_CHUNK]
             marks = ", ".join("?" * len(part))
             rows = self.w.query(
-                f"SELECT source_id, id, content_sha, version, incident_id FROM reports WHERE source = ? AND source_id IN ({marks})",  # noqa: S608
+                f"SELECT source_id, id, content_sha, version, incident_id, batch_id FROM reports WHERE source = ? AND source_id IN ({marks})",  # noqa: S608
                 [self.source, *part],
             )
             for r in rows:
@@ -246,7 +246,11 @@ class ReportStore:
         first: list[ReportRecord] = []
         again: list[ReportRecord] = []
         in_chunk: set[str] = set()
-        earlier = self.seen.which({r.source_id for r in records})
+        ids = {r.source_id for r in records}
+        earlier = self.seen.which(ids)
+        existing: dict[str, tuple] = {} if self.fresh_source else self._existing(sorted(ids))
+        # a report this batch wrote already (the bulk path writes without telling `seen`)
+        earlier |= {sid for sid, old in existing.items() if old[4] == self.batch_id}
         for rec in records:
             if rec.source_id in in_chunk or rec.source_id in earlier:
                 again.append(rec)
@@ -254,10 +258,6 @@ class ReportStore:
                 in_chunk.add(rec.source_id)
                 first.append(rec)
         self.seen.add(in_chunk)
-        if self.fresh_source:
-            existing: dict[str, tuple] = {}
-        else:
-            existing = self._existing([r.source_id for r in first])
         new = [r for r in first if r.source_id not in existing]
         changed = []
         for r in first:

@@ -1,0 +1,221 @@
+"""Reading a regular CSV export as batches of columns (polars), for the bulk import path.
+
+The row reader (`base.open_table` + an adapter's `records`) is the reference: it reads whatever
+people have. This path takes only files it reads with exactly the same result, and says why it
+declines the others (`why_not_regular`), so the importer falls back to the row reader for them:
+UTF-8, comma-separated, a clean header, no blank lines, and every record with as many fields as
+the header (DuckDB's strict CSV parser checks that in one parallel pass; polars, which then
+reads the batches, pads short records silently).
+
+Inside a regular file, a row whose values the column mapping cannot certify (a date in an odd
+form, a non-numeric count, an unknown country, control characters) is handed to the row
+adapter with its line, so rejections and their reasons are the row path's own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from civwatch.domain.records import LINE_KEY, REPORT_FIELDS, ReportRecord
+from civwatch.sources.base import Table
+
+LINE = LINE_KEY  # the row's spreadsheet row number (header = 1), the key between the frames
+PARTY_COLUMNS = (LINE, "name", "category", "role", "source_code")
+HARM_COLUMNS = (LINE, "outcome", "sex", "age_group", "civilian", "low", "best", "high")
+REPORT_COLUMNS = (LINE, *REPORT_FIELDS)
+_AWKWARD = r"[\x00\x1c-\x1f]"  # NUL, and the separators Python's str.strip() strips but polars' does not
+
+
+class NotRegular(Exception):
+    """The file is one the column reader does not read exactly like the row reader."""
+
+
+@dataclass
+class FrameBatch:
+    """One batch of rows mapped in columns.
+
+    reports: one row per certified row, REPORT_COLUMNS. parties, harm: rows keyed by LINE.
+    irregular: the rows to hand to the row adapter, as (line, cells); irregular_ids: the source
+    ids those rows seem to have (a certified row sharing one must follow them row by row)."""
+
+    reports: pl.DataFrame
+    parties: pl.DataFrame
+    harm: pl.DataFrame
+    irregular: list[tuple[int, list[str]]]
+    irregular_ids: set[str]
+
+
+def check_regular(path: Path, table: Table) -> int:
+    """The number of records when the column reader may read this file; NotRegular (saying
+    why the row reader must) otherwise."""
+    if table.kind != "csv":
+        raise NotRegular(f"{table.kind.upper()} is read row by row")
+    if table.encoding not in ("utf-8", "utf-8-sig"):
+        raise NotRegular(f"{table.encoding} is read row by row")
+    if table.delimiter != ",":
+        raise NotRegular("not comma-separated")
+    header = table.header
+    if len(set(header)) != len(header) or any(not h or h.startswith("column_") for h in header):
+        raise NotRegular("blank or repeated column names")
+    if _scan(path, table).collect_schema().names()[1:] != header:
+        raise NotRegular("column names with spaces or NUL around them")
+    records = strict_row_count(path, len(header))
+    if records is None:
+        raise NotRegular("a record is not as wide as the header, or is not valid CSV")
+    records -= 0 if table.hxl_row is None else 1
+    # polars reads a blank line as a record of empty fields where DuckDB skips it
+    if _scan(path, table).select(pl.len()).collect().item() != records:
+        raise NotRegular("blank lines")
+    return records
+
+
+def _scan(path: Path, table: Table) -> pl.LazyFrame:
+    return pl.scan_csv(
+        path, has_header=True, infer_schema=False, empty_string_is_null=False, quote_char='"',
+        skip_rows_after_header=1 if table.hxl_row is not None else 0,
+        row_index_name=LINE, row_index_offset=3 if table.hxl_row is not None else 2, encoding="utf8",
+    )
+
+
+def strict_row_count(path: Path, width: int) -> int | None:
+    """Records in the file when every one is valid CSV of exactly `width` fields, else None."""
+    import duckdb  # imported lazily: only bulk imports pay for it
+
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    con = duckdb.connect()
+    try:
+        return int(con.execute(
+            "SELECT count(*) FROM read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, auto_detect = false, all_varchar = true, "
+            "encoding = 'utf-8', columns = ?)",
+            [str(path), columns],
+        ).fetchone()[0])
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def column_batches(path: Path, table: Table, rows: int, records: int) -> Iterator[pl.DataFrame]:
+    """The file's `records` records in batches of `rows`, every column a string, with their LINE."""
+    seen = 0
+    for batch in _scan(path, table).collect_batches(chunk_size=rows):
+        seen += batch.height
+        yield batch.with_columns(pl.col(LINE).cast(pl.Int64))
+    if seen != records:
+        raise NotRegular(f"the column reader saw {seen} records, the strict reader {records}")
+
+
+# ---------------------------------------------------------------- helpers for the mappings
+
+
+def col(header_of: dict[str, str], name: str) -> pl.Expr:
+    """A source column by its lower-case name; an empty string where the file lacks it."""
+    found = header_of.get(name)
+    return pl.col(found) if found is not None else pl.lit("", dtype=pl.String)
+
+
+def lookup(values: pl.Series, fn: Callable[[str], object], dtype: pl.DataType) -> pl.Series:
+    """fn applied once per distinct value (the row adapters' own functions, so both paths
+    agree exactly), spread back over the rows. fn returns None where a value is not certified."""
+    distinct = values.unique()
+    mapped = pl.Series([fn(v) for v in distinct.to_list()], dtype=dtype)
+    return values.replace_strict(distinct, mapped, return_dtype=dtype)
+
+
+def certain(fn: Callable[..., object]) -> Callable[..., object]:
+    """fn, with a ValueError (a value the row adapter would reject) turned into None."""
+
+    def wrapped(*args: object) -> object:
+        try:
+            return fn(*args)
+        except ValueError:
+            return None
+
+    return wrapped
+
+
+def count(text: pl.Expr) -> pl.Expr:
+    """A non-negative whole count in plain digits; null otherwise (the row adapter decides)."""
+    n = text.str.strip_chars().cast(pl.Int64, strict=False)
+    return pl.when(n >= 0).then(n)
+
+
+def coordinate(text: pl.Expr, limit: float) -> tuple[pl.Expr, pl.Expr]:
+    """(value, certified): empty is a certified null; a number within +-limit is certified."""
+    s = text.str.strip_chars()
+    v = s.cast(pl.Float64, strict=False)
+    ok = (s == "") | (v.is_finite() & (v.abs() <= limit)).fill_null(False)
+    return pl.when(s == "").then(None).otherwise(v), ok
+
+
+def text_or_none(text: pl.Expr) -> pl.Expr:
+    s = text.str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def raw_json(frame: pl.DataFrame, header: list[str]) -> pl.Series:
+    """Every field verbatim as a JSON object keyed by the header: the row adapters' text."""
+    return frame.select(pl.struct([pl.col(h) for h in header]).struct.json_encode().alias("raw")).to_series()
+
+
+def sha256(texts: pl.Series) -> pl.Series:
+    return pl.Series("content_sha", [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts.to_list()], dtype=pl.String)
+
+
+def awkward(frame: pl.DataFrame, header: list[str]) -> pl.Series:
+    """Rows holding characters the two readers' string functions treat differently."""
+    return frame.select(pl.any_horizontal([pl.col(h).str.contains(_AWKWARD) for h in header])).to_series()
+
+
+def split(original: pl.DataFrame, mapped: pl.DataFrame, certified: pl.Series, header: list[str]) -> tuple[pl.DataFrame, list[tuple[int, list[str]]]]:
+    """(the certified rows of `mapped`, the others' cells as read, as (line, cells) for the row adapter)."""
+    others = original.filter(~certified)
+    rows = [(r[0], list(r[1:])) for r in others.select(LINE, *header).iter_rows()]
+    return mapped.filter(certified), rows
+
+
+def empty_parties() -> pl.DataFrame:
+    return pl.DataFrame(schema={LINE: pl.Int64, "name": pl.String, "category": pl.String, "role": pl.String, "source_code": pl.String})
+
+
+def empty_harm() -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        LINE: pl.Int64, "outcome": pl.String, "sex": pl.String, "age_group": pl.String, "civilian": pl.Boolean,
+        "low": pl.Int64, "best": pl.Int64, "high": pl.Int64,
+    })
+
+
+def harm_rows(frame: pl.DataFrame, best: str, civilian: bool) -> pl.DataFrame:
+    """One 'killed' harm row per report whose `best` column is positive."""
+    return frame.filter(pl.col(best) > 0).select(
+        pl.col(LINE), pl.lit("killed").alias("outcome"), pl.lit("unknown").alias("sex"),
+        pl.lit("unknown").alias("age_group"), pl.lit(civilian).alias("civilian"),
+        pl.lit(None, dtype=pl.Int64).alias("low"), pl.col(best).cast(pl.Int64).alias("best"),
+        pl.lit(None, dtype=pl.Int64).alias("high"),
+    )
+
+
+def finish_reports(frame: pl.DataFrame) -> pl.DataFrame:
+    """The report columns in the store's order, typed, with absent ones null."""
+    types = {
+        "year": pl.Int64, "latitude": pl.Float64, "longitude": pl.Float64, "populated_area": pl.Boolean,
+    }
+    out = []
+    for name in REPORT_COLUMNS:
+        dtype = types.get(name, pl.Int64 if name.endswith(("_low", "_best", "_high")) or name == LINE else pl.String)
+        if name in frame.columns:
+            out.append(pl.col(name).cast(dtype))
+        else:
+            out.append(pl.lit(_DEFAULTS.get(name), dtype=dtype).alias(name))
+    return frame.select(out)
+
+
+# what a ReportRecord holds where an adapter does not set a field ("unknown" weapon, ...)
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(ReportRecord) if f.default is not dataclasses.MISSING}
