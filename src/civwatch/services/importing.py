@@ -62,6 +62,7 @@ class ImportSummary:
     unchanged: int = 0
     duplicates: int = 0  # further rows of an event already read in this file
     reports: int = 0  # distinct reports (events, incidents) the accepted rows make
+    reader: str = "rows"  # "columns" when the file was read in column batches (the bulk path)
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -180,6 +181,7 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
                 writer.counts.new += new
                 writer.counts.reports += new
                 summary.read = records
+                summary.reader = "columns"
                 if job.progress:
                     job.progress(new)
                 table = Table(header=header, rows=rows, encoding=job.table.encoding, kind="csv")
