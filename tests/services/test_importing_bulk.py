@@ -183,3 +183,25 @@ def test_files_the_columns_cannot_read_exactly_go_row_by_row(store: Engine, shar
     with store.connect() as conn:
         reasons = [r[0] for r in conn.execute(text("SELECT reason FROM rejected_rows"))]
     assert any(r.startswith("truncated row: 10 fields") for r in reasons)
+
+
+def test_records_cut_across_blocks_and_quoted_newlines(store: Engine, twin: Engine, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of a few hundred bytes cut the file inside records and inside quoted fields that
+    hold newlines and doubled quotes; every record still reads as the row reader reads it."""
+    from civwatch.sources import frames
+
+    monkeypatch.setattr(frames, "BLOCK", 333)
+    with open(shared_data / GED / "ged_v23_1_global_random_sample_991.csv", newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        real = list(reader)[:120]
+    i = header.index("source_headline")
+    for n, row in enumerate(real):
+        if n % 3 == 0:
+            row[i] = f'line one\nline "two", with a comma\r\nand three {n}'
+    path = _write(tmp_path / "multiline.csv", header, real)
+    path.write_bytes(path.read_bytes().rstrip(b"\r\n"))  # and no newline after the last record
+    same_imports(store, twin, [path], ["columns"])
+    with store.connect() as conn:
+        notes = conn.execute(text("SELECT notes FROM reports WHERE notes LIKE 'line one%' ORDER BY source_id")).scalars().all()
+    assert len(notes) == 40 and all('"two", with a comma\r\nand three' in n for n in notes)

@@ -14,8 +14,10 @@ adapter with its line, so rejections and their reasons are the row path's own.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +55,7 @@ class FrameBatch:
 
 def check_regular(path: Path, table: Table) -> int:
     """The number of records when the column reader may read this file; NotRegular (saying
-    why the row reader must) otherwise."""
+    why the row reader must) otherwise. Blank lines are found later, by `column_batches`."""
     if table.kind != "csv":
         raise NotRegular(f"{table.kind.upper()} is read row by row")
     if table.encoding not in ("utf-8", "utf-8-sig"):
@@ -63,24 +65,88 @@ def check_regular(path: Path, table: Table) -> int:
     header = table.header
     if len(set(header)) != len(header) or any(not h or h.startswith("column_") for h in header):
         raise NotRegular("blank or repeated column names")
-    if _scan(path, table).collect_schema().names()[1:] != header:
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    end = _first_record_end(head)
+    raw_header = next(csv.reader(io.StringIO(head[:end].decode("utf-8-sig", errors="replace"))), [])
+    if raw_header != header:
         raise NotRegular("column names with spaces or NUL around them")
     records = strict_row_count(path, len(header))
     if records is None:
         raise NotRegular("a record is not as wide as the header, or is not valid CSV")
-    records -= 0 if table.hxl_row is None else 1
-    # polars reads a blank line as a record of empty fields where DuckDB skips it
-    if _scan(path, table).select(pl.len()).collect().item() != records:
-        raise NotRegular("blank lines")
-    return records
+    return records - (0 if table.hxl_row is None else 1)
 
 
-def _scan(path: Path, table: Table) -> pl.LazyFrame:
-    return pl.scan_csv(
-        path, has_header=True, infer_schema=False, empty_string_is_null=False, quote_char='"',
-        skip_rows_after_header=1 if table.hxl_row is not None else 0,
-        row_index_name=LINE, row_index_offset=3 if table.hxl_row is not None else 2, encoding="utf8",
-    )
+BLOCK = 8388608  # bytes parsed at a time: memory stays flat whatever the file's size
+
+
+def _first_record_end(buf: bytes) -> int:
+    """The offset just past the first record (its newline outside quotes), or len(buf)."""
+    start = 0
+    while (nl := buf.find(b"\n", start)) >= 0:
+        if buf.count(b'"', 0, nl) % 2 == 0:
+            return nl + 1
+        start = nl + 1
+    return len(buf)
+
+
+def _last_record_end(buf: bytes) -> int:
+    """The offset just past the last complete record in buf, or -1 when none ends in it."""
+    pos = len(buf)
+    while (nl := buf.rfind(b"\n", 0, pos)) >= 0:
+        if buf.count(b'"', 0, nl) % 2 == 0:
+            return nl + 1
+        pos = nl
+    return -1
+
+
+def _record_blocks(path: Path, skip_records: int) -> Iterator[bytes]:
+    """The file's bytes after its first `skip_records` records, cut at record boundaries (a
+    newline outside quotes: the file is valid CSV, DuckDB said so)."""
+    with open(path, "rb") as fh:
+        rest = b""
+        skipped = 0
+        while chunk := fh.read(BLOCK):
+            buf = rest + chunk
+            while skipped < skip_records:
+                end = _first_record_end(buf)
+                if end == len(buf) and not buf.endswith(b"\n"):
+                    break  # the record goes on in the next chunk
+                buf, skipped = buf[end:], skipped + 1
+            if skipped < skip_records:
+                rest = buf
+                continue
+            end = _last_record_end(buf)
+            if end < 0:
+                rest = buf
+                continue
+            if end:
+                yield buf[:end]
+            rest = buf[end:]
+        if skipped >= skip_records and rest.strip(b"\r\n"):
+            yield rest  # the last record, without a newline at the end
+
+
+def column_batches(path: Path, table: Table, rows: int, records: int) -> Iterator[pl.DataFrame]:
+    """The file's `records` records in batches of about `rows` (a block of bytes at a time),
+    every column a string, with their LINE. NotRegular, at the end, when polars saw another
+    number of records than DuckDB (blank lines: polars reads them as records)."""
+    header = table.header
+    schema = dict.fromkeys(header, pl.String)
+    line = 3 if table.hxl_row is not None else 2
+    seen = 0
+    for block in _record_blocks(path, 2 if table.hxl_row is not None else 1):
+        frame = pl.read_csv(
+            block, has_header=False, new_columns=header, schema=schema, empty_string_is_null=False,
+            quote_char='"', row_index_name=LINE, row_index_offset=line,
+        )
+        for start in range(0, frame.height, rows):
+            batch = frame.slice(start, rows)
+            yield batch.with_columns(pl.col(LINE).cast(pl.Int64))
+        line += frame.height
+        seen += frame.height
+    if seen != records:
+        raise NotRegular(f"the column reader saw {seen} records, the strict reader {records} (blank lines?)")
 
 
 def strict_row_count(path: Path, width: int) -> int | None:
@@ -100,16 +166,6 @@ def strict_row_count(path: Path, width: int) -> int | None:
         return None
     finally:
         con.close()
-
-
-def column_batches(path: Path, table: Table, rows: int, records: int) -> Iterator[pl.DataFrame]:
-    """The file's `records` records in batches of `rows`, every column a string, with their LINE."""
-    seen = 0
-    for batch in _scan(path, table).collect_batches(chunk_size=rows):
-        seen += batch.height
-        yield batch.with_columns(pl.col(LINE).cast(pl.Int64))
-    if seen != records:
-        raise NotRegular(f"the column reader saw {seen} records, the strict reader {records}")
 
 
 # ---------------------------------------------------------------- helpers for the mappings
