@@ -165,6 +165,8 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
     """The bulk path: batches of rows mapped in columns and staged; then, in the batch's
     transaction, new reports written set-wise and the rest (rows the columns cannot certify, ids
     already stored or repeated in the file) through the row adapter, in file order."""
+    if engine.dialect.name == "postgresql":
+        return _import_columns_direct(engine, job, records)
     map_batch = BULK[job.detection.format]
     header = job.table.header
     with engine.connect() as conn:
@@ -189,6 +191,44 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
                 _finish(conn, job, summary, writer, rejections)
         finally:
             stage.close()
+    return summary
+
+
+def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSummary:
+    """The bulk path on PostgreSQL: each column batch's new reports COPYed in, then its other
+    rows (uncertified, stored already, repeated) through the row adapter, batch after batch."""
+    map_batch = BULK[job.detection.format]
+    header = job.table.header
+    with engine.begin() as conn:
+        summary, writer = _start(conn, job)
+        summary.reader = "columns"
+        direct = bulk_store.Direct(conn, summary.batch_id, job.adapter.source, writer.now, writer.ids)
+        rejections: list[Rejection] = []
+        done = 0
+        for frame in frames.column_batches(job.path, job.table, BULK_ROWS, records):
+            b = map_batch(frame, header)
+            ids = b.reports["source_id"]
+            slow = ids.is_duplicated() | ids.is_in(list(b.irregular_ids))
+            if not writer.fresh_source or done:
+                slow = slow | ids.is_in(direct.existing(ids.to_list()))
+            new = b.reports.filter(~slow)
+            direct.write(new, b.parties, b.harm)
+            writer.counts.new += new.height
+            writer.counts.reports += new.height
+            done += new.height
+            writer.fresh_source = writer.fresh_source and done == 0
+            rows = b.irregular
+            if slow.any():
+                lines = b.reports.filter(slow)[frames.LINE].implode()
+                rows = sorted(rows + frames.split(frame, frame, ~frame[frames.LINE].is_in(lines), header)[1], key=lambda r: r[0])
+            table = Table(header=header, rows=iter(rows), encoding=job.table.encoding, kind="csv")
+            rejections += _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
+            summary.read += frame.height
+            if job.progress:
+                job.progress(summary.read)
+        if summary.read != records:
+            raise frames.NotRegular(f"read {summary.read} records, the strict reader {records}")
+        _finish(conn, job, summary, writer, rejections)
     return summary
 
 
