@@ -59,7 +59,16 @@ TRAIN = ["ged_v19_1_bangladesh_1989_2018.csv", "ged_v23_1_global_random_sample_9
 TEST = ["ged_ukraine_statebased_2014_2022.csv"]
 
 
+def shuffled(reports: list[dict], truth: list, seed: int = 0) -> tuple[list[dict], list]:
+    """The reports in a random order. The files list events in id order and the perturbed copy
+    follows its original, so the row order carries the truth: any tie broken by position
+    (equal weights of twins, an assignment solver's first optimum) would read it."""
+    order = np.random.default_rng(seed).permutation(len(reports))
+    return [reports[k] for k in order], [truth[k] for k in order]
+
+
 def run(name: str, reports: list[dict], truth: list, config: LinkageConfig, model: FellegiSunter) -> dict:
+    reports, truth = shuffled(reports, truth)
     recs = Records.from_columns(columns(reports), config)
     truth_arr = np.asarray(truth)
     t0 = time.perf_counter()
@@ -105,10 +114,10 @@ def sweep(config: LinkageConfig, model: FellegiSunter) -> None:
     for threshold in (0.05, 0.2, 0.5, 0.8, 0.95, 0.99):
         cfg = LinkageConfig.load(match_threshold=threshold)
         s = {name: evaluate(link(Records.from_columns(columns(r), cfg), cfg, model).labels, np.asarray(t))
-             for name, (r, t) in cases.items()}
+             for name, (r, t) in ((k, shuffled(*v)) for k, v in cases.items())}
         print(f"  {threshold:<15} {s['training'].f1:.4f} / {s['Ukraine'].f1:.4f}"
               f"                  {s['training'].bcubed_f1:.4f} / {s['Ukraine'].bcubed_f1:.4f}")
-    reports, truth = ged_files_case()
+    reports, truth = shuffled(*ged_files_case())
     one_source = [dict(r, source="ucdp-ged") for r in reports]
     print("within_source_threshold   pairwise P / R / F1 (two GED exports as one source)")
     for threshold in (0.5, 0.9, 0.99, 0.999, 0.9999):

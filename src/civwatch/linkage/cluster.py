@@ -1,4 +1,10 @@
-"""From scored pairs to incidents: greedy, strongest link first, under constraints.
+"""From scored pairs to incidents: one-to-one assignment, then strongest link first, under constraints.
+
+- Between every two sources, the links kept first are a maximum-weight one-to-one matching
+  (`matched`): where two sources each hold many similar reports (daily shelling of one town),
+  taking the strongest link first makes cascading swaps (a takes b's partner, b takes c's,
+  ...), while the matching chooses the pairs that are best together. The other links follow,
+  so a link the matching left out still joins where the constraints allow it.
 
 - Analysts' merges (must-link) are joined first and never undone.
 - Analysts' splits (cannot-link) are never joined, directly or through a third report.
@@ -15,6 +21,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
 class Groups:
@@ -79,6 +87,45 @@ class Groups:
         return np.array([self.find(x) for x in range(len(self.parent))], dtype=np.int64)
 
 
+GAIN_MARGIN = 1e-3  # bits: a link exactly at the threshold still gains more than no link
+
+
+def matched(sources: np.ndarray, i: np.ndarray, j: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Which links (i, j) form, for every two sources, a one-to-one matching of maximum total
+    gain (gain > 0; links inside one source are never in it).
+
+    A link whose two reports have no other link is in it trivially; the rest go to scipy's
+    sparse assignment solver (LAPJVsp), each report of one side given a private dummy partner
+    of near-zero gain, so a full matching always exists and leaving a report unmatched is
+    allowed.
+    """
+    keep = np.zeros(len(i), dtype=bool)
+    si, sj = sources[i], sources[j]
+    cross = si != sj
+    a = np.where(si < sj, i, j)  # the side from the lower source code
+    b = np.where(si < sj, j, i)
+    deg = np.bincount(np.concatenate([a[cross], b[cross]]), minlength=len(sources))
+    alone = cross & (deg[a] == 1) & (deg[b] == 1)
+    keep[alone] = True
+    rest = np.flatnonzero(cross & ~alone)
+    if not len(rest):
+        return keep
+    pair_code = np.minimum(si, sj)[rest].astype(np.int64) * (int(sources.max()) + 1) + np.maximum(si, sj)[rest]
+    for code in np.unique(pair_code):
+        links = rest[pair_code == code]
+        rows, row_of = np.unique(a[links], return_inverse=True)
+        cols, col_of = np.unique(b[links], return_inverse=True)
+        n_rows, n_cols = len(rows), len(cols)
+        # row r's dummy is column n_cols + r; its gain is below any link's
+        data = np.concatenate([gain[links], np.full(n_rows, 1e-9)])
+        r_idx = np.concatenate([row_of, np.arange(n_rows)])
+        c_idx = np.concatenate([col_of, n_cols + np.arange(n_rows)])
+        graph = csr_matrix((data, (r_idx, c_idx)), shape=(n_rows, n_cols + n_rows))
+        _, col_for_row = min_weight_full_bipartite_matching(graph, maximize=True)
+        keep[links] = col_for_row[row_of] == col_of
+    return keep
+
+
 def cluster(
     sources: np.ndarray,
     i: np.ndarray,
@@ -102,9 +149,15 @@ def cluster(
         groups.add_cannot(a, b)
     same = sources[i] == sources[j]
     floor = np.where(same, within_floor, cross_floor)
-    ok = weight >= floor
-    order = np.argsort(-weight[ok], kind="stable")
-    for a, b, s in zip(i[ok][order].tolist(), j[ok][order].tolist(), same[ok][order].tolist(), strict=True):
+    ok = np.flatnonzero(weight >= floor)
+    if len(groups.members) or len(groups.forbid):
+        # links the constraints already refuse take no part in the matching (they would
+        # hold a partner that another link could have)
+        ok = ok[[groups.allowed(a, b, s) for a, b, s in zip(i[ok].tolist(), j[ok].tolist(), same[ok].tolist(), strict=True)]]
+    first = matched(sources, i[ok], j[ok], weight[ok] - floor[ok] + GAIN_MARGIN) | same[ok]
+    # matched (and within-source) links first, each part strongest first; then the others
+    ok = ok[np.lexsort((-weight[ok], ~first))]
+    for a, b, s in zip(i[ok].tolist(), j[ok].tolist(), same[ok].tolist(), strict=True):
         if groups.allowed(a, b, same_source_link=s):
             groups.union(a, b)
     return groups.labels()
