@@ -21,8 +21,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import connected_components
 
 
 class Groups:
@@ -94,35 +95,48 @@ def matched(sources: np.ndarray, i: np.ndarray, j: np.ndarray, gain: np.ndarray)
     """Which links (i, j) form, for every two sources, a one-to-one matching of maximum total
     gain (gain > 0; links inside one source are never in it).
 
-    A link whose two reports have no other link is in it trivially; the rest go to scipy's
-    sparse assignment solver (LAPJVsp), each report of one side given a private dummy partner
-    of near-zero gain, so a full matching always exists and leaving a report unmatched is
-    allowed.
+    Solved per connected component of the links between two sources, which are small (a town's
+    reports over a few days): a component where one side has a single report keeps its best
+    link (vectorised, most of them); the others go to scipy's assignment solver, dense.
     """
     keep = np.zeros(len(i), dtype=bool)
     si, sj = sources[i], sources[j]
-    cross = si != sj
-    a = np.where(si < sj, i, j)  # the side from the lower source code
-    b = np.where(si < sj, j, i)
-    deg = np.bincount(np.concatenate([a[cross], b[cross]]), minlength=len(sources))
-    alone = cross & (deg[a] == 1) & (deg[b] == 1)
-    keep[alone] = True
-    rest = np.flatnonzero(cross & ~alone)
-    if not len(rest):
+    cross = np.flatnonzero(si != sj)
+    if not len(cross):
         return keep
-    pair_code = np.minimum(si, sj)[rest].astype(np.int64) * (int(sources.max()) + 1) + np.maximum(si, sj)[rest]
-    for code in np.unique(pair_code):
-        links = rest[pair_code == code]
-        rows, row_of = np.unique(a[links], return_inverse=True)
-        cols, col_of = np.unique(b[links], return_inverse=True)
-        n_rows, n_cols = len(rows), len(cols)
-        # row r's dummy is column n_cols + r; its gain is below any link's
-        data = np.concatenate([gain[links], np.full(n_rows, 1e-9)])
-        r_idx = np.concatenate([row_of, np.arange(n_rows)])
-        c_idx = np.concatenate([col_of, n_cols + np.arange(n_rows)])
-        graph = csr_matrix((data, (r_idx, c_idx)), shape=(n_rows, n_cols + n_rows))
-        _, col_for_row = min_weight_full_bipartite_matching(graph, maximize=True)
-        keep[links] = col_for_row[row_of] == col_of
+    # one node per (report, source pair): a report linked to two other sources is in two
+    # independent matchings
+    n_src = int(sources.max()) + 1
+    pair = np.minimum(si, sj)[cross].astype(np.int64) * n_src + np.maximum(si, sj)[cross]
+    a = np.where(si < sj, i, j)[cross]
+    b = np.where(si < sj, j, i)[cross]
+    nodes, inverse = np.unique(np.concatenate([a * n_src * n_src + pair, b * n_src * n_src + pair]), return_inverse=True)
+    na, nb = inverse[: len(cross)], inverse[len(cross):]
+    graph = csr_matrix((np.ones(len(cross)), (na, nb)), shape=(len(nodes), len(nodes)))
+    _, comp = connected_components(graph, directed=False)
+    link_comp = comp[na]
+    rows_in = np.bincount(comp[np.unique(na)], minlength=comp.max() + 1)
+    cols_in = np.bincount(comp[np.unique(nb)], minlength=comp.max() + 1)
+    star = (rows_in[link_comp] == 1) | (cols_in[link_comp] == 1)
+    # a star: the best link of the component (first after sorting by component, then gain)
+    s_idx = np.flatnonzero(star)
+    order = s_idx[np.lexsort((-gain[cross][s_idx], link_comp[s_idx]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = link_comp[order][1:] != link_comp[order][:-1]
+    keep[cross[order[first]]] = True
+    # the rest: one dense assignment per component
+    g_idx = np.flatnonzero(~star)
+    g_idx = g_idx[np.argsort(link_comp[g_idx], kind="stable")]
+    bounds = np.flatnonzero(np.diff(link_comp[g_idx])) + 1
+    for links in np.split(g_idx, bounds) if len(g_idx) else []:
+        rows, r_of = np.unique(na[links], return_inverse=True)
+        cols, c_of = np.unique(nb[links], return_inverse=True)
+        matrix = np.zeros((len(rows), len(cols)))
+        matrix[r_of, c_of] = gain[cross][links]
+        r_best, c_best = linear_sum_assignment(matrix, maximize=True)
+        chosen = np.zeros_like(matrix, dtype=bool)
+        chosen[r_best, c_best] = True
+        keep[cross[links]] = chosen[r_of, c_of]
     return keep
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from civwatch.domain.taxonomy import PartyCategory, Weapon
 from civwatch.linkage.config import LinkageConfig
@@ -122,6 +123,7 @@ class Records:
     deaths: np.ndarray  # float, nan unknown
     raw_text: np.ndarray  # object: headline + notes, normalised lazily
     _text: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    _words: TextVectors | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.key)
@@ -179,3 +181,68 @@ class Records:
         for i in np.unique(need):
             self._text[i] = text_key(self.raw_text[i])
         return self._text[idx]
+
+    def text_cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cosine of the pairs' texts as sets of words weighted by rarity (idf): the words two
+        reports of one event share are mostly the rare ones (names, numbers, what happened),
+        while reports of different events in one town share only the common ones. NaN when
+        either text is empty."""
+        if self._words is None:
+            self._words = TextVectors(self)
+        return self._words.cosine(i, j)
+
+
+class TextVectors:
+    """Rarity-weighted word sets of records' texts, built on first use.
+
+    Document frequencies come from up to `sample` records drawn at random (a word never seen
+    there counts as seen once), so the cost does not grow with millions of records; each
+    record's words are coded once, when a pair first needs them.
+    """
+
+    def __init__(self, records: Records, sample: int = 50_000, seed: int = 0) -> None:
+        self.records = records
+        n = len(records)
+        pick = np.random.default_rng(seed).permutation(n)[:sample] if n > sample else np.arange(n)
+        self.vocab: dict[str, int] = {}
+        df: list[int] = []
+        for text in records.text(pick).tolist():
+            for word in set(text.split()):
+                code = self.vocab.setdefault(word, len(df))
+                if code == len(df):
+                    df.append(0)
+                df[code] += 1
+        self.n_docs = max(len(pick), 1)
+        self.df = np.asarray(df, dtype=np.float64)
+        self.idf = np.zeros(0)
+        self.ids = np.full(n, None, dtype=object)
+        self.done = np.zeros(n, dtype=bool)
+
+    def _code(self, rows: np.ndarray) -> None:
+        need = rows[~self.done[rows]]
+        vocab = self.vocab
+        for k, text in zip(need.tolist(), self.records.text(need).tolist(), strict=True):
+            self.ids[k] = np.array(sorted({vocab.setdefault(w, len(vocab)) for w in text.split()}), dtype=np.int64)
+        self.done[need] = True
+        if len(self.idf) < len(vocab):  # words first seen outside the sample count as seen once
+            df = np.concatenate([self.df, np.zeros(len(vocab) - len(self.df))]) if len(self.df) < len(vocab) else self.df
+            self.idf = np.log((self.n_docs + 1) / (df + 1)) + 1.0
+
+    def cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if not len(i):
+            return np.zeros(0)
+        rows, inverse = np.unique(np.concatenate([i, j]), return_inverse=True)
+        self._code(rows)
+        ids = self.ids[rows].tolist()
+        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(rows))
+        indices = np.concatenate([*ids, np.zeros(0, np.int64)])
+        data = self.idf[indices]
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        norm = np.sqrt(np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=data * data, minlength=len(rows)))
+        norm[lengths == 0] = 1.0
+        data /= np.repeat(norm, lengths)
+        matrix = csr_matrix((data, indices, indptr), shape=(len(rows), max(len(self.idf), 1)))
+        ri, rj = inverse[: len(i)], inverse[len(i):]
+        cos = np.asarray(matrix[ri].multiply(matrix[rj]).sum(axis=1)).ravel()
+        cos[(lengths[ri] == 0) | (lengths[rj] == 0)] = np.nan
+        return cos
