@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 
 class Groups:
@@ -124,20 +124,55 @@ def matched(sources: np.ndarray, i: np.ndarray, j: np.ndarray, gain: np.ndarray)
     first = np.ones(len(order), dtype=bool)
     first[1:] = link_comp[order][1:] != link_comp[order][:-1]
     keep[cross[order[first]]] = True
-    # the rest: one dense assignment per component
+    # the rest: one assignment per component, on the component's own row and column numbers
     g_idx = np.flatnonzero(~star)
+    if not len(g_idx):
+        return keep
     g_idx = g_idx[np.argsort(link_comp[g_idx], kind="stable")]
-    bounds = np.flatnonzero(np.diff(link_comp[g_idx])) + 1
-    for links in np.split(g_idx, bounds) if len(g_idx) else []:
-        rows, r_of = np.unique(na[links], return_inverse=True)
-        cols, c_of = np.unique(nb[links], return_inverse=True)
-        matrix = np.zeros((len(rows), len(cols)))
-        matrix[r_of, c_of] = gain[cross][links]
-        r_best, c_best = linear_sum_assignment(matrix, maximize=True)
-        chosen = np.zeros_like(matrix, dtype=bool)
-        chosen[r_best, c_best] = True
-        keep[cross[links]] = chosen[r_of, c_of]
+    c_of_link = link_comp[g_idx]
+    local_r, n_r = _local(na[g_idx], comp)
+    local_c, n_c = _local(nb[g_idx], comp)
+    g = gain[cross][g_idx]
+    starts = np.flatnonzero(np.r_[True, c_of_link[1:] != c_of_link[:-1]])
+    ends = np.r_[starts[1:], len(g_idx)]
+    chosen = np.zeros(len(g_idx), dtype=bool)
+    for lo, hi, c in zip(starts.tolist(), ends.tolist(), c_of_link[starts].tolist(), strict=True):
+        chosen[lo:hi] = _assign(local_r[lo:hi], local_c[lo:hi], g[lo:hi], int(n_r[c]), int(n_c[c]))
+    keep[cross[g_idx]] = chosen
     return keep
+
+
+def _local(nodes: np.ndarray, comp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's number within its component (0..k-1), and k per component."""
+    uniq, inverse = np.unique(nodes, return_inverse=True)
+    order = np.lexsort((uniq, comp[uniq]))
+    sorted_comp = comp[uniq][order]
+    first = np.searchsorted(sorted_comp, sorted_comp, side="left")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq)) - first
+    return rank[inverse], np.bincount(comp[uniq], minlength=int(comp.max()) + 1)
+
+
+DENSE_CELLS = 250_000  # a component with more (rows x columns) is solved sparse
+
+
+def _assign(r_of: np.ndarray, c_of: np.ndarray, gain: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
+    """Which links (row r_of, column c_of) are in a maximum-gain one-to-one matching."""
+    if n_rows * n_cols <= DENSE_CELLS:
+        matrix = np.zeros((n_rows, n_cols))
+        matrix[r_of, c_of] = gain
+        r_best, c_best = linear_sum_assignment(matrix, maximize=True)
+        col_for_row = np.full(n_rows, -1)
+        col_for_row[r_best] = c_best
+        return col_for_row[r_of] == c_of
+    # sparse (LAPJVsp): each row gets a private dummy column of near-zero gain, so a full
+    # matching exists and a row may stay unmatched
+    data = np.concatenate([gain, np.full(n_rows, 1e-9)])
+    r_idx = np.concatenate([r_of, np.arange(n_rows)])
+    c_idx = np.concatenate([c_of, n_cols + np.arange(n_rows)])
+    graph = csr_matrix((data, (r_idx, c_idx)), shape=(n_rows, n_cols + n_rows))
+    _, col_for_row = min_weight_full_bipartite_matching(graph, maximize=True)
+    return col_for_row[r_of] == c_of
 
 
 def cluster(
