@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import csr_matrix
 
 from civwatch.domain.taxonomy import PartyCategory, Weapon
@@ -196,8 +198,9 @@ class TextVectors:
     """Rarity-weighted word sets of records' texts, built on first use.
 
     Document frequencies come from up to `sample` records drawn at random (a word never seen
-    there counts as seen once), so the cost does not grow with millions of records; each
-    record's words are coded once, when a pair first needs them.
+    there counts as seen once), so the cost does not grow with millions of records. Each
+    record's words are coded once, when a pair first needs them, into one flat array of word
+    codes (sorted and distinct per record) that pairs read without a Python loop.
     """
 
     def __init__(self, records: Records, sample: int = 50_000, seed: int = 0) -> None:
@@ -205,27 +208,51 @@ class TextVectors:
         n = len(records)
         pick = np.random.default_rng(seed).permutation(n)[:sample] if n > sample else np.arange(n)
         self.vocab: dict[str, int] = {}
-        df: list[int] = []
-        for text in records.text(pick).tolist():
-            for word in set(text.split()):
-                code = self.vocab.setdefault(word, len(df))
-                if code == len(df):
-                    df.append(0)
-                df[code] += 1
         self.n_docs = max(len(pick), 1)
-        self.df = np.asarray(df, dtype=np.float64)
+        rows, codes = self._words(pick)
+        self.df = np.bincount(codes, minlength=len(self.vocab)).astype(np.float64)
         self.idf = np.zeros(0)
-        self.ids = np.full(n, None, dtype=object)
+        self.flat = np.zeros(1 << 16, dtype=np.int64)
+        self.used = 0
+        self.start = np.zeros(n, dtype=np.int64)
+        self.length = np.zeros(n, dtype=np.int64)
         self.done = np.zeros(n, dtype=bool)
+
+    def _words(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in rows, word code) of each distinct word of each row, sorted."""
+        # split and code in Arrow (one pass in C++); only each batch's distinct words go
+        # through the Python vocabulary
+        words = pc.split_pattern(pa.array(self.records.text(rows).tolist(), type=pa.string()), " ")
+        counts = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+        encoded = pc.list_flatten(words).dictionary_encode()
+        vocab = self.vocab
+        distinct = encoded.dictionary.to_pylist()
+        to_code = np.fromiter((vocab.setdefault(w, len(vocab)) if w else -1 for w in distinct), dtype=np.int64, count=len(distinct))
+        codes = to_code[encoded.indices.to_numpy(zero_copy_only=False)] if len(distinct) else np.zeros(0, np.int64)
+        pos = np.repeat(np.arange(len(rows)), counts)
+        pos, codes = pos[codes >= 0], codes[codes >= 0]  # an empty text splits into one empty word
+        order = np.lexsort((codes, pos))
+        pos, codes = pos[order], codes[order]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = (pos[1:] != pos[:-1]) | (codes[1:] != codes[:-1])
+        return pos[first], codes[first]
 
     def _code(self, rows: np.ndarray) -> None:
         need = rows[~self.done[rows]]
-        vocab = self.vocab
-        for k, text in zip(need.tolist(), self.records.text(need).tolist(), strict=True):
-            self.ids[k] = np.array(sorted({vocab.setdefault(w, len(vocab)) for w in text.split()}), dtype=np.int64)
-        self.done[need] = True
-        if len(self.idf) < len(vocab):  # words first seen outside the sample count as seen once
-            df = np.concatenate([self.df, np.zeros(len(vocab) - len(self.df))]) if len(self.df) < len(vocab) else self.df
+        if len(need):
+            pos, codes = self._words(need)
+            if self.used + len(codes) > len(self.flat):
+                grown = np.zeros(max(2 * len(self.flat), self.used + len(codes)), dtype=np.int64)
+                grown[: self.used] = self.flat[: self.used]
+                self.flat = grown
+            self.flat[self.used: self.used + len(codes)] = codes
+            counts = np.bincount(pos, minlength=len(need))
+            self.start[need] = self.used + np.cumsum(counts) - counts
+            self.length[need] = counts
+            self.used += len(codes)
+            self.done[need] = True
+        if len(self.idf) < len(self.vocab):  # words first seen outside the sample count as seen once
+            df = np.concatenate([self.df, np.zeros(len(self.vocab) - len(self.df))])
             self.idf = np.log((self.n_docs + 1) / (df + 1)) + 1.0
 
     def cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -233,11 +260,11 @@ class TextVectors:
             return np.zeros(0)
         rows, inverse = np.unique(np.concatenate([i, j]), return_inverse=True)
         self._code(rows)
-        ids = self.ids[rows].tolist()
-        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(rows))
-        indices = np.concatenate([*ids, np.zeros(0, np.int64)])
-        data = self.idf[indices]
+        lengths = self.length[rows]
         indptr = np.concatenate([[0], np.cumsum(lengths)])
+        gather = np.repeat(self.start[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        indices = self.flat[gather]
+        data = self.idf[indices]
         norm = np.sqrt(np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=data * data, minlength=len(rows)))
         norm[lengths == 0] = 1.0
         data /= np.repeat(norm, lengths)

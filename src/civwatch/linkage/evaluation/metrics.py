@@ -89,15 +89,16 @@ def resolve_twins(predicted: np.ndarray, truth: np.ndarray, visible: list[tuple]
     members_of: dict[object, list[int]] = {}
     for k, label in enumerate(predicted.tolist()):
         members_of.setdefault(label, []).append(k)
-    original = truth.copy()
     for twins in groups.values():
         if len(twins) < 2:
             continue
-        labels = {original[k] for k in twins}
+        labels = {truth[k] for k in twins}
         free = set(labels)
         wanted: dict[int, object] = {}
         for k in twins:
-            partner_labels = [original[m] for m in members_of[predicted[k]] if m not in twins]
+            # partners' labels as resolved so far: when the partners are twins too (the same
+            # twins in two exports), resolving against their original labels would undo it
+            partner_labels = [truth[m] for m in members_of[predicted[k]] if m not in twins]
             choice = next((lab for lab in partner_labels if lab in free), None)
             if choice is not None:
                 wanted[k] = choice
