@@ -120,7 +120,7 @@ def sweep(config: LinkageConfig, model: FellegiSunter) -> None:
     reports, truth = shuffled(*ged_files_case())
     one_source = [dict(r, source="ucdp-ged") for r in reports]
     print("within_source_threshold   pairwise P / R / F1 (two GED exports as one source)")
-    for threshold in (0.5, 0.9, 0.99, 0.999, 0.9999):
+    for threshold in (0.5, 0.9, 0.99, 0.999, 0.9996, 0.9999):
         cfg = LinkageConfig.load(within_source=True, within_source_threshold=threshold)
         s = evaluate(link(Records.from_columns(columns(one_source), cfg), cfg, model).labels, np.asarray(truth))
         print(f"  {threshold:<23} {s.precision:.4f} / {s.recall:.4f} / {s.f1:.4f}")
