@@ -196,6 +196,10 @@ def cluster(
             groups.union(members[0], m)
     for a, b in cannot:
         groups.add_cannot(a, b)
+    # one order of the links whatever order they came in (blocking runs on several threads),
+    # so that ties are broken the same way on every run
+    canonical = np.lexsort((j, i))
+    i, j, weight = i[canonical], j[canonical], weight[canonical]
     same = sources[i] == sources[j]
     floor = np.where(same, within_floor, cross_floor)
     ok = np.flatnonzero(weight >= floor)

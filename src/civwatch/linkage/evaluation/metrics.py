@@ -107,3 +107,23 @@ def resolve_twins(predicted: np.ndarray, truth: np.ndarray, visible: list[tuple]
         for k in twins:
             truth[k] = wanted[k] if k in wanted else rest.pop()
     return truth
+
+
+def twin_blind_bound(truth: np.ndarray, visible: list[tuple], draws: int = 20, seed: int = 0) -> float:
+    """Pairwise F1 of a linker that is right about everything except which of a group of
+    twins is which: the truth with each group's labels shuffled, averaged over `draws`.
+    Twins (records of one source with the same `visible` key) are exchangeable to any linker,
+    so no linker's expected raw F1 exceeds this; a bound, not a target."""
+    truth = np.asarray(truth)
+    groups: dict[tuple, list[int]] = {}
+    for k, key in enumerate(visible):
+        groups.setdefault(key, []).append(k)
+    twins = [np.array(g) for g in groups.values() if len(g) > 1]
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(draws):
+        shuffled = truth.copy()
+        for g in twins:
+            shuffled[g] = truth[rng.permutation(g)]
+        scores.append(evaluate(shuffled, truth).f1)
+    return float(np.mean(scores))
