@@ -33,3 +33,31 @@ def test_within_source_links_pair_but_never_chain() -> None:
     i, j, w = np.array([0, 1]), np.array([1, 2]), np.array([30.0, 29.0])
     labels = cluster(sources, i, j, w, 0.0, 12.0)
     assert labels[0] == labels[1] != labels[2]
+
+
+def test_assignment_avoids_the_greedy_swap() -> None:
+    # a1 and a2 from source A, b1 and b2 from B: a1's strongest link is to b2, which leaves
+    # a2 only its weak link to b1 under strongest-first; together a1-b1 and a2-b2 are best
+    sources = np.array([0, 0, 1, 1])  # a1, a2, b1, b2
+    i, j = np.array([0, 0, 1, 1]), np.array([2, 3, 3, 2])
+    w = np.array([10.0, 11.0, 10.0, 1.0])
+    labels = cluster(sources, i, j, w, cross_floor=0.0, within_floor=20.0)
+    assert labels[0] == labels[2] != labels[1] == labels[3]
+
+
+def test_assignment_respects_cannot_link() -> None:
+    # the matching would pair a1-b1 and a2-b2, but an analyst split a1 from b1: a1 keeps b2
+    sources = np.array([0, 0, 1, 1])
+    i, j = np.array([0, 0, 1]), np.array([2, 3, 3])
+    w = np.array([10.0, 11.0, 10.5])
+    labels = cluster(sources, i, j, w, 0.0, 20.0, cannot=[(0, 2)])
+    assert labels[0] == labels[3] and len(set(labels.tolist())) == 3
+
+
+def test_assignment_respects_start_groups() -> None:
+    # a1 is already in an incident with b1: its link to b2 must not take b2 from a2
+    sources = np.array([0, 0, 1, 1])
+    i, j = np.array([0, 1]), np.array([3, 3])
+    w = np.array([11.0, 10.0])
+    labels = cluster(sources, i, j, w, 0.0, 20.0, start_groups=[[0, 2]])
+    assert labels[0] == labels[2] != labels[1] == labels[3]

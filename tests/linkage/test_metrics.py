@@ -55,3 +55,31 @@ def test_twins_take_the_label_the_prediction_gave_them() -> None:
     assert evaluate(predicted, resolved).f1 == 1.0
     # a record that is no twin keeps its label whatever the prediction
     assert resolve_twins(predicted, truth, [("A", k) for k in range(5)]).tolist() == truth.tolist()
+
+
+def test_twins_on_both_sides_resolve_once() -> None:
+    from civwatch.linkage.evaluation.metrics import resolve_twins
+
+    # one export holds twins 0 and 1 (truth 10, 11), the other export the same twins 2 and 3:
+    # pairing 0 with 3 and 1 with 2 is as right as the reverse; resolving the second group
+    # against the first group's original labels would undo the first resolution
+    truth = np.array([10, 11, 10, 11])
+    predicted = np.array([1, 2, 2, 1])
+    visible = [("A", "same"), ("A", "same"), ("B", "same"), ("B", "same")]
+    resolved = resolve_twins(predicted, truth, visible)
+    assert evaluate(predicted, resolved).f1 == 1.0
+    assert sorted(resolved[:2].tolist()) == [10, 11] and sorted(resolved[2:].tolist()) == [10, 11]
+
+
+def test_twin_blind_bound() -> None:
+    from civwatch.linkage.evaluation.metrics import twin_blind_bound
+
+    truth = np.array([10, 11, 10, 11, 12, 12])
+    # no twins: a perfect linker is perfect
+    assert twin_blind_bound(truth, [("A", k) for k in range(6)]) == 1.0
+    # 0 and 1 are twins: each draw pairs them with their copies right (F1 1) or swapped (F1 1/3:
+    # the pair 4-5 only), so the bound is the mean of the two over the draws
+    visible = [("A", "t"), ("A", "t"), ("B", 2), ("B", 3), ("A", 4), ("B", 5)]
+    bound = twin_blind_bound(truth, visible, draws=200)
+    assert 1 / 3 < bound < 1.0
+    assert bound == pytest.approx((1 + 1 / 3) / 2, abs=0.08)

@@ -41,22 +41,24 @@ def distance_km(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def geo_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Distance beyond what both geo precisions allow.
+    """Distance against what both geo precisions allow.
 
-    0 within 2 km, both exact; 1 within tolerance, both at most "near"; 2 within tolerance
-    of a coarse (admin-level) coordinate; 3 up to 25 km beyond; 4 up to 100 km; 5 further.
-    -1 when either has no usable coordinate.
+    0 within 2 km, both exact; both at most "near": 1 within the larger of the two tolerances
+    (where one report is precise, the other's error is all the distance), 2 within their sum;
+    3 within tolerance of a coarse (admin-level) coordinate; 4 up to 25 km beyond; 5 up to
+    100 km; 6 further. -1 when either has no usable coordinate.
     """
     tol_i, tol_j = r.geo_tol[i], r.geo_tol[j]
     d = distance_km(r, i, j)
     beyond = d - tol_i - tol_j
-    levels = np.full(len(i), 5, dtype=np.int8)
-    levels[beyond <= 100.0] = 4
-    levels[beyond <= 25.0] = 3
+    levels = np.full(len(i), 6, dtype=np.int8)
+    levels[beyond <= 100.0] = 5
+    levels[beyond <= 25.0] = 4
     within = beyond <= 0
-    levels[within] = 2
+    levels[within] = 3
     fine = within & ~r.geo_coarse[i] & ~r.geo_coarse[j]
-    levels[fine] = 1
+    levels[fine] = 2
+    levels[fine & (d <= np.maximum(tol_i, tol_j))] = 1
     levels[fine & r.geo_exact[i] & r.geo_exact[j] & (d <= 2.0)] = 0
     levels[np.isnan(beyond)] = -1
     return levels
@@ -117,13 +119,11 @@ def deaths_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def text_levels(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Notes and headlines, token-set similarity: 0 >= 95 (the same text), 1 >= 70, 2 >= 50,
-    3 >= 30, 4 below; -1 missing."""
-    ta, tb = r.text(i), r.text(j)
-    sim = cpdist(ta.tolist(), tb.tolist(), scorer=fuzz.token_set_ratio, workers=-1) if len(i) else np.zeros(0)
-    levels = np.select([sim >= 95, sim >= 70, sim >= 50, sim >= 30], [0, 1, 2, 3], 4).astype(np.int8)
-    empty = np.array([not a or not b for a, b in zip(ta, tb, strict=True)], dtype=bool)
-    levels[empty] = -1
+    """Notes and headlines, rarity-weighted word cosine (`Records.text_cosine`): 0 >= 0.8 (the
+    same text), 1 >= 0.6, 2 >= 0.4, 3 >= 0.25, 4 >= 0.1, 5 below; -1 missing."""
+    cos = r.text_cosine(i, j)
+    levels = np.select([cos >= 0.8, cos >= 0.6, cos >= 0.4, cos >= 0.25, cos >= 0.1], [0, 1, 2, 3, 4], 5).astype(np.int8)
+    levels[np.isnan(cos)] = -1
     return levels
 
 
@@ -140,7 +140,7 @@ def tiebreak(r: Records, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 CHEAP = {
     "date": (date_levels, 5),
-    "geo": (geo_levels, 6),
+    "geo": (geo_levels, 7),
     "party": (party_levels, 2),
     "weapon": (weapon_levels, 3),
     "deaths": (deaths_levels, 4),
@@ -149,5 +149,5 @@ NAMES = {
     "admin1": (lambda r, i, j: name_levels(r.admin1, i, j), 3),
     "place": (lambda r, i, j: name_levels(r.place, i, j), 3),
 }
-TEXT = {"text": (text_levels, 5)}
+TEXT = {"text": (text_levels, 6)}
 ALL = {**CHEAP, **NAMES, **TEXT}

@@ -26,7 +26,7 @@ class LinkageConfig:
     # would merge at 0.99 (GED splits one report into events identical in every field a
     # linker sees); on for records typed in by hand ("manual"), which do repeat.
     within_source: bool | tuple[str, ...] = ("manual",)
-    within_source_threshold: float = 0.999
+    within_source_threshold: float = 0.9996  # an exact duplicate merges where the prior is >= 1.5 % (docs)
     geo_tolerance_km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GEO_TOLERANCE_KM))
     estimate_prior: bool = True  # re-estimate P(match) from the pairs at hand (EM), see model.estimate_prior
     prior_sample: int = 200_000  # candidate pairs the estimate uses

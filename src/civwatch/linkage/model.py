@@ -118,8 +118,29 @@ def fit_labelled(
                 probs = np.maximum(probs, np.minimum(m_floor, u_of(name)))
                 probs = probs / probs.sum()
             target[name] = [round(float(x), 6) for x in probs]
+        m[name] = [round(float(x), 6) for x in monotone(np.asarray(m[name]), np.asarray(u[name]))]
     prior = (is_match.sum() + 1.0) / (len(is_match) + 2.0)
     return FellegiSunter(m=m, u=u, prior=float(prior))
+
+
+def monotone(m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """m adjusted so that log2(m/u) never rises from one level to the next (level 0 is the most
+    alike): adjacent levels that violate it are pooled to their joint ratio (pool adjacent
+    violators), each level's share of m within a pool following its u. Levels rarely seen in
+    training otherwise get any weight, e.g. "the same text", never seen between a report and a
+    paraphrase of it, weighing less than "a similar text". The total of m is kept."""
+    blocks: list[list[int]] = []
+    for k in range(len(m)):
+        blocks.append([k])
+        while len(blocks) > 1:
+            prev, last = blocks[-2], blocks[-1]
+            if m[prev].sum() / u[prev].sum() >= m[last].sum() / u[last].sum():
+                break
+            blocks[-2:] = [prev + last]
+    out = m.astype(float).copy()
+    for block in blocks:
+        out[block] = u[block] * m[block].sum() / u[block].sum()
+    return out
 
 
 def estimate_prior(model: FellegiSunter, r: Records, i: np.ndarray, j: np.ndarray, iterations: int = 50) -> float:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.sparse import csr_matrix
 
 from civwatch.domain.taxonomy import PartyCategory, Weapon
 from civwatch.linkage.config import LinkageConfig
@@ -122,6 +125,7 @@ class Records:
     deaths: np.ndarray  # float, nan unknown
     raw_text: np.ndarray  # object: headline + notes, normalised lazily
     _text: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    _words: TextVectors | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.key)
@@ -179,3 +183,93 @@ class Records:
         for i in np.unique(need):
             self._text[i] = text_key(self.raw_text[i])
         return self._text[idx]
+
+    def text_cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cosine of the pairs' texts as sets of words weighted by rarity (idf): the words two
+        reports of one event share are mostly the rare ones (names, numbers, what happened),
+        while reports of different events in one town share only the common ones. NaN when
+        either text is empty."""
+        if self._words is None:
+            self._words = TextVectors(self)
+        return self._words.cosine(i, j)
+
+
+class TextVectors:
+    """Rarity-weighted word sets of records' texts, built on first use.
+
+    Document frequencies come from up to `sample` records drawn at random (a word never seen
+    there counts as seen once), so the cost does not grow with millions of records. Each
+    record's words are coded once, when a pair first needs them, into one flat array of word
+    codes (sorted and distinct per record) that pairs read without a Python loop.
+    """
+
+    def __init__(self, records: Records, sample: int = 50_000, seed: int = 0) -> None:
+        self.records = records
+        n = len(records)
+        pick = np.random.default_rng(seed).permutation(n)[:sample] if n > sample else np.arange(n)
+        self.vocab: dict[str, int] = {}
+        self.n_docs = max(len(pick), 1)
+        rows, codes = self._words(pick)
+        self.df = np.bincount(codes, minlength=len(self.vocab)).astype(np.float64)
+        self.idf = np.zeros(0)
+        self.flat = np.zeros(1 << 16, dtype=np.int64)
+        self.used = 0
+        self.start = np.zeros(n, dtype=np.int64)
+        self.length = np.zeros(n, dtype=np.int64)
+        self.done = np.zeros(n, dtype=bool)
+
+    def _words(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in rows, word code) of each distinct word of each row, sorted."""
+        # split and code in Arrow (one pass in C++); only each batch's distinct words go
+        # through the Python vocabulary
+        words = pc.split_pattern(pa.array(self.records.text(rows).tolist(), type=pa.string()), " ")
+        counts = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+        encoded = pc.list_flatten(words).dictionary_encode()
+        vocab = self.vocab
+        distinct = encoded.dictionary.to_pylist()
+        to_code = np.fromiter((vocab.setdefault(w, len(vocab)) if w else -1 for w in distinct), dtype=np.int64, count=len(distinct))
+        codes = to_code[encoded.indices.to_numpy(zero_copy_only=False)] if len(distinct) else np.zeros(0, np.int64)
+        pos = np.repeat(np.arange(len(rows)), counts)
+        pos, codes = pos[codes >= 0], codes[codes >= 0]  # an empty text splits into one empty word
+        order = np.lexsort((codes, pos))
+        pos, codes = pos[order], codes[order]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = (pos[1:] != pos[:-1]) | (codes[1:] != codes[:-1])
+        return pos[first], codes[first]
+
+    def _code(self, rows: np.ndarray) -> None:
+        need = rows[~self.done[rows]]
+        if len(need):
+            pos, codes = self._words(need)
+            if self.used + len(codes) > len(self.flat):
+                grown = np.zeros(max(2 * len(self.flat), self.used + len(codes)), dtype=np.int64)
+                grown[: self.used] = self.flat[: self.used]
+                self.flat = grown
+            self.flat[self.used: self.used + len(codes)] = codes
+            counts = np.bincount(pos, minlength=len(need))
+            self.start[need] = self.used + np.cumsum(counts) - counts
+            self.length[need] = counts
+            self.used += len(codes)
+            self.done[need] = True
+        if len(self.idf) < len(self.vocab):  # words first seen outside the sample count as seen once
+            df = np.concatenate([self.df, np.zeros(len(self.vocab) - len(self.df))])
+            self.idf = np.log((self.n_docs + 1) / (df + 1)) + 1.0
+
+    def cosine(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if not len(i):
+            return np.zeros(0)
+        rows, inverse = np.unique(np.concatenate([i, j]), return_inverse=True)
+        self._code(rows)
+        lengths = self.length[rows]
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        gather = np.repeat(self.start[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        indices = self.flat[gather]
+        data = self.idf[indices]
+        norm = np.sqrt(np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=data * data, minlength=len(rows)))
+        norm[lengths == 0] = 1.0
+        data /= np.repeat(norm, lengths)
+        matrix = csr_matrix((data, indices, indptr), shape=(len(rows), max(len(self.idf), 1)))
+        ri, rj = inverse[: len(i)], inverse[len(i):]
+        cos = np.asarray(matrix[ri].multiply(matrix[rj]).sum(axis=1)).ravel()
+        cos[(lengths[ri] == 0) | (lengths[rj] == 0)] = np.nan
+        return cos

@@ -89,15 +89,16 @@ def resolve_twins(predicted: np.ndarray, truth: np.ndarray, visible: list[tuple]
     members_of: dict[object, list[int]] = {}
     for k, label in enumerate(predicted.tolist()):
         members_of.setdefault(label, []).append(k)
-    original = truth.copy()
     for twins in groups.values():
         if len(twins) < 2:
             continue
-        labels = {original[k] for k in twins}
+        labels = {truth[k] for k in twins}
         free = set(labels)
         wanted: dict[int, object] = {}
         for k in twins:
-            partner_labels = [original[m] for m in members_of[predicted[k]] if m not in twins]
+            # partners' labels as resolved so far: when the partners are twins too (the same
+            # twins in two exports), resolving against their original labels would undo it
+            partner_labels = [truth[m] for m in members_of[predicted[k]] if m not in twins]
             choice = next((lab for lab in partner_labels if lab in free), None)
             if choice is not None:
                 wanted[k] = choice
@@ -106,3 +107,23 @@ def resolve_twins(predicted: np.ndarray, truth: np.ndarray, visible: list[tuple]
         for k in twins:
             truth[k] = wanted[k] if k in wanted else rest.pop()
     return truth
+
+
+def twin_blind_bound(truth: np.ndarray, visible: list[tuple], draws: int = 20, seed: int = 0) -> float:
+    """Pairwise F1 of a linker that is right about everything except which of a group of
+    twins is which: the truth with each group's labels shuffled, averaged over `draws`.
+    Twins (records of one source with the same `visible` key) are exchangeable to any linker,
+    so no linker's expected raw F1 exceeds this; a bound, not a target."""
+    truth = np.asarray(truth)
+    groups: dict[tuple, list[int]] = {}
+    for k, key in enumerate(visible):
+        groups.setdefault(key, []).append(k)
+    twins = [np.array(g) for g in groups.values() if len(g) > 1]
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(draws):
+        shuffled = truth.copy()
+        for g in twins:
+            shuffled[g] = truth[rng.permutation(g)]
+        scores.append(evaluate(shuffled, truth).f1)
+    return float(np.mean(scores))
