@@ -23,8 +23,12 @@ from typing import Protocol
 
 from civwatch.domain.records import Rejection, ReportRecord
 
-MAX_FIELD = 1 << 20  # 1 MiB: a longer field is rejected, never loaded whole into a report
-csv.field_size_limit(MAX_FIELD)
+MAX_FIELD = 1 << 20  # 1 MiB: a row with a longer field is rejected, never stored
+# The csv module parses fields up to 64 MiB, so a record with a long field is still read whole
+# and the next record starts where it should; longer still, it raises and reading resumes at
+# the next line (a best effort: that line may be inside the long record).
+PARSE_LIMIT = 1 << 26
+csv.field_size_limit(PARSE_LIMIT)
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _encode_str = json.encoder.encode_basestring  # the C escaper json.dumps uses (ensure_ascii=False)
@@ -151,6 +155,9 @@ def _csv_rows(fh, reader) -> Iterator[tuple[int, list[str]]]:
                 continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line: not a record
+            if sum(map(len, row)) > MAX_FIELD and max(map(len, row)) > MAX_FIELD:
+                yield line, [f"\x00csv-error: field larger than field limit ({MAX_FIELD})"]
+                continue
             yield line, row
 
 

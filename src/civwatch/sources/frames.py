@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from civwatch.domain.records import LINE_KEY, REPORT_FIELDS, ReportRecord
-from civwatch.sources.base import Table
+from civwatch.sources.base import MAX_FIELD, Table
 
 LINE = LINE_KEY  # the row's spreadsheet row number (header = 1), the key between the frames
 PARTY_COLUMNS = (LINE, "name", "category", "role", "source_code")
@@ -68,7 +68,10 @@ def check_regular(path: Path, table: Table) -> int:
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
     end = _first_record_end(head)
-    raw_header = next(csv.reader(io.StringIO(head[:end].decode("utf-8-sig", errors="replace"))), [])
+    try:
+        raw_header = next(csv.reader(io.StringIO(head[:end].decode("utf-8-sig", errors="replace"), newline="")), [])
+    except csv.Error as exc:
+        raise NotRegular(f"the header is not plain CSV: {exc}") from None
     if raw_header != header:
         raise NotRegular("column names with spaces or NUL around them")
     records = strict_row_count(path, len(header))
@@ -136,10 +139,13 @@ def column_batches(path: Path, table: Table, rows: int, records: int) -> Iterato
     line = 3 if table.hxl_row is not None else 2
     seen = 0
     for block in _record_blocks(path, 2 if table.hxl_row is not None else 1):
-        frame = pl.read_csv(
-            block, has_header=False, new_columns=header, schema=schema, empty_string_is_null=False,
-            quote_char='"', row_index_name=LINE, row_index_offset=line,
-        )
+        try:
+            frame = pl.read_csv(
+                block, has_header=False, new_columns=header, schema=schema, empty_string_is_null=False,
+                quote_char='"', row_index_name=LINE, row_index_offset=line,
+            )
+        except pl.exceptions.PolarsError as exc:
+            raise NotRegular(f"polars cannot read a block: {str(exc)[:200]}") from None
         for start in range(0, frame.height, rows):
             batch = frame.slice(start, rows)
             yield batch.with_columns(pl.col(LINE).cast(pl.Int64))
@@ -226,8 +232,11 @@ def sha256(texts: pl.Series) -> pl.Series:
 
 
 def awkward(frame: pl.DataFrame, header: list[str]) -> pl.Series:
-    """Rows holding characters the two readers' string functions treat differently."""
-    return frame.select(pl.any_horizontal([pl.col(h).str.contains(_AWKWARD) for h in header])).to_series()
+    """Rows holding characters the two readers' string functions treat differently, or a field
+    over MAX_FIELD (the row reader rejects those)."""
+    return frame.select(pl.any_horizontal(
+        [pl.col(h).str.contains(_AWKWARD) | (pl.col(h).str.len_chars() > MAX_FIELD) for h in header]
+    )).to_series()
 
 
 def split(original: pl.DataFrame, mapped: pl.DataFrame, certified: pl.Series, header: list[str]) -> tuple[pl.DataFrame, list[tuple[int, list[str]]]]:
