@@ -172,8 +172,8 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
     with engine.connect() as conn:
         stage = bulk_store.Stage(conn)
         try:
-            for frame in frames.column_batches(job.path, job.table, BULK_ROWS, records):
-                b = map_batch(frame, header)
+            batches = frames.column_batches(job.path, job.table, BULK_ROWS, records)
+            for b in frames.ahead(map_batch(frame, header) for frame in batches):
                 stage.add(b.reports, b.parties, b.harm, b.irregular, b.irregular_ids)
             stage.open()
             with conn.begin():

@@ -18,15 +18,19 @@ import csv
 import dataclasses
 import hashlib
 import io
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 from civwatch.domain.records import LINE_KEY, REPORT_FIELDS, ReportRecord
 from civwatch.sources.base import MAX_FIELD, Table
 
+T = TypeVar("T")
 LINE = LINE_KEY  # the row's spreadsheet row number (header = 1), the key between the frames
 PARTY_COLUMNS = (LINE, "name", "category", "role", "source_code")
 HARM_COLUMNS = (LINE, "outcome", "sex", "age_group", "civilian", "low", "best", "high")
@@ -80,7 +84,7 @@ def check_regular(path: Path, table: Table) -> int:
     return records - (0 if table.hxl_row is None else 1)
 
 
-BLOCK = 8388608  # bytes parsed at a time: memory stays flat whatever the file's size
+BLOCK = 4194304  # bytes parsed at a time: memory stays flat whatever the file's size
 
 
 def _first_record_end(buf: bytes) -> int:
@@ -172,6 +176,43 @@ def strict_row_count(path: Path, width: int) -> int | None:
         return None
     finally:
         con.close()
+
+
+def ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """`items`, produced in a thread up to `depth` ahead of the consumer: the next batch is read
+    and mapped (polars, which leaves the GIL) while the caller writes this one."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put((item, None))
+            box.put((done, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            box.put((done, exc))
+
+    worker = threading.Thread(target=produce, name="civwatch-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = box.get()
+            if exc is not None:
+                raise exc
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                pass
+            worker.join(timeout=0.05)
 
 
 # ---------------------------------------------------------------- helpers for the mappings
