@@ -173,8 +173,12 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
         stage = bulk_store.Stage(conn)
         try:
             batches = frames.column_batches(job.path, job.table, BULK_ROWS, records)
+            staged = 0
             for b in frames.ahead(map_batch(frame, header) for frame in batches):
                 stage.add(b.reports, b.parties, b.harm, b.irregular, b.irregular_ids)
+                staged += b.reports.height + len(b.irregular)
+                if job.progress:  # rows read and staged: nothing is written to the store yet
+                    job.progress(staged)
             stage.open()
             with conn.begin():
                 summary, writer = _start(conn, job)
@@ -184,8 +188,6 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
                 writer.counts.reports += new
                 summary.read = records
                 summary.reader = "columns"
-                if job.progress:
-                    job.progress(new)
                 table = Table(header=header, rows=rows, encoding=job.table.encoding, kind="csv")
                 rejections = _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
                 _finish(conn, job, summary, writer, rejections)

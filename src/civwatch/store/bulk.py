@@ -47,7 +47,10 @@ class Stage:
         self.pg = conn.dialect.name == "postgresql"
         self.seq = 0
         self.created: set[str] = set()
-        self.folder = None if self.pg else tempfile.mkdtemp(prefix="civwatch-import-")
+        # beside the store's file (the stage is about as big as what it will write), else in /tmp
+        database = conn.engine.url.database or ""
+        beside = os.path.dirname(os.path.abspath(database)) if database and database != ":memory:" else None
+        self.folder = None if self.pg else tempfile.mkdtemp(prefix=".civwatch-import-", dir=beside)
         self.path = None if self.folder is None else os.path.join(self.folder, "stage.sqlite")
         self._adbc = None
         self.attached = False
