@@ -205,3 +205,12 @@ def test_records_cut_across_blocks_and_quoted_newlines(store: Engine, twin: Engi
     with store.connect() as conn:
         notes = conn.execute(text("SELECT notes FROM reports WHERE notes LIKE 'line one%' ORDER BY source_id")).scalars().all()
     assert len(notes) == 40 and all('"two", with a comma\r\nand three' in n for n in notes)
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "row-by-row"])
+def test_a_header_without_the_columns_a_forced_format_needs_is_refused(store: Engine, tmp_path: Path, bulk: bool) -> None:
+    from civwatch.sources.base import SourceError
+
+    path = _write(tmp_path / "header_only.csv", ["event_date", "country", "deaths"], [])
+    with pytest.raises(SourceError, match="not an ACLED export: missing column"):
+        import_file(store, path, format="acled", bulk=bulk)

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 CHUNK = 10_000
 BULK_ROWS = 50_000  # rows a column batch holds: about 100 MB of ACLED at its widest
 BULK = {"acled": acled_frames.map_batch, "ucdp-ged": ged_frames.map_batch}
+BULK_COLUMNS = {"acled": acled.columns, "ucdp-ged": ucdp_ged.columns}
 ADAPTERS = {
     "ucdp-ged": ucdp_ged.GedAdapter,
     "ucdp-acd": ucdp_acd.AcdAdapter,
@@ -108,6 +109,7 @@ def import_file(
     digest = file_sha256(path)
     records = None
     if bulk and detection.format in BULK:
+        BULK_COLUMNS[detection.format](table.header)  # SourceError, as the row adapter gives, even with no rows
         try:
             records = frames.check_regular(path, table)
         except frames.NotRegular as why:
