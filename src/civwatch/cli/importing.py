@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from civwatch.cli.common import DbOption, console, engine
+from civwatch.cli.common import DbOption, console, engine, err_console
 from civwatch.services import importing
 
 FormatOption = Annotated[
@@ -25,7 +26,11 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import a UCDP GED/ACD, ACLED, HXL or victim-list file; every row is accepted or rejected."""
-    summary = importing.import_file(engine(db), file, format=format)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,.0f} rows read"), TimeElapsedColumn())
+    # on stderr, and only on a terminal: --json output and pipes stay clean
+    with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        summary = importing.import_file(engine(db), file, format=format, progress=lambda n: bar.update(task, completed=n))
     if as_json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
@@ -34,7 +39,7 @@ def import_(
     console.print(
         f"batch {s.batch_id}: {s.read} rows read, {s.accepted} accepted "
         f"({s.new} new, {s.updated} updated, {s.unchanged} unchanged, {s.duplicates} further rows of an event), "
-        f"{s.rejected} rejected, in {s.seconds:.1f} s",
+        f"{s.rejected} rejected, in {s.seconds:.1f} s ({'read in columns' if s.reader == 'columns' else 'read row by row'})",
         highlight=False,
         soft_wrap=True,
     )
