@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -107,35 +108,38 @@ def import_file(
         raise ValueError(f"format {detection.format} is recognised but not importable yet")
     adapter = ADAPTERS[detection.format](path) if detection.format == "hxl" else ADAPTERS[detection.format]()
     digest = file_sha256(path)
-    records = None
-    if bulk and detection.format in BULK:
-        BULK_COLUMNS[detection.format](table.header)  # SourceError, as the row adapter gives, even with no rows
-        try:
-            records = frames.check_regular(path, table)
-        except frames.NotRegular as why:
-            log.info("%s is read row by row: %s", path.name, why)
-    job = _Job(path, table, detection, adapter, digest, actor, progress)
-    try:
-        if records is not None:
+    with ExitStack() as scratch:
+        records = None
+        read_path, read_table = path, table
+        if bulk and detection.format in BULK:
+            BULK_COLUMNS[detection.format](table.header)  # SourceError, as the row adapter gives, even with no rows
             try:
-                summary = _import_columns(engine, job, records)
-            except frames.NotRegular as why:  # found only part-way: that batch was rolled back
-                log.info("%s is read row by row after all: %s", path.name, why)
-                job.table = open_table(path)
-                summary = _import_rows(engine, job)
-        else:
-            summary = _import_rows(engine, job)
-    except SourceError:
-        raise
-    except Exception as exc:
-        # the batch's transaction is rolled back; keep a record that it was tried and failed
-        log.warning("import of %s failed and was rolled back: %s", path.name, type(exc).__name__)
+                read_path, read_table = scratch.enter_context(frames.utf8(path, table))
+                records = frames.check_regular(read_path, read_table)
+            except frames.NotRegular as why:
+                log.info("%s is read row by row: %s", path.name, why)
+        job = _Job(path, table, detection, adapter, digest, actor, progress, read_path, read_table)
         try:
-            with engine.begin() as conn:
-                report_store.record_failed_batch(conn, detection.format, path.name, digest, detection.reason, actor, f"{type(exc).__name__}: {exc}"[:500])
-        except Exception:  # noqa: BLE001 - the original error matters more
-            log.exception("could not record the failed batch")
-        raise
+            if records is not None:
+                try:
+                    summary = _import_columns(engine, job, records)
+                except frames.NotRegular as why:  # found only part-way: that batch was rolled back
+                    log.info("%s is read row by row after all: %s", path.name, why)
+                    job.table = open_table(path)
+                    summary = _import_rows(engine, job)
+            else:
+                summary = _import_rows(engine, job)
+        except SourceError:
+            raise
+        except Exception as exc:
+            # the batch's transaction is rolled back; keep a record that it was tried and failed
+            log.warning("import of %s failed and was rolled back: %s", path.name, type(exc).__name__)
+            try:
+                with engine.begin() as conn:
+                    report_store.record_failed_batch(conn, detection.format, path.name, digest, detection.reason, actor, f"{type(exc).__name__}: {exc}"[:500])
+            except Exception:  # noqa: BLE001 - the original error matters more
+                log.exception("could not record the failed batch")
+            raise
     summary.seconds = round(time.perf_counter() - started, 3)
     if progress:
         progress(summary.read)
@@ -152,6 +156,8 @@ class _Job:
     digest: str
     actor: str
     progress: Callable[[int], None] | None
+    read_path: Path  # what the column reader reads: the file, or its UTF-8 copy
+    read_table: Table
 
 
 def _import_rows(engine: Engine, job: _Job) -> ImportSummary:
@@ -174,7 +180,7 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
     with engine.connect() as conn:
         stage = bulk_store.Stage(conn)
         try:
-            batches = frames.column_batches(job.path, job.table, BULK_ROWS, records)
+            batches = frames.column_batches(job.read_path, job.read_table, BULK_ROWS, records)
             staged = 0
             for b in frames.ahead(map_batch(frame, header) for frame in batches):
                 stage.add(b.reports, b.parties, b.harm, b.irregular, b.irregular_ids)
@@ -209,7 +215,7 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
         direct = bulk_store.Direct(conn, summary.batch_id, job.adapter.source, writer.now, writer.ids)
         rejections: list[Rejection] = []
         done = 0
-        for frame in frames.column_batches(job.path, job.table, BULK_ROWS, records):
+        for frame in frames.column_batches(job.read_path, job.read_table, BULK_ROWS, records):
             b = map_batch(frame, header)
             ids = b.reports["source_id"]
             slow = ids.is_duplicated() | ids.is_in(list(b.irregular_ids))

@@ -14,13 +14,17 @@ adapter with its line, so rejections and their reasons are the row path's own.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import hashlib
 import io
+import os
 import queue
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -55,6 +59,28 @@ class FrameBatch:
     harm: pl.DataFrame
     irregular: list[tuple[int, list[str]]]
     irregular_ids: set[str]
+
+
+@contextmanager
+def utf8(path: Path, table: Table) -> Iterator[tuple[Path, Table]]:
+    """The file as UTF-8, for the column reader (polars and DuckDB read UTF-8): itself, or a
+    temporary copy decoded as the row reader decodes it (Windows-1252, Latin-1). Byte for byte
+    the structure (commas, quotes, newlines) is the same, so lines and records are too."""
+    if table.encoding in ("utf-8", "utf-8-sig") or table.kind != "csv":
+        yield path, table
+        return
+    if table.encoding not in ("cp1252", "latin-1"):
+        raise NotRegular(f"{table.encoding} is read row by row")
+    fd, name = tempfile.mkstemp(prefix="civwatch-utf8-", suffix=".csv")
+    try:
+        decoder = codecs.getincrementaldecoder(table.encoding)(errors="strict")
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as out:
+            while chunk := src.read(BLOCK):
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        yield Path(name), dataclasses.replace(table, encoding="utf-8")
+    finally:
+        os.unlink(name)
 
 
 def check_regular(path: Path, table: Table) -> int:
