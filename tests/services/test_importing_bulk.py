@@ -124,7 +124,9 @@ def awkward_ged(shared_data: Path, tmp_path: Path) -> Path:
         variant(real[12], id="900010", adm_1="  Dhaka  ", where_coordinates="  "),  # whitespace only
         variant(real[13], id="900011", date_start="2020-05-02", date_end="2020-05-01"),  # rejected: ends before it starts
     ]
-    return _write(tmp_path / "awkward_ged.csv", header, rows)
+    # an unnamed column at the end, as spreadsheets leave: empty, but for two rows
+    rows = [[*r, "stray note" if i in (3, 305) else ""] for i, r in enumerate(rows)]
+    return _write(tmp_path / "awkward_ged.csv", [*header, ""], rows)
 
 
 def test_ged_files_and_awkward_rows_give_the_same_store(store: Engine, twin: Engine, shared_data: Path, tmp_path: Path) -> None:
@@ -141,7 +143,7 @@ def test_ged_files_and_awkward_rows_give_the_same_store(store: Engine, twin: Eng
 
 def test_acled_exports_give_the_same_store(store: Engine, twin: Engine, acled_dir: Path, tmp_path: Path) -> None:
     files = sorted(acled_dir.glob("*.csv"))
-    readers = ["rows" if "all_africa" in p.name else "columns" for p in files]  # blank column names at its end
+    readers = ["columns"] * len(files)  # all_africa: Windows-1252, seven unnamed columns at its end
     with open(files[-1], newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = next(reader)

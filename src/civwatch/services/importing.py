@@ -176,7 +176,7 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
     if engine.dialect.name == "postgresql":
         return _import_columns_direct(engine, job, records)
     map_batch = BULK[job.detection.format]
-    header = job.table.header
+    header = frames.names(job.table.header)
     with engine.connect() as conn:
         stage = bulk_store.Stage(conn)
         try:
@@ -190,13 +190,13 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
             stage.open()
             with conn.begin():
                 summary, writer = _start(conn, job)
-                new, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, first_write=writer.fresh_source)
+                new, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, header, first_write=writer.fresh_source)
                 writer.fresh_source = writer.fresh_source and new == 0
                 writer.counts.new += new
                 writer.counts.reports += new
                 summary.read = records
                 summary.reader = "columns"
-                table = Table(header=header, rows=rows, encoding=job.table.encoding, kind="csv")
+                table = Table(header=job.table.header, rows=rows, encoding=job.table.encoding, kind="csv")
                 rejections = _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
                 _finish(conn, job, summary, writer, rejections)
         finally:
@@ -208,7 +208,7 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
     """The bulk path on PostgreSQL: each column batch's new reports COPYed in, then its other
     rows (uncertified, stored already, repeated) through the row adapter, batch after batch."""
     map_batch = BULK[job.detection.format]
-    header = job.table.header
+    header = frames.names(job.table.header)
     with engine.begin() as conn:
         summary, writer = _start(conn, job)
         summary.reader = "columns"
@@ -231,7 +231,7 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
             if slow.any():
                 lines = b.reports.filter(slow)[frames.LINE].implode()
                 rows = sorted(rows + frames.split(frame, frame, ~frame[frames.LINE].is_in(lines), header)[1], key=lambda r: r[0])
-            table = Table(header=header, rows=iter(rows), encoding=job.table.encoding, kind="csv")
+            table = Table(header=job.table.header, rows=iter(rows), encoding=job.table.encoding, kind="csv")
             rejections += _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
             summary.read += frame.height
             if job.progress:

@@ -93,8 +93,9 @@ def check_regular(path: Path, table: Table) -> int:
     if table.delimiter != ",":
         raise NotRegular("not comma-separated")
     header = table.header
-    if len(set(header)) != len(header) or any(not h or h.startswith("column_") for h in header):
-        raise NotRegular("blank or repeated column names")
+    named = [h for h in header if h]
+    if len(set(named)) != len(named) or any(h.startswith("column_") for h in named):
+        raise NotRegular("repeated column names, or names like the ones given to unnamed columns")
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
     end = _first_record_end(head)
@@ -164,7 +165,7 @@ def column_batches(path: Path, table: Table, rows: int, records: int) -> Iterato
     """The file's `records` records in batches of about `rows` (a block of bytes at a time),
     every column a string, with their LINE. NotRegular, at the end, when polars saw another
     number of records than DuckDB (blank lines: polars reads them as records)."""
-    header = table.header
+    header = names(table.header)
     schema = dict.fromkeys(header, pl.String)
     line = 3 if table.hxl_row is not None else 2
     seen = 0
@@ -241,6 +242,16 @@ def ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
             worker.join(timeout=0.05)
 
 
+def names(header: list[str]) -> list[str]:
+    """The columns as the column reader names them: a blank name becomes column_N (N counted
+    from 1), the key the raw JSON gives such a column when it holds something."""
+    return [h if h else f"column_{i + 1}" for i, h in enumerate(header)]
+
+
+def _unnamed(name: str, i: int) -> bool:
+    return name == f"column_{i + 1}"  # check_regular refuses real names of that form
+
+
 # ---------------------------------------------------------------- helpers for the mappings
 
 
@@ -290,8 +301,10 @@ def text_or_none(text: pl.Expr) -> pl.Expr:
 
 
 def raw_json(frame: pl.DataFrame, header: list[str]) -> pl.Series:
-    """Every field verbatim as a JSON object keyed by the header: the row adapters' text."""
-    return frame.select(pl.struct([pl.col(h) for h in header]).struct.json_encode().alias("raw")).to_series()
+    """Every field verbatim as a JSON object keyed by the header: the row adapters' text (an
+    unnamed column left out, as it is when empty: `awkward` sends the others row by row)."""
+    kept = [pl.col(h) for i, h in enumerate(header) if not _unnamed(h, i)]
+    return frame.select(pl.struct(kept).struct.json_encode().alias("raw")).to_series()
 
 
 def sha256(texts: pl.Series) -> pl.Series:
@@ -299,11 +312,11 @@ def sha256(texts: pl.Series) -> pl.Series:
 
 
 def awkward(frame: pl.DataFrame, header: list[str]) -> pl.Series:
-    """Rows holding characters the two readers' string functions treat differently, or a field
-    over MAX_FIELD (the row reader rejects those)."""
-    return frame.select(pl.any_horizontal(
-        [pl.col(h).str.contains(_AWKWARD) | (pl.col(h).str.len_chars() > MAX_FIELD) for h in header]
-    )).to_series()
+    """Rows holding characters the two readers' string functions treat differently, a field
+    over MAX_FIELD (the row reader rejects those), or something in an unnamed column."""
+    checks = [pl.col(h).str.contains(_AWKWARD) | (pl.col(h).str.len_chars() > MAX_FIELD) for h in header]
+    checks += [pl.col(h) != "" for i, h in enumerate(header) if _unnamed(h, i)]
+    return frame.select(pl.any_horizontal(checks)).to_series()
 
 
 def split(original: pl.DataFrame, mapped: pl.DataFrame, certified: pl.Series, header: list[str]) -> tuple[pl.DataFrame, list[tuple[int, list[str]]]]:

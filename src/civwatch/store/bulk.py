@@ -122,10 +122,11 @@ class Stage:
     def table(self, name: str) -> str:
         return f"stage_{name}" if self.pg else f"{STAGE}.{name}"
 
-    def load(self, batch_id: int, source: str, now: datetime, ids: dict[str, int], first_write: bool) -> tuple[int, Iterator[tuple[int, list[str]]]]:
+    def load(self, batch_id: int, source: str, now: datetime, ids: dict[str, int], columns: list[str],
+             first_write: bool) -> tuple[int, Iterator[tuple[int, list[str]]]]:
         """Write the staged reports new to the store and once in the file; returns how many, and
         the other rows (line, cells) in file order for the row adapter. `ids` is the row path's
-        id state, so both paths draw from one sequence."""
+        id state, so both paths draw from one sequence; `columns` names the cells, in order."""
         if not self.created:
             return 0, iter(())
         w = BulkWriter(self.conn)
@@ -171,9 +172,9 @@ class Stage:
                 f"INSERT INTO {table} (report_id, {c}) SELECT {SEQ} + ?, {c} FROM {t(name)} WHERE {fresh}",  # noqa: S608
                 [base_r],
             )
-        return int(new), self._slow_rows(w)
+        return int(new), self._slow_rows(w, columns)
 
-    def _slow_rows(self, w: BulkWriter) -> Iterator[tuple[int, list[str]]]:
+    def _slow_rows(self, w: BulkWriter, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
         """The rows for the row adapter: the uncertified ones and the certified ones the bulk
         write left (ids stored already or repeated), their cells from the raw JSON."""
         t = self.table
@@ -190,7 +191,8 @@ class Stage:
             cur.execute(sql)
             for line, text, is_raw in cur:
                 value = json.loads(text)
-                yield line, list(value.values()) if is_raw else value
+                # a raw JSON object leaves out an empty unnamed column: "" there
+                yield line, [value.get(c, "") for c in columns] if is_raw else value
         finally:
             try:
                 cur.close()
