@@ -1,4 +1,5 @@
-"""Writing a batch's reports in bulk, from columns: stage them, then load them set-wise.
+"""Writing a batch's reports in bulk, from columns: staged then loaded set-wise (SQLite), or
+COPYed a batch at a time (PostgreSQL).
 
 The bulk import path maps rows in column batches. Each batch is staged as it comes (reports,
 parties and harm keyed by `_seq`, the report's place in the batch, and the rows the columns
@@ -34,24 +35,23 @@ SEQ = "_seq"
 STAGE = "import_stage"
 PARTY_COLS = ("name", "category", "role", "source_code")
 HARM_COLS = ("outcome", "sex", "age_group", "civilian", "low", "best", "high")
-_PG_COLUMN_TYPES = {"date_start": "date", "date_end": "date"}  # ISO text in the frames
-_PG_TYPES = {pl.String: "text", pl.Int64: "bigint", pl.Int8: "smallint", pl.Float64: "double precision", pl.Boolean: "boolean"}
 
 
 class Stage:
-    """One bulk batch's staged rows. Use: `add` every column batch, `open` (before the batch's
-    transaction begins), `load` inside it, `close` in any case."""
+    """One bulk batch's staged rows, on SQLite. Use: `add` every column batch, `open` (before
+    the batch's transaction begins), `load` inside it, `close` in any case."""
 
     def __init__(self, conn: Connection) -> None:
+        if conn.dialect.name != "sqlite":
+            raise ValueError("the stage is for SQLite stores; PostgreSQL takes Direct")
         self.conn = conn
-        self.pg = conn.dialect.name == "postgresql"
         self.seq = 0
         self.created: set[str] = set()
         # beside the store's file (the stage is about as big as what it will write), else in /tmp
         database = conn.engine.url.database or ""
         beside = os.path.dirname(os.path.abspath(database)) if database and database != ":memory:" else None
-        self.folder = None if self.pg else tempfile.mkdtemp(prefix=".civwatch-import-", dir=beside)
-        self.path = None if self.folder is None else os.path.join(self.folder, "stage.sqlite")
+        self.folder = tempfile.mkdtemp(prefix=".civwatch-import-", dir=beside)
+        self.path = os.path.join(self.folder, "stage.sqlite")
         self._adbc = None
         self.attached = False
 
@@ -75,14 +75,6 @@ class Stage:
 
     def _append(self, name: str, frame: pl.DataFrame) -> None:
         bools = [c for c, t in frame.schema.items() if t == pl.Boolean]
-        if self.pg:
-            if name not in self.created:
-                cols = ", ".join(f"{c} {_PG_COLUMN_TYPES.get(c, _PG_TYPES[t])}" for c, t in frame.schema.items())
-                self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE stage_{name} ({cols})")
-                self.created.add(name)
-            if frame.height:
-                _copy(BulkWriter(self.conn), f"stage_{name}", frame)
-            return
         if self._adbc is None:
             import adbc_driver_sqlite.dbapi as adbc  # imported lazily: only bulk imports pay for it
 
@@ -100,10 +92,7 @@ class Stage:
     # -- loading
 
     def open(self) -> None:
-        """SQLite: attach the finished stage (ATTACH must come before a transaction begins)."""
-        if self.pg:
-            self.conn.commit()  # the temporary tables outlive it
-            return
+        """Attach the finished stage (ATTACH must come before a transaction begins)."""
         if self._adbc is not None:
             cur = self._adbc.cursor()
             cur.execute(f"CREATE INDEX {SEQ}_parties ON parties ({SEQ})")
@@ -119,8 +108,9 @@ class Stage:
         self.conn.commit()
         self.attached = True
 
-    def table(self, name: str) -> str:
-        return f"stage_{name}" if self.pg else f"{STAGE}.{name}"
+    @staticmethod
+    def table(name: str) -> str:
+        return f"{STAGE}.{name}"
 
     def load(self, batch_id: int, source: str, now: datetime, ids: dict[str, int], columns: list[str],
              first_write: bool) -> tuple[int, Iterator[tuple[int, list[str]]]]:
@@ -131,8 +121,6 @@ class Stage:
             return 0, iter(())
         w = BulkWriter(self.conn)
         t = self.table
-        if self.pg:  # ids are drawn as one range below; writers elsewhere wait for the batch
-            w.execute("LOCK TABLE incidents, reports IN EXCLUSIVE MODE")
         w.execute("CREATE TEMPORARY TABLE import_slow (seq BIGINT PRIMARY KEY)")
         known = "" if first_write else (
             " OR EXISTS (SELECT 1 FROM reports r WHERE r.source = ? AND r.source_id = s.source_id)"
@@ -146,12 +134,8 @@ class Stage:
         new = w.query(f"SELECT count(*) FROM {t('reports')} WHERE {SEQ} NOT IN (SELECT seq FROM import_slow)", [])[0][0]  # noqa: S608
         base_r = w.reserve_ids("reports", 1, ids)[0] - 1
         base_i = w.reserve_ids("incidents", 1, ids)[0] - 1
-        if self.pg:  # draw the whole range from the sequences
-            w.execute("SELECT setval(pg_get_serial_sequence('reports', 'id'), ?)", [base_r + self.seq + 1])
-            w.execute("SELECT setval(pg_get_serial_sequence('incidents', 'id'), ?)", [base_i + self.seq + 1])
-        else:
-            ids["reports"] = base_r + self.seq
-            ids["incidents"] = base_i + self.seq
+        ids["reports"] = base_r + self.seq  # the batch holds the write lock: the range is ours
+        ids["incidents"] = base_i + self.seq
         ts = w.ts(now)
         fresh = f"{SEQ} NOT IN (SELECT seq FROM import_slow)"  # noqa: S608 - our own names
         inc_cols = ", ".join(INCIDENT_FIELDS)
@@ -182,11 +166,7 @@ class Stage:
             f"SELECT {LINE_KEY}, raw, 1 FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow) "  # noqa: S608
             f"UNION ALL SELECT {LINE_KEY}, cells, 0 FROM {t('irregular')} ORDER BY 1"
         )
-        if self.pg:  # a server-side cursor: a re-import of millions of rows is not held in memory
-            cur = w.raw.cursor(name="import_slow_rows")
-            cur.itersize = 5_000
-        else:  # sqlite3 steps through the result as it is iterated
-            cur = w.raw.cursor()
+        cur = w.raw.cursor()  # sqlite3 steps through the result as it is iterated: not all in memory
         try:
             cur.execute(sql)
             for line, text, is_raw in cur:
@@ -203,22 +183,16 @@ class Stage:
         try:
             if self._adbc is not None:
                 self._adbc.close()
-            if self.pg:
-                for name in self.created:
-                    self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS stage_{name}")
-                self.conn.exec_driver_sql("DROP TABLE IF EXISTS import_slow")
-                self.conn.commit()
-            elif self.attached:
+            if self.attached:
                 self.conn.rollback()
                 self.conn.exec_driver_sql("DROP TABLE IF EXISTS temp.import_slow")
                 self.conn.exec_driver_sql(f"DETACH DATABASE {STAGE}")
                 self.conn.exec_driver_sql(f"PRAGMA main.cache_size = {int(self.cache)}")
                 self.conn.commit()
         finally:
-            if self.folder is not None:
-                for name in os.listdir(self.folder):
-                    os.remove(os.path.join(self.folder, name))
-                os.rmdir(self.folder)
+            for name in os.listdir(self.folder):
+                os.remove(os.path.join(self.folder, name))
+            os.rmdir(self.folder)
 
 
 class Direct:
