@@ -191,7 +191,8 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
             with conn.begin():
                 summary, writer = _start(conn, job)
                 new, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, header, first_write=writer.fresh_source)
-                writer.fresh_source = writer.fresh_source and new == 0
+                if new:
+                    writer.fresh_source = False  # the row adapter's rows must now look ids up
                 writer.counts.new += new
                 writer.counts.reports += new
                 summary.read = records
@@ -214,30 +215,30 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
         summary.reader = "columns"
         direct = bulk_store.Direct(conn, summary.batch_id, job.adapter.source, writer.now, writer.ids)
         rejections: list[Rejection] = []
-        done = 0
         for frame in frames.column_batches(job.read_path, job.read_table, BULK_ROWS, records):
             b = map_batch(frame, header)
             ids = b.reports["source_id"]
             slow = ids.is_duplicated() | ids.is_in(list(b.irregular_ids))
-            if not writer.fresh_source or done:
+            if not writer.fresh_source:
                 slow = slow | ids.is_in(direct.existing(ids.to_list()))
             new = b.reports.filter(~slow)
             direct.write(new, b.parties, b.harm)
+            if new.height:
+                writer.fresh_source = False  # later batches and the row adapter must look ids up
             writer.counts.new += new.height
             writer.counts.reports += new.height
-            done += new.height
-            writer.fresh_source = writer.fresh_source and done == 0
             rows = b.irregular
             if slow.any():
                 lines = b.reports.filter(slow)[frames.LINE].implode()
                 rows = sorted(rows + frames.split(frame, frame, ~frame[frames.LINE].is_in(lines), header)[1], key=lambda r: r[0])
             table = Table(header=job.table.header, rows=iter(rows), encoding=job.table.encoding, kind="csv")
             rejections += _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
+            if len(rejections) >= CHUNK:
+                summary.rejected += report_store.write_rejections(conn, summary.batch_id, rejections)
+                rejections = []
             summary.read += frame.height
             if job.progress:
                 job.progress(summary.read)
-        if summary.read != records:
-            raise frames.NotRegular(f"read {summary.read} records, the strict reader {records}")
         _finish(conn, job, summary, writer, rejections)
     return summary
 
