@@ -2,10 +2,11 @@
 
 The row reader (`base.open_table` + an adapter's `records`) is the reference: it reads whatever
 people have. This path takes only files it reads with exactly the same result, and says why it
-declines the others (`why_not_regular`), so the importer falls back to the row reader for them:
-UTF-8, comma-separated, a clean header, no blank lines, and every record with as many fields as
-the header (DuckDB's strict CSV parser checks that in one parallel pass; polars, which then
-reads the batches, pads short records silently).
+declines the others (`check_regular` raises NotRegular), so the importer falls back to the row
+reader for them: UTF-8 (or a UTF-8 copy of a Windows-1252 or Latin-1 file), comma-separated, a
+header without repeated names, no blank lines, and every record with as many fields as the
+header (DuckDB's strict CSV parser checks that in one parallel pass; polars, which then reads
+the blocks, pads short records silently).
 
 Inside a regular file, a row whose values the column mapping cannot certify (a date in an odd
 form, a non-numeric count, an unknown country, control characters) is handed to the row
@@ -36,8 +37,6 @@ from civwatch.sources.base import MAX_FIELD, Table
 
 T = TypeVar("T")
 LINE = LINE_KEY  # the row's spreadsheet row number (header = 1), the key between the frames
-PARTY_COLUMNS = (LINE, "name", "category", "role", "source_code")
-HARM_COLUMNS = (LINE, "outcome", "sex", "age_group", "civilian", "low", "best", "high")
 REPORT_COLUMNS = (LINE, *REPORT_FIELDS)
 _AWKWARD = r"[\x00\x1c-\x1f]"  # NUL, and the separators Python's str.strip() strips but polars' does not
 
