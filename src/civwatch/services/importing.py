@@ -230,7 +230,7 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
             rows = b.irregular
             if slow.any():
                 lines = b.reports.filter(slow)[frames.LINE].implode()
-                rows = sorted(rows + frames.split(frame, frame, ~frame[frames.LINE].is_in(lines), header)[1], key=lambda r: r[0])
+                rows = sorted(rows + frames.cells(frame, frame[frames.LINE].is_in(lines), header), key=lambda r: r[0])
             table = Table(header=job.table.header, rows=iter(rows), encoding=job.table.encoding, kind="csv")
             rejections += _write_rows(conn, job, summary, writer, job.adapter.records(table), count_read=False)
             if len(rejections) >= CHUNK:

@@ -318,11 +318,17 @@ def awkward(frame: pl.DataFrame, header: list[str]) -> pl.Series:
     return frame.select(pl.any_horizontal(checks)).to_series()
 
 
-def split(original: pl.DataFrame, mapped: pl.DataFrame, certified: pl.Series, header: list[str]) -> tuple[pl.DataFrame, list[tuple[int, list[str]]]]:
-    """(the certified rows of `mapped`, the others' cells as read, as (line, cells) for the row adapter)."""
-    others = original.filter(~certified)
-    rows = [(r[0], list(r[1:])) for r in others.select(LINE, *header).iter_rows()]
-    return mapped.filter(certified), rows
+def cells(frame: pl.DataFrame, rows: pl.Series, header: list[str]) -> list[tuple[int, list[str]]]:
+    """The chosen rows' cells as read, as (line, cells) for the row adapter."""
+    return [(r[0], list(r[1:])) for r in frame.filter(rows).select(LINE, *header).iter_rows()]
+
+
+def split(original: pl.DataFrame, mapped: pl.DataFrame, certified: pl.Series, header: list[str]
+          ) -> tuple[pl.DataFrame, list[tuple[int, list[str]]], set[str]]:
+    """(the certified rows of `mapped`; the others' cells as read, for the row adapter; the
+    source ids those others seem to have)."""
+    ids = set(mapped.filter(~certified)["source_id"].to_list())
+    return mapped.filter(certified), cells(original, ~certified, header), ids
 
 
 def empty_parties() -> pl.DataFrame:

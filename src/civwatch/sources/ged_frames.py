@@ -82,8 +82,7 @@ def map_batch(frame: pl.DataFrame, header: list[str]) -> FrameBatch:
         & f["country_iso3"].is_not_null() & f["civilian_deaths_best"].is_not_null() & f["total_deaths_best"].is_not_null()
         & f["_tov"].is_in(list(ucdp_ged.VIOLENCE)) & f["_ok"] & ~awkward(frame, header)
     )
-    irregular_ids = set(f.filter(~certified)["source_id"].to_list())
-    f, irregular = split(frame, f, certified, header)
+    f, irregular, irregular_ids = split(frame, f, certified, header)
     if f.height == 0:
         return FrameBatch(finish_reports(f), empty_parties(), empty_harm(), irregular, irregular_ids)
 

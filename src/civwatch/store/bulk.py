@@ -29,12 +29,13 @@ import polars as pl
 from sqlalchemy import Connection
 
 from civwatch.domain.records import INCIDENT_FIELDS, LINE_KEY, REPORT_FIELDS
-from civwatch.store.reports import BulkWriter
+from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
 
 SEQ = "_seq"
 STAGE = "import_stage"
-PARTY_COLS = ("name", "category", "role", "source_code")
-HARM_COLS = ("outcome", "sex", "age_group", "civilian", "low", "best", "high")
+# the row path's column lists; the staged party and harm rows are keyed by SEQ, not report_id
+PARTY_FIELDS = PARTY_COLS[1:]
+HARM_FIELDS = HARM_COLS[1:]
 
 
 class Stage:
@@ -63,8 +64,8 @@ class Stage:
         reports = reports.with_columns(seq.alias(SEQ))
         self.seq += reports.height
         keys = reports.select(LINE_KEY, SEQ)
-        parties = parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *PARTY_COLS)
-        harm = harm.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *HARM_COLS)
+        parties = parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *PARTY_FIELDS)
+        harm = harm.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *HARM_FIELDS)
         odd = pl.DataFrame(
             {LINE_KEY: [r[0] for r in irregular], "cells": [json.dumps(r[1], ensure_ascii=False) for r in irregular]},
             schema={LINE_KEY: pl.Int64, "cells": pl.String},
@@ -138,19 +139,17 @@ class Stage:
         ids["incidents"] = base_i + self.seq
         ts = w.ts(now)
         fresh = f"{SEQ} NOT IN (SELECT seq FROM import_slow)"  # noqa: S608 - our own names
-        inc_cols = ", ".join(INCIDENT_FIELDS)
         w.execute(
-            f"INSERT INTO incidents (id, {inc_cols}, grade, responsibility_accepted, n_reports, sources, manual, created_at, updated_at) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {inc_cols}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
+            f"INSERT INTO incidents ({', '.join(INCIDENT_COLS)}) "  # noqa: S608
+            f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
             [base_i, w.flag(False), source, w.flag(False), ts, ts],
         )
-        rep_cols = ", ".join(REPORT_FIELDS)
         w.execute(
-            f"INSERT INTO reports (id, incident_id, version, batch_id, {rep_cols}, created_at, updated_at) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {rep_cols}, ?, ? FROM {t('reports')} WHERE {fresh}",
+            f"INSERT INTO reports ({', '.join(REPORT_COLS)}) "  # noqa: S608
+            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {', '.join(REPORT_FIELDS)}, ?, ? FROM {t('reports')} WHERE {fresh}",
             [base_r, base_i, batch_id, ts, ts],
         )
-        for table, name, cols in (("report_parties", "parties", PARTY_COLS), ("harm", "harm", HARM_COLS)):
+        for table, name, cols in (("report_parties", "parties", PARTY_FIELDS), ("harm", "harm", HARM_FIELDS)):
             c = ", ".join(cols)
             w.execute(
                 f"INSERT INTO {table} (report_id, {c}) SELECT {SEQ} + ?, {c} FROM {t(name)} WHERE {fresh}",  # noqa: S608
@@ -228,9 +227,9 @@ class Direct:
             sources=pl.lit(self.source), manual=pl.lit(False), created_at="created_at", updated_at="updated_at",
         )
         _copy(self.w, "incidents", incidents)
-        _copy(self.w, "reports", reports.select("id", "incident_id", "version", "batch_id", *REPORT_FIELDS, "created_at", "updated_at"))
-        _copy(self.w, "report_parties", parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select("report_id", *PARTY_COLS))
-        _copy(self.w, "harm", harm.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select("report_id", *HARM_COLS))
+        _copy(self.w, "reports", reports.select(REPORT_COLS))
+        _copy(self.w, "report_parties", parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(PARTY_COLS))
+        _copy(self.w, "harm", harm.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(HARM_COLS))
 
 
 def _copy(w: BulkWriter, table: str, frame: pl.DataFrame) -> None:
