@@ -41,6 +41,7 @@ class World:
     regions: dict[str, tuple[str, str]]  # iso3 -> (region, subregion)
     snapshots: dict[str, date] = field(default_factory=dict)  # instrument -> latest snapshot
     conflicts: set[tuple[str, int]] | None = None  # (iso3, year) with an active conflict; None: not imported
+    listings: dict = field(default_factory=dict)  # instrument -> snapshot -> states listed
     _status: dict = field(default_factory=dict, repr=False)
     _members: dict = field(default_factory=dict, repr=False)
     _parties: dict = field(default_factory=dict, repr=False)
@@ -86,6 +87,20 @@ class World:
 
     def covered_until(self, inst: str) -> date | None:
         return self.snapshots.get(inst)
+
+    def unlisted_later(self, inst: str, on: date) -> dict[str, date]:
+        """States party on `on` by the records that a later UNTC snapshot (on or before `on`) no
+        longer lists: most likely withdrawn, on a date the source does not give. iso3 -> that snapshot."""
+        out: dict[str, date] = {}
+        snaps = sorted(d for d in self.listings.get(inst, {}) if d <= on)
+        if len(snaps) < 2:
+            return out
+        last = snaps[-1]
+        listed = self.listings[inst][last]
+        for iso in self.parties(inst, on):
+            if iso not in listed and any(iso in self.listings[inst][d] for d in snaps[:-1]):
+                out[iso] = last
+        return out
 
     # ---- curves and gaps ---------------------------------------------------------------------
 
@@ -135,9 +150,9 @@ class World:
                 forum_share = max(forum_share, len(peers & parties) / len(peers))
         others = [i for i in tdom.INSTRUMENTS if i.id != inst.id and i.opened <= on.year and i.id in self.actions]
         family = [i for i in others if i.family == inst.family]
-        recent = any(
-            st.is_party and st.party_since and st.party_since > earlier
-            for i in others for st in [self.status(i.id, iso3, on)]
+        recent_joins = sum(
+            1 for i in others for st in [self.status(i.id, iso3, on)]
+            if st.is_party and st.party_since and st.party_since > earlier
         )
         conflict = 0.0
         if self.conflicts is not None:
@@ -153,7 +168,10 @@ class World:
             "years_open": math.log1p(max(0, on.year - inst.opened)),
             "family_share": _share({i.id for i in family if self.status(i.id, iso3, on).is_party}, family),
             "all_share": _share({i.id for i in others if self.status(i.id, iso3, on).is_party}, others),
-            "recent_joiner": float(recent),
+            "recent_joiner": float(recent_joins > 0),
+            "activity": _share(range(recent_joins), others),
+            "signed_years": math.log1p((on - s.signed).days / 365.25) if s.status is Status.SIGNATORY and s.signed else 0.0,
+            "global_momentum": _share((parties - before) & states, states),
             "conflict": conflict,
         }
 

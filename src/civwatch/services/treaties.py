@@ -105,6 +105,7 @@ def import_file(engine: Engine, path: str | Path, snapshot: date | None = None, 
             if fmt.startswith("untc"):
                 insts = summary.instruments or ([layout.instrument] if layout and layout.instrument else [])
                 tstore.record_snapshot(conn, batch, insts, fmt, snap)
+                tstore.record_listings(conn, batch, ((a.instrument, a.country_iso3) for a in accepted), snap)
         else:
             distinct = {(e[0], e[1], e[2], e[3]) for e in accepted}
             summary.new, summary.unchanged = tstore.write_forum_events(conn, batch, accepted)
@@ -157,6 +158,7 @@ def world(engine: Engine) -> ana.World:
         actions = tstore.action_index(conn)
         forums = tstore.forum_index(conn)
         snaps = tstore.snapshots(conn)
+        listed = tstore.listings(conn)
         located = tstore.conflict_locations(conn)
     conflicts = None
     if located is not None:
@@ -164,7 +166,7 @@ def world(engine: Engine) -> ana.World:
         for gw, iso, year in located:
             codes = {country_codes.from_gw(c) for c in str(gw).split(",")} | {iso}
             conflicts |= {(c, year) for c in codes if c}
-    return ana.World(actions, forums, {k: (v[1], v[2]) for k, v in regions.items()}, snaps, conflicts)
+    return ana.World(actions, forums, {k: (v[1], v[2]) for k, v in regions.items()}, snaps, conflicts, listed)
 
 
 def _names() -> dict[str, str]:
@@ -192,6 +194,8 @@ def status(engine: Engine, iso3: str, instrument: str, as_of: date | None = None
     w = w or world(engine)
     out = _status_dict(inst, code, w.status(inst.id, code, as_of), as_of)
     out["known_until"] = w.covered_until(inst.id)
+    gone = w.unlisted_later(inst.id, as_of).get(code)
+    out["unlisted_since"] = gone  # party by the records, but the later snapshot of this day no longer lists it
     return out
 
 
@@ -230,10 +234,13 @@ def instrument_view(engine: Engine, ref: str, as_of: date | None = None) -> dict
     rows = [_status_dict(inst, iso, w.status(inst.id, iso, as_of), as_of) for iso in states]
     for r in rows:
         r.pop("actions")
+    gone = w.unlisted_later(inst.id, as_of)
+    for r in rows:
+        r["unlisted_since"] = gone.get(r["country"])
     counts = {s.value: sum(1 for r in rows if r["status"] == s.value) for s in tdom.Status}
     return {"instrument": asdict(inst), "as_of": as_of, "known_until": w.covered_until(inst.id), "imported": inst.id in w.actions,
             "states": len(states), "counts": counts, "curve": w.curve(inst, as_of), "by_region": w.by_region(inst.id, as_of),
-            "rows": rows}
+            "unlisted_later": [{"country": k, "name": country_name(k), "snapshot": v} for k, v in sorted(gone.items())], "rows": rows}
 
 
 def gaps(engine: Engine, forum: str, instrument: str, as_of: date | None = None) -> dict:
@@ -247,7 +254,8 @@ def gaps(engine: Engine, forum: str, instrument: str, as_of: date | None = None)
             r["name"] = country_name(r["country"])
     return {"forum": f.id, "forum_name": f.name, "instrument": inst.id, "instrument_name": inst.name, "as_of": as_of,
             "known_until": w.covered_until(inst.id), "members": g["members"], "party": len(g["party"]),
-            "signed_not_ratified": g["signatory"], "withdrawn": g["withdrawn"], "never_acted": g["none"]}
+            "signed_not_ratified": g["signatory"], "withdrawn": g["withdrawn"], "never_acted": g["none"],
+            "party_but_unlisted_later": sorted(set(w.unlisted_later(inst.id, as_of)) & {r["country"] for r in g["party"]})}
 
 
 def forum_view(engine: Engine, forum: str, as_of: date | None = None, instruments_: tuple[str, ...] = POC_INSTRUMENTS) -> dict:

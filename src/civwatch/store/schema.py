@@ -523,3 +523,14 @@ treaty_snapshots = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
     UniqueConstraint("instrument", "source", "snapshot", name="uq_treaty_snapshots_snapshot"),
 )
+
+treaty_listings = Table(  # who each UNTC snapshot lists: a party absent from a later one has probably left
+    "treaty_listings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument", String(24), nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("snapshot", Date, nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint("instrument", "country_iso3", "snapshot", name="uq_treaty_listings_listing"),
+)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select, tuple_
 
 from civwatch.domain.forums import ForumEvent
 from civwatch.domain.treaties import Action, ActionRecord
-from civwatch.store.schema import forum_events, treaty_actions, treaty_snapshots
+from civwatch.store.schema import forum_events, treaty_actions, treaty_listings, treaty_snapshots
 
 
 def write_actions(conn: Connection, batch_id: int, records: Iterable[ActionRecord]) -> tuple[int, int]:
@@ -135,3 +135,21 @@ def conflict_locations(conn: Connection) -> list[tuple[str, str | None, int]] | 
     c = conflict_years.c
     rows = [(r[0], r[1], int(r[2])) for r in conn.execute(select(c.gwno_loc, c.country_iso3, c.year))]
     return rows or None
+
+
+def record_listings(conn: Connection, batch_id: int, pairs: Iterable[tuple[str, str]], snapshot: date) -> None:
+    """(instrument, iso3) pairs a snapshot lists as participants."""
+    c = treaty_listings.c
+    have = {tuple(r) for r in conn.execute(select(c.instrument, c.country_iso3).where(c.snapshot == snapshot))}
+    rows = [{"instrument": i, "country_iso3": iso, "snapshot": snapshot, "batch_id": batch_id} for i, iso in sorted(set(pairs)) if (i, iso) not in have]
+    if rows:
+        conn.execute(treaty_listings.insert(), rows)
+
+
+def listings(conn: Connection) -> dict[str, dict[date, set[str]]]:
+    """instrument -> snapshot -> the states it lists."""
+    out: dict[str, dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
+    c = treaty_listings.c
+    for inst, iso, snap in conn.execute(select(c.instrument, c.country_iso3, c.snapshot)):
+        out[inst][snap].add(iso)
+    return out

@@ -57,9 +57,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_treaty_snapshots')),
     sa.UniqueConstraint('instrument', 'source', 'snapshot', name='uq_treaty_snapshots_snapshot')
     )
+    op.create_table('treaty_listings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('instrument', sa.String(length=24), nullable=False),
+    sa.Column('country_iso3', sa.String(length=3), nullable=False),
+    sa.Column('snapshot', sa.Date(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'], name=op.f('fk_treaty_listings_batch_id_import_batches')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_treaty_listings')),
+    sa.UniqueConstraint('instrument', 'country_iso3', 'snapshot', name='uq_treaty_listings_listing')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('treaty_listings')
     op.drop_table('treaty_snapshots')
     op.drop_table('forum_events')
     op.drop_index('ix_treaty_actions_country', table_name='treaty_actions')
