@@ -237,10 +237,29 @@ def instrument_view(engine: Engine, ref: str, as_of: date | None = None) -> dict
     gone = w.unlisted_later(inst.id, as_of)
     for r in rows:
         r["unlisted_since"] = gone.get(r["country"])
+        r["iso_numeric"] = _numeric(r["country"])
     counts = {s.value: sum(1 for r in rows if r["status"] == s.value) for s in tdom.Status}
     return {"instrument": asdict(inst), "as_of": as_of, "known_until": w.covered_until(inst.id), "imported": inst.id in w.actions,
             "states": len(states), "counts": counts, "curve": w.curve(inst, as_of), "by_region": w.by_region(inst.id, as_of),
             "unlisted_later": [{"country": k, "name": country_name(k), "snapshot": v} for k, v in sorted(gone.items())], "rows": rows}
+
+
+def _numeric(iso3: str) -> str | None:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return c.numeric if c else None
+
+
+def country_section(engine: Engine, iso3: str, as_of: date | None = None) -> dict | None:
+    """The treaty section of the country page: the POC instruments; None when nothing is imported."""
+    try:
+        p = profile(engine, iso3, as_of)
+    except ValueError:
+        return None
+    if not p["instruments_known"]:
+        return None
+    return {**p, "rows": [r for r in p["rows"] if r["poc"] and r["imported"]]}
 
 
 def gaps(engine: Engine, forum: str, instrument: str, as_of: date | None = None) -> dict:
@@ -301,7 +320,8 @@ def profile(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
     rows = []
     for i in tdom.INSTRUMENTS:
         if i.id not in w.actions:
-            rows.append({"instrument": i.id, "key": i.key, "name": i.name, "status": None, "imported": False, "poc": i.poc})
+            rows.append({"instrument": i.id, "key": i.key, "name": i.name, "status": None, "party_since": None, "signed": None,
+                         "left": None, "imported": False, "poc": i.poc, "known_until": None})
             continue
         s = w.status(i.id, code, as_of)
         rows.append({"instrument": i.id, "key": i.key, "name": i.name, "status": s.status.value, "party_since": s.party_since,
