@@ -164,14 +164,12 @@ class World:
             "region_share": _share(regpeers & parties, regpeers),
             "forum_share": forum_share,
             "peer_momentum": _share(subpeers & (parties - before), subpeers),
-            "global_share": _share(parties & states, states),
             "years_open": math.log1p(max(0, on.year - inst.opened)),
             "family_share": _share({i.id for i in family if self.status(i.id, iso3, on).is_party}, family),
             "all_share": _share({i.id for i in others if self.status(i.id, iso3, on).is_party}, others),
             "recent_joiner": float(recent_joins > 0),
             "activity": _share(range(recent_joins), others),
             "signed_years": math.log1p((on - s.signed).days / 365.25) if s.status is Status.SIGNATORY and s.signed else 0.0,
-            "global_momentum": _share((parties - before) & states, states),
             "conflict": conflict,
         }
 

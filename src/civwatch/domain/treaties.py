@@ -200,14 +200,12 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("region_share", "share of the state's M49 region party"),
     ("forum_share", "highest share party in a forum the state belongs to"),
     ("peer_momentum", "share of sub-regional peers that joined in the last 5 years"),
-    ("global_share", "share of all states party"),
     ("years_open", "log(1 + years since the instrument opened)"),
     ("family_share", "share of the other instruments of the same family the state is party to"),
     ("all_share", "share of all other open instruments the state is party to"),
     ("recent_joiner", "the state joined any instrument in the last 5 years"),
     ("activity", "share of the other open instruments the state joined in the last 5 years"),
     ("signed_years", "log(1 + years since signature) for a signatory, else 0"),
-    ("global_momentum", "share of all states that joined the instrument in the last 5 years"),
     ("conflict", "location of an active armed conflict (UCDP/PRIO ACD) in the last 5 years"),
 )
 FEATURE_NAMES = tuple(n for n, _ in FEATURES)
