@@ -136,11 +136,10 @@ class World:
     def features(self, inst: Instrument, iso3: str, on: date) -> dict[str, float]:
         """The likely-joiners features of one state for one instrument on `on` (domain.FEATURES)."""
         s = self.status(inst.id, iso3, on)
-        states = self.states(on)
         parties = self.parties(inst.id, on)
         region, sub = self.regions.get(iso3, ("unknown", "unknown"))
-        subpeers = {i for i in states if self.regions.get(i, ("", ""))[1] == sub and i != iso3}
-        regpeers = {i for i in states if self.regions.get(i, ("", ""))[0] == region and i != iso3}
+        subpeers = self._group(on, 1, sub) - {iso3}
+        regpeers = self._group(on, 0, region) - {iso3}
         earlier = years_before(on, 5)
         before = self.parties(inst.id, earlier)
         forum_share = 0.0
@@ -150,10 +149,8 @@ class World:
                 forum_share = max(forum_share, len(peers & parties) / len(peers))
         others = [i for i in tdom.INSTRUMENTS if i.id != inst.id and i.opened <= on.year and i.id in self.actions]
         family = [i for i in others if i.family == inst.family]
-        recent_joins = sum(
-            1 for i in others for st in [self.status(i.id, iso3, on)]
-            if st.is_party and st.party_since and st.party_since > earlier
-        )
+        party_to = {i.id for i in others if iso3 in self.parties(i.id, on)}
+        recent_joins = sum(1 for i in others if i.id in party_to and iso3 not in self.parties(i.id, earlier))
         conflict = 0.0
         if self.conflicts is not None:
             conflict = float(any((iso3, y) in self.conflicts for y in range(on.year - 4, on.year + 1)))
@@ -165,13 +162,20 @@ class World:
             "forum_share": forum_share,
             "peer_momentum": _share(subpeers & (parties - before), subpeers),
             "years_open": math.log1p(max(0, on.year - inst.opened)),
-            "family_share": _share({i.id for i in family if self.status(i.id, iso3, on).is_party}, family),
-            "all_share": _share({i.id for i in others if self.status(i.id, iso3, on).is_party}, others),
+            "family_share": _share({i.id for i in family} & party_to, family),
+            "all_share": _share(party_to, others),
             "recent_joiner": float(recent_joins > 0),
             "activity": _share(range(recent_joins), others),
             "signed_years": math.log1p((on - s.signed).days / 365.25) if s.status is Status.SIGNATORY and s.signed else 0.0,
             "conflict": conflict,
         }
+
+    def _group(self, on: date, level: int, name: str) -> frozenset[str]:
+        """The states of one M49 region (level 0) or sub-region (level 1) on `on`."""
+        key = ("group", on, level, name)
+        if key not in self._states:
+            self._states[key] = frozenset(i for i in self.states(on) if self.regions.get(i, ("", ""))[level] == name)
+        return self._states[key]
 
     def candidates(self, inst: Instrument, on: date) -> list[str]:
         """States not party on `on` to an instrument open by then."""

@@ -151,8 +151,28 @@ def report_store_batch(engine: Engine, path: Path) -> int | None:
 # ---- reading -----------------------------------------------------------------------------------
 
 
+_CACHE: dict[tuple, object] = {}  # (store url, fingerprint[, as_of, horizon]) -> World or fitted rule; a few entries
+
+
+def _cached(key: tuple, make):
+    if key not in _CACHE:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = make()
+    return _CACHE[key]
+
+
+def _key(engine: Engine) -> tuple:
+    with engine.connect() as conn:
+        return (engine.url.render_as_string(hide_password=True), tstore.fingerprint(conn))
+
+
 def world(engine: Engine) -> ana.World:
-    """Everything stored, ready for questions as of any date."""
+    """Everything stored, ready for questions as of any date (kept while the store is unchanged)."""
+    return _cached(("world", *_key(engine)), lambda: _load_world(engine))
+
+
+def _load_world(engine: Engine) -> ana.World:
     regions = forum_src.regions()
     with engine.connect() as conn:
         actions = tstore.action_index(conn)
@@ -342,8 +362,11 @@ def _features_used(w: ana.World) -> tuple[str, ...]:
 
 def fit_rule(w: ana.World, as_of: date, horizon_years: int) -> tuple[tdom.ScoringRule, int, int]:
     """The likely-joiners rule fitted on windows whose outcome is known on `as_of`; (rule, rows, joins)."""
-    train = ana.training_rows(w, as_of, horizon_years, tdom.INSTRUMENTS)
-    return ana.fit(train, _features_used(w)), len(train.y), sum(train.y)
+    def make():
+        train = ana.training_rows(w, as_of, horizon_years, tdom.INSTRUMENTS)
+        return ana.fit(train, _features_used(w)), len(train.y), sum(train.y)
+
+    return _cached(("rule", id(w), as_of, horizon_years), make)
 
 
 def backtest(engine: Engine, as_of: date, until: date, horizon_years: int = 10, instrument: str | None = None) -> dict:

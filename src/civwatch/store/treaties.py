@@ -153,3 +153,16 @@ def listings(conn: Connection) -> dict[str, dict[date, set[str]]]:
     for inst, iso, snap in conn.execute(select(c.instrument, c.country_iso3, c.snapshot)):
         out[inst][snap].add(iso)
     return out
+
+
+def fingerprint(conn: Connection) -> tuple:
+    """Changes whenever an import adds or could add anything the treaty questions read."""
+    from sqlalchemy import func
+
+    from civwatch.store.schema import import_batches
+
+    return (
+        conn.execute(select(func.max(import_batches.c.id))).scalar(),
+        conn.execute(select(func.count()).select_from(treaty_actions)).scalar(),
+        conn.execute(select(func.count()).select_from(forum_events)).scalar(),
+    )
