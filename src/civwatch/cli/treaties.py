@@ -67,6 +67,7 @@ def import_(
     snap = _date(snapshot, "--snapshot")
     results = [svc.import_file(eng, p, snapshot=snap).as_dict() for p in paths] if paths else svc.import_all(eng)
     t = Table("file", "format", "batch", "read", "accepted", "rejected", "new", "unchanged", "repeated")
+    t.columns[0].overflow = "fold"
     for r in results:
         t.add_row(r["file"], r.get("format", ""), str(r["batch_id"]), *(str(r.get(k, "")) for k in ("read", "accepted", "rejected", "new", "unchanged", "repeated")))
     console.print(t)

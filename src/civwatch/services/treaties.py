@@ -96,7 +96,10 @@ def import_file(engine: Engine, path: str | Path, snapshot: date | None = None, 
             rows_ok += 1
             if item is None:
                 continue
-            accepted.extend(item) if what == "actions" else accepted.append(item)
+            if what == "actions":
+                accepted.extend(item)
+            else:
+                accepted.append(item)
         if what == "actions":
             distinct = {(a.instrument, a.country_iso3, a.action, a.action_date) for a in accepted}
             summary.new, summary.unchanged = tstore.write_actions(conn, batch, accepted)
