@@ -20,8 +20,9 @@ def demo(
 ) -> None:
     """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
+    treaties = demo_service.load_treaties(engine(db))
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps({**summary, "treaties": treaties}, ensure_ascii=False, default=str))
     else:
         for f in summary["files"]:
             if f.get("skipped"):
@@ -32,6 +33,10 @@ def demo(
                 highlight=False,
             )
         console.print(f"loaded the UCDP sample: {summary['accepted']} rows accepted (GED events and ACD conflict-years), {summary['rejected']} rejected", highlight=False)
+    if not as_json and treaties.get("skipped"):
+        console.print(f"treaties not loaded: {treaties['skipped']}", highlight=False)
+    elif not as_json:
+        console.print(f"loaded the treaty tables and forum memberships: {len(treaties['files'])} files (`civwatch treaties import` for details)", highlight=False)
     if serve:
         from civwatch.cli import stats
 

@@ -35,3 +35,15 @@ def load_sample(engine: Engine, actor: str = "demo") -> dict:
         "rejected": sum(r["rejected"] for r in results),
         "new": sum(r["new"] for r in results),
     }
+
+
+def load_treaties(engine: Engine, actor: str = "demo") -> dict:
+    """The UNTC treaty tables and forum memberships of the shared data folder (CIVWATCH_SHARED_DATA)
+    and the maintained forum changes, each file once; nothing when the folder is not there."""
+    from civwatch.services import treaties
+
+    try:
+        files = treaties.shared_files()
+    except FileNotFoundError as exc:
+        return {"files": [], "skipped": str(exc)}
+    return {"files": treaties.import_all(engine, files, actor=actor, skip_imported=True)}

@@ -186,3 +186,32 @@ def export(engine: Engine, filters: Filters, fmt: str, limit: int | None = None)
     out = io.BytesIO()
     pq.write_table(table, out)
     return out.getvalue(), media, ext
+
+
+TABLE_FORMATS = {"csv": MEDIA["csv"], "xlsx": MEDIA["xlsx"]}
+
+
+def export_table(columns: list[str], rows: list[dict], fmt: str, sheet: str = "data") -> tuple[bytes, str, str]:
+    """Any small table (treaty status, forum matrix, ...) as CSV or XLSX, formula-safe like the rest."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}")
+    media, ext = TABLE_FORMATS[fmt]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(k) is None else _cell(r.get(k)) for k in columns])
+        return buf.getvalue().encode("utf-8"), media, ext
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    ws.append(columns)
+    for r in rows:
+        cells = [_cell(r.get(k)) for k in columns]
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in cells])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), media, ext

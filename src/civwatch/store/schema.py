@@ -475,3 +475,62 @@ incident_redirects = Table(
     Column("new_id", Integer, nullable=False, index=True),  # ... lives on as this one
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# --- treaties (issue 12): actions of states on instruments, and forum membership events ---
+# Status on any date is derived from these (domain.treaties.status_on, domain.forums.member_on);
+# a later snapshot adds rows, never rewrites them, so history stays.
+
+treaty_actions = Table(
+    "treaty_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument", String(24), nullable=False),  # pinned id: UNTC chapter-number or register id
+    Column("country_iso3", String(3), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("action_date", Date, nullable=False),
+    Column("name_as_received", Text, nullable=False),
+    Column("source", String(16), nullable=False),  # untc-2015 | untc-2026 | csv
+    Column("source_url", Text),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("instrument", "country_iso3", "action", "action_date", name="uq_treaty_actions_action"),
+    Index("ix_treaty_actions_country", "country_iso3"),
+)
+
+forum_events = Table(
+    "forum_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("forum", String(24), nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("event", String(12), nullable=False),  # observed | joined | left | suspended
+    Column("event_date", Date, nullable=False),
+    Column("name_as_received", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("source_url", Text),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("forum", "country_iso3", "event", "event_date", name="uq_forum_events_event"),
+)
+
+treaty_snapshots = Table(
+    "treaty_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument", String(24), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("snapshot", Date, nullable=False),  # the day the file describes: status known up to it
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint("instrument", "source", "snapshot", name="uq_treaty_snapshots_snapshot"),
+)
+
+treaty_listings = Table(  # who each UNTC snapshot lists: a party absent from a later one has probably left
+    "treaty_listings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument", String(24), nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("snapshot", Date, nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    UniqueConstraint("instrument", "country_iso3", "snapshot", name="uq_treaty_listings_listing"),
+)

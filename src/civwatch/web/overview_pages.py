@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from civwatch.services import dashboard, indicators
+from civwatch.services import dashboard, indicators, treaties
 from civwatch.web.filters import filter_params, from_request
 from civwatch.web.render import WebRoute, engine, page
 
@@ -44,6 +44,7 @@ def countries(request: Request) -> Response:
 def country(request: Request, iso3: str) -> Response:
     filters = from_request(request)
     data = dashboard.country_profile(engine(request), iso3.upper(), filters)
+    data["treaties"] = treaties.country_section(engine(request), iso3.upper())  # None until treaties are imported
     return page(
         request, "country.html", data,
         options=dashboard.filter_options(engine(request)), incident_filters=filter_params(request),
