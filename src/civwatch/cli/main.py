@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import (
+    audit,
+    cases,
+    db,
+    demo,
+    export,
+    forecasts,
+    importing,
+    incidents,
+    linking,
+    stats,
+    users,
+)
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -22,6 +34,7 @@ cli.add_typer(db.app, name="db")
 cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
 cli.add_typer(cases.app, name="cases")
+cli.add_typer(forecasts.app, name="forecast")
 cli.command("stats")(stats.stats)
 cli.command("compare")(stats.compare)
 cli.command("serve")(stats.serve)
