@@ -94,9 +94,11 @@ class Panel:
         end: int | None = None, centroids: dict[str, tuple[float, float]] | None = None,
         only_observed: bool = False, **kw,
     ) -> Panel:
-        """cells: (unit, country, month_index, deaths, events, sources). Absent cells are zero
-        for an event source (no event recorded); with `only_observed` (a panel that covers some
-        months only, as HKS's conflict episodes) they are unknown and neither fitted nor scored."""
+        """cells: (unit, country, month_index, deaths, events, sources). For an event record an
+        absent cell is zero (no event) up to the last month with an event in the unit's country,
+        and unknown after it; with `only_observed` (a panel that covers some months only, as
+        HKS's conflict episodes) every absent cell is unknown. Unknown cells are neither fitted
+        nor scored, and a unit is forecast from its own last known month."""
         rows = list(cells)
         if not rows:
             raise ValueError("no events: nothing to forecast from")
@@ -113,12 +115,17 @@ class Panel:
                 y[i, j] += deaths or 0.0
                 ev[i, j] += events or 0.0
                 src[i, j] = max(src[i, j], sources or 0.0)
-        observed = None
         if only_observed:
             observed = np.zeros(shape, bool)
             for unit, _c, t, *_ in rows:
                 if lo <= t <= hi:
                     observed[index[unit], t - lo] = True
+        else:  # a country's record ends with its last event: later months are unknown, not zero
+            last: dict[str, int] = {}
+            for _u, country, t, *_ in rows:
+                last[country] = max(last.get(country, t), t)
+            ends = np.array([last[country_of[u]] - lo for u in units])
+            observed = np.arange(shape[1])[None, :] <= ends[:, None]
         lat = lon = None
         if centroids:
             lat = np.array([centroids.get(u, (np.nan, np.nan))[0] for u in units], dtype=float)
@@ -440,6 +447,7 @@ def backtest(
     acc: dict[tuple[str, int], dict[str, list]] = {}
     unit_acc: dict[tuple[str, str], list] = {}
     model: BoostedModel | None = None
+    scored: list[int] = []
     for t in range(first, last + 1):
         if model is None or t - model.fitted_until >= refit_every:
             model = BoostedModel(horizons).fit(panel, cube, names, t)
@@ -453,6 +461,7 @@ def backtest(
             if not len(ok):
                 continue
             obs = panel.y[ok, t + h]
+            scored.append(t)
             for name in models:
                 if name == ModelName.boosted:
                     ens = model.ensemble(cube[ok, t, :], h, baseline_ensemble(ModelName.conflictology, panel, ok, t))
@@ -482,7 +491,9 @@ def backtest(
     for (unit, name), vals in unit_acc.items():
         by_unit.setdefault(unit, {})[str(name)] = float(np.mean(vals))
         by_unit[unit]["n"] = len(vals)
-    return Backtest(rows, by_unit, (panel.start + first, panel.start + last), panel.fingerprint())
+    if not scored:
+        raise ValueError("nothing could be scored: too few unit-months with civilian deaths to fit the model")
+    return Backtest(rows, by_unit, (panel.start + min(scored), panel.start + max(scored)), panel.fingerprint())
 
 
 def fit(panel: Panel, horizons: tuple[int, ...] = HORIZONS) -> BoostedModel:
@@ -492,31 +503,41 @@ def fit(panel: Panel, horizons: tuple[int, ...] = HORIZONS) -> BoostedModel:
 
 
 def predict(panel: Panel, model: BoostedModel) -> list[dict]:
-    """Forecasts from the panel's last month for every unit and horizon; a unit short of data
-    gets its reason instead of a number."""
+    """Forecasts for every unit and horizon from the unit's last known month (where its record
+    ends); a unit short of data gets its reason instead of a number."""
     from civwatch.domain.forecasts import month_label
 
     cube, names = feature_cube(panel)
-    t = panel.y.shape[1] - 1
-    rows = np.flatnonzero(eligible(panel, cube, names, t))
-    pos = {int(r): k for k, r in enumerate(rows)}
+    T = panel.y.shape[1]
+    origin = np.array([
+        T - 1 if panel.observed is None else (np.flatnonzero(panel.observed[i]).max() if panel.observed[i].any() else -1)
+        for i in range(len(panel.units))
+    ])
+    results: dict[tuple[int, int], tuple[np.ndarray, np.ndarray] | None] = {}
+    for t in sorted(set(origin.tolist()) - {-1}):
+        at_t = np.flatnonzero(origin == t)
+        ok = at_t[eligible(panel, cube, names, t)[at_t]]
+        for h in model.horizons:
+            if len(ok) and h in model.regressors:
+                recent = baseline_ensemble(ModelName.conflictology, panel, ok, t)
+                q, p = summarise(model.ensemble(cube[ok, t, :], h, recent))
+                for k, i in enumerate(ok):
+                    results[(int(i), h)] = (q[k], p[k])
     out = []
     for h in model.horizons:
-        q = p = None
-        if len(rows) and h in model.regressors:
-            recent = baseline_ensemble(ModelName.conflictology, panel, rows, t)
-            q, p = summarise(model.ensemble(cube[rows, t, :], h, recent))
         for i, unit in enumerate(panel.units):
-            k = pos.get(i)
-            base = {"unit": unit, "country": panel.countries[i], "horizon": h, "origin": month_label(panel.end),
-                    "target": month_label(panel.end + h)}
-            if k is None or q is None:
-                reason = "not enough data" if k is None else "too few training rows for this horizon"
+            t = int(origin[i])
+            base = {"unit": unit, "country": panel.countries[i], "horizon": h,
+                    "origin": month_label(panel.start + t), "target": month_label(panel.start + t + h)}
+            got = results.get((i, h))
+            if got is None:
+                reason = "not enough data" if h in model.regressors else "too few training rows for this horizon"
                 out.append({**base, "quantiles": None, "p_at_least_1": None, "p_at_least_25": None, "reason": reason})
                 continue
+            q, p = got
             out.append({
                 **base,
-                "quantiles": {f"q{round(qq * 100):02d}": float(v) for qq, v in zip(QUANTILES, q[k], strict=True)},
-                "p_at_least_1": float(p[k, 0]), "p_at_least_25": float(p[k, 1]), "reason": None,
+                "quantiles": {f"q{round(qq * 100):02d}": float(v) for qq, v in zip(QUANTILES, q, strict=True)},
+                "p_at_least_1": float(p[0]), "p_at_least_25": float(p[1]), "reason": None,
             })
     return out

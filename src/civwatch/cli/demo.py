@@ -20,6 +20,7 @@ def demo(
 ) -> None:
     """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
+    summary["forecasts"] = demo_service.fit_forecasts(engine(db))
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
@@ -32,6 +33,9 @@ def demo(
                 highlight=False,
             )
         console.print(f"loaded the UCDP sample: {summary['accepted']} rows accepted (GED events and ACD conflict-years), {summary['rejected']} rejected", highlight=False)
+        for f in summary["forecasts"]:
+            what = "already fitted on these data" if f.get("skipped") else f"fitted, {f['with_number']} of {f['forecasts']} forecasts with a number"
+            console.print(f"early warning ({f['level']}): model {f['model_id']} {what}", highlight=False)
     if serve:
         from civwatch.cli import stats
 

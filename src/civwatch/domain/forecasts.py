@@ -9,6 +9,7 @@ civilian deaths. Every input is known at t. Months are counted as integers
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,13 +41,15 @@ class ModelName(StrEnum):
 BASELINES: tuple[ModelName, ...] = (ModelName.no_harm, ModelName.last_value, ModelName.conflictology)
 
 
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
 def month_index(month: str) -> int:
     """'2016-03' -> an integer count of months; inverse of `month_label`."""
-    year, mon = month.split("-")[:2]
-    y, m = int(year), int(mon)
-    if not 1 <= m <= 12:
+    match = _MONTH.match(month)
+    if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"not a month: {month!r}")
-    return y * 12 + m - 1
+    return int(match[1]) * 12 + int(match[2]) - 1
 
 
 def month_label(index: int) -> str:

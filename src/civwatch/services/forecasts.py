@@ -35,6 +35,11 @@ from civwatch.sources.forecast_panels import read_hks
 from civwatch.store import audit
 from civwatch.store import forecasts as store
 
+# The fit scores itself (the page's trust figures) over the last ten years of origins, at 1 and
+# 3 months ahead, refitting every two years; `evaluate` runs the full backtest.
+FIT_BACKTEST_MONTHS = 120
+FIT_BACKTEST_HORIZONS = (1, 3)
+
 
 class NotEnoughData(ValueError):
     """The store holds too little record to fit or evaluate."""
@@ -87,9 +92,12 @@ def hks_panel(path: Path) -> tuple[fa.Panel, dict]:
     return panel, accounting
 
 
-def evaluate_panel(panel: fa.Panel, horizons: tuple[int, ...] = HORIZONS, refit_every: int = 12) -> dict:
-    """The backtest in the published layout: per horizon the model's scores and the baselines'."""
-    bt = fa.backtest(panel, horizons=horizons, refit_every=refit_every)
+def evaluate_panel(panel: fa.Panel, horizons: tuple[int, ...] = HORIZONS, refit_every: int = 12,
+                   last_months: int | None = None) -> dict:
+    """The backtest in the published layout: per horizon the model's scores and the baselines'.
+    `last_months`: score only origins in the record's last months (the fit's own trust figures)."""
+    first = None if last_months is None else max(panel.start + 36, panel.end - last_months)
+    bt = fa.backtest(panel, horizons=horizons, refit_every=refit_every, first_origin=first)
     by_h: dict[int, dict] = {}
     for row in bt.rows:
         entry = by_h.setdefault(row["horizon"], {"horizon": row["horizon"], "baselines": {}})
@@ -134,7 +142,9 @@ def fit(engine: Engine, actor: str, level: str = "country", countries: list[str]
     if not model.regressors:
         raise NotEnoughData("too few unit-months with civilian deaths to fit the model")
     forecasts = fa.predict(panel, model)
-    evaluation = evaluate_panel(panel) if backtest and panel.y.shape[1] >= 40 else None
+    evaluation = None
+    if backtest and panel.y.shape[1] >= 40:
+        evaluation = evaluate_panel(panel, FIT_BACKTEST_HORIZONS, refit_every=24, last_months=FIT_BACKTEST_MONTHS)
     values = {
         "version": MODEL_VERSION, "level": str(panel.level), "fitted_at": datetime.now(UTC), "fitted_by": actor,
         "data_fingerprint": panel.fingerprint(), "train_from": month_label(panel.start),
@@ -154,6 +164,12 @@ def fit(engine: Engine, actor: str, level: str = "country", countries: list[str]
             "evaluation": None if evaluation is None else evaluation["rows"]}
 
 
+def latest(engine: Engine, level: str = "country") -> dict | None:
+    """The latest stored model of a level, without its boosters."""
+    with engine.connect() as conn:
+        return store.latest_model(conn, str(_level(level)))
+
+
 def predict(engine: Engine, level: str = "country") -> dict:
     """Re-forecast from the current record with the latest stored model of this level."""
     lvl = _level(level)
@@ -166,7 +182,7 @@ def predict(engine: Engine, level: str = "country") -> dict:
     forecasts = fa.predict(panel, model)
     with engine.begin() as conn:
         store.save_forecasts(conn, stored["id"], forecasts)
-    return {"model_id": stored["id"], "origin": month_label(panel.end), "forecasts": len(forecasts),
+    return {"model_id": stored["id"], "origin": max(f["origin"] for f in forecasts), "forecasts": len(forecasts),
             "with_number": sum(f["quantiles"] is not None for f in forecasts)}
 
 
