@@ -77,7 +77,13 @@ def run(argv: list[str]) -> list[dict]:
         for name in args.datasets.split(","):
             began = time.perf_counter()
             panel = panel_for(name, Path(tmp))
-            ev = forecasts.evaluate_panel(panel, horizons)
+            try:
+                ev = forecasts.evaluate_panel(panel, horizons)
+            except ValueError as exc:  # e.g. Djibouti: too few months with deaths to fit at all
+                deaths_months = int((panel.y >= 1).sum())
+                results.append({"case": f"{name} ({panel.level}, {len(panel.units)} units)", "figure": float(deaths_months),
+                                "unit": "unit-months with deaths", "error": str(exc), "meets_target": False})
+                continue
             took = time.perf_counter() - began
             if args.json:
                 print(json.dumps({"dataset": name, **{k: v for k, v in ev.items() if k != "by_unit"}}, indent=1))
@@ -107,6 +113,9 @@ def run(argv: list[str]) -> list[dict]:
 def main() -> int:
     sys.path.insert(0, str(REPO / "src"))
     for r in run(sys.argv[1:]):
+        if "error" in r:
+            print(f"{r['case']:<58} not scored: {r['error']} ({r['figure']:.0f} {r['unit']})", flush=True)
+            continue
         print(
             f"{r['case']:<58} model {r['figure']:9.3f}  conflictology {r['baseline']:9.3f}  gain {100 * (r['crps_gain'] or 0):+6.1f} %"
             f"  | log1p gain {100 * (r['crps_log_gain'] or 0):+6.1f} %  | Brier>=1 {r['brier_1']:.4f} vs last value {r['brier_1_last_value']:.4f}"
