@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from civwatch.api import cases, exports, imports, incidents, indicators, linkage, treaties
+from civwatch.api import (
+    cases,
+    exports,
+    forecasts,
+    imports,
+    incidents,
+    indicators,
+    linkage,
+    treaties,
+)
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
@@ -14,3 +23,4 @@ router.include_router(exports.router)
 router.include_router(cases.router)
 router.include_router(linkage.router)
 router.include_router(treaties.router)
+router.include_router(forecasts.router)

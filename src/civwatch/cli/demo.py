@@ -21,6 +21,7 @@ def demo(
     """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
     treaties = demo_service.load_treaties(engine(db))
+    summary["forecasts"] = demo_service.fit_forecasts(engine(db))
     if as_json:
         print(json.dumps({**summary, "treaties": treaties}, ensure_ascii=False, default=str))
     else:
@@ -37,6 +38,10 @@ def demo(
         console.print(f"treaties not loaded: {treaties['skipped']}", highlight=False)
     elif not as_json:
         console.print(f"loaded the treaty tables and forum memberships: {len(treaties['files'])} files (`civwatch treaties import` for details)", highlight=False)
+    if not as_json:
+        for f in summary["forecasts"]:
+            what = "already fitted on these data" if f.get("skipped") else f"fitted, {f['with_number']} of {f['forecasts']} forecasts with a number"
+            console.print(f"early warning ({f['level']}): model {f['model_id']} {what}", highlight=False)
     if serve:
         from civwatch.cli import stats
 

@@ -14,6 +14,7 @@ from civwatch.cli import (
     db,
     demo,
     export,
+    forecasts,
     importing,
     incidents,
     linking,
@@ -34,6 +35,7 @@ cli.add_typer(db.app, name="db")
 cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
 cli.add_typer(cases.app, name="cases")
+cli.add_typer(forecasts.app, name="forecast")
 cli.command("stats")(stats.stats)
 cli.command("compare")(stats.compare)
 cli.command("serve")(stats.serve)

@@ -117,3 +117,9 @@ def event_fields(event: AuditEvent) -> dict[str, Any]:
 class LinkageRun(AuditEvent):
     kind: ClassVar[str] = "linkage_run"
     entity: ClassVar[str] = "linkage"
+
+
+@dataclass(frozen=True)
+class ForecastFitted(AuditEvent):
+    kind: ClassVar[str] = "forecast_fitted"
+    entity: ClassVar[str] = "forecast_model"

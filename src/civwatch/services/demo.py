@@ -47,3 +47,19 @@ def load_treaties(engine: Engine, actor: str = "demo") -> dict:
     except FileNotFoundError as exc:
         return {"files": [], "skipped": str(exc)}
     return {"files": treaties.import_all(engine, files, actor=actor, skip_imported=True)}
+
+
+def fit_forecasts(engine: Engine, actor: str = "demo") -> list[dict]:
+    """Fit the early-warning model on the loaded sample, per country and per admin1 unit, unless
+    a model was already fitted on exactly these data."""
+    from civwatch.services import forecasts
+
+    out = []
+    for level in ("country", "admin1"):
+        panel = forecasts.build_panel(engine, level)
+        latest = forecasts.latest(engine, level)
+        if latest and latest["data_fingerprint"] == panel.fingerprint():
+            out.append({"level": level, "model_id": latest["id"], "skipped": True})
+            continue
+        out.append(forecasts.fit(engine, actor, level))
+    return out

@@ -22,6 +22,7 @@ from civwatch.domain.records import Rejection
 from civwatch.sources import (
     acled,
     acled_frames,
+    elections,
     frames,
     ged_frames,
     hxl,
@@ -33,6 +34,7 @@ from civwatch.sources.base import SourceError, Table, open_table
 from civwatch.sources.detect import FORMATS, Detection, detect
 from civwatch.store import audit, conflicts
 from civwatch.store import bulk as bulk_store
+from civwatch.store import forecasts as forecast_store
 from civwatch.store import reports as report_store
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ ADAPTERS = {
     "acled": acled.AcledAdapter,
     "victims": victims.VictimsAdapter,
     "hxl": hxl.HxlAdapter,
+    "elections": elections.ElectionsAdapter,
 }
 
 
@@ -272,6 +275,8 @@ def _start(conn, job: _Job) -> tuple[ImportSummary, object]:
     summary = ImportSummary(file=job.path.name, format=d.format, detected=d.reason, batch_id=batch_id)
     if d.format == "ucdp-acd":
         writer = conflicts.ConflictStore(conn, batch_id)
+    elif d.format == "elections":
+        writer = forecast_store.ElectionStore(conn, batch_id)
     else:
         writer = report_store.ReportStore(conn, batch_id, job.adapter.source)
     return summary, writer

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from civwatch.sources.base import SourceError, Table
 
-FORMATS = ("ucdp-ged", "ucdp-acd", "acled", "hxl", "victims")
+FORMATS = ("ucdp-ged", "ucdp-acd", "acled", "hxl", "victims", "elections")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ def detect(table: Table) -> Detection:
         return Detection("acled", f"ACLED export, {layout} ({kind})")
     if {"incident_id", "killed_or_injured"} <= cols and ({"gender", "sex"} & cols):
         return Detection("victims", f"victim list, one row per victim: incident_id, killed_or_injured, gender ({kind})")
+    if {"date", "country", "election", "status"} <= cols:
+        return Detection("elections", f"election calendar: columns date, country, election, status ({kind})")
     if table.hxl_row is not None:
         return Detection("hxl", f"HXL-tagged table: hashtag row under the header ({kind})")
     if any(h.strip().startswith("#") for h in table.header):

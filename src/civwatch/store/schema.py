@@ -534,3 +534,57 @@ treaty_listings = Table(  # who each UNTC snapshot lists: a party absent from a 
     Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
     UniqueConstraint("instrument", "country_iso3", "snapshot", name="uq_treaty_listings_listing"),
 )
+
+# --- forecasts (issue 19): election dates, fitted models and the forecasts they made ---
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("country_iso3", String(3), nullable=False),
+    Column("country_received", Text, nullable=False),
+    Column("date", Date, nullable=False),  # as scheduled when the file was made
+    Column("election", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("content_sha", String(64), nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("country_iso3", "date", "election", name="uq_elections_record"),
+)
+
+forecast_models = Table(
+    "forecast_models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", String(40), nullable=False),
+    Column("level", String(8), nullable=False),  # country | admin1
+    Column("fitted_at", DateTime(timezone=True), nullable=False),
+    Column("fitted_by", Text, nullable=False),
+    Column("data_fingerprint", String(64), nullable=False),
+    Column("train_from", String(7), nullable=False),  # YYYY-MM
+    Column("train_until", String(7), nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("params", Text, nullable=False),  # JSON: features, model parameters, training rows
+    Column("model", Text, nullable=False),  # JSON: LightGBM boosters as text, residual tables
+    Column("backtest", Text),  # JSON: scores per horizon and model, CRPS per unit
+)
+
+forecast_values = Table(
+    "forecast_values",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model_id", Integer, ForeignKey("forecast_models.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("unit", Text, nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("origin", String(7), nullable=False),
+    Column("target", String(7), nullable=False),
+    Column("horizon", Integer, nullable=False),
+    Column("quantiles", Text),  # JSON {q05: ..., q95: ...}; null: not enough data
+    Column("p_at_least_1", Float),
+    Column("p_at_least_25", Float),
+    Column("reason", Text),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Index("ix_forecast_values_unit", "model_id", "unit", "horizon"),
+)

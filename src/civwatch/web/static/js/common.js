@@ -54,7 +54,7 @@
         onEachFeature: (f, lyr) => {
           const c = f.id ? byNumeric[f.id] : byIso3[BY_NAME[f.properties.name]];
           const name = f.properties.name;
-          lyr.bindTooltip(c ? `${name}: ${cw.fmt(c.value)} civilian deaths` : `${name}: no data`, { sticky: true });
+          lyr.bindTooltip(opts.tooltip ? opts.tooltip(name, c) : (c ? `${name}: ${cw.fmt(c.value)} civilian deaths` : `${name}: no data`), { sticky: true });
           if (c && opts.countryLink) lyr.on("click", () => { window.location.href = opts.countryLink(c.country); });
         },
       }).addTo(map);
