@@ -10,8 +10,21 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("CIVWATCH_SHARED_DATA") or REPO.parent / "shared" / "data")
+CI = os.environ.get("CI") == "true"
 CIVWATCH = [sys.executable, "-m", "civwatch.cli.main"]
+
+
+def missing(what: str) -> NoReturn:
+    """Something a test needs is not on this machine: a skip, but under CI=true a failure."""
+    if CI:
+        pytest.fail(f"CI=true but {what}: in CI every test must run")
+    pytest.skip(what)
 
 
 def cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

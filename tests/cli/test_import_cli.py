@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
+    SHARED_DATA,
     as_year_map,
     cli,
     cli_json,
@@ -22,7 +23,7 @@ from tests.helpers import (
     write_csv,
 )
 
-GED_FILES = sorted(p.name for p in (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ucdp_ged").glob("*.csv"))
+GED_FILES = sorted(p.name for p in (SHARED_DATA / "ucdp_ged").glob("*.csv"))
 
 
 @pytest.mark.parametrize("name", GED_FILES or ["(no shared data)"])

@@ -26,12 +26,11 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-importing = pytest.importorskip("civwatch.services.importing", reason="issue-3's importer is not merged")
-base = pytest.importorskip("civwatch.sources.base")
-
-from civwatch.domain.records import Rejection, ReportRecord  # noqa: E402
-from civwatch.store import migrate  # noqa: E402
-from civwatch.store.db import make_engine  # noqa: E402
+from civwatch.domain.records import Rejection, ReportRecord
+from civwatch.services import importing
+from civwatch.sources import base
+from civwatch.store import migrate
+from civwatch.store.db import make_engine
 
 SAMPLE = Path(importing.__file__).resolve().parent.parent / "data" / "samples" / "ged_v23_1_global_random_sample_991.csv"
 
@@ -194,10 +193,7 @@ def _counted(rows: Iterator[tuple[int, list[str]]], seen: list[int]) -> Iterator
 
 
 def _adapter(layout: str):
-    fmt = FORMAT[layout]
-    if fmt not in importing.ADAPTERS:
-        pytest.skip(f"issue-3 has no {fmt} adapter yet")
-    return importing.ADAPTERS[fmt]()
+    return importing.ADAPTERS[FORMAT[layout]]()
 
 
 def _write(tmp_path: Path, fuzzed: Fuzzed) -> Path:
