@@ -114,7 +114,7 @@ def test_without_a_version_the_race_has_exactly_one_winner(postgres_url, shared_
                 locker.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update())
                 results: list = [None, None]
 
-                def run(i: int, engine, who: str, c: int = case_id) -> None:
+                def run(i: int, engine, who: str, c: int = case_id, results: list = results) -> None:
                     try:
                         results[i] = svc.move(engine, c, "initial_assessment", users[who], who, ASSESS)
                     except Exception as exc:  # noqa: BLE001 - collected for the assertions

@@ -221,6 +221,31 @@ def _explicit_cases(layout: str) -> list[Fuzzed]:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_undamaged_seed_imports_whole(layout: str, sqlite_url: str, tmp_path: Path) -> None:
+    """The fuzz tests return early on any SourceError; this is why that cannot hide an importer
+    refusing everything: the seed rows they damage import whole, each row read and accepted."""
+    header, *rows = SEEDS[layout]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *rows])
+    path = tmp_path / f"seed-{layout}.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    table = base.open_table(path)
+    seen: list[int] = []
+    table.rows = _counted(table.rows, seen)
+    out = list(_adapter(layout).records(table))
+    assert len(seen) == len(rows) == len(out) and not [o for o in out if isinstance(o, Rejection)]
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine)
+    try:
+        summary = importing.import_file(engine, path, format=FORMAT[layout], actor="fuzz")
+        assert (summary.read, summary.accepted, summary.rejected, summary.new) == (len(rows), len(rows), 0, len(rows))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM reports")).scalar_one() == len(rows)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_reader_hands_every_row_to_exactly_one_record_or_rejection(
     layout: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

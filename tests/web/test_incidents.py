@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.web import ged
 from tests.web.test_overview import every_event
 
 pytestmark = pytest.mark.browser
