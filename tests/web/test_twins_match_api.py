@@ -11,13 +11,15 @@ import httpx
 from tests.helpers import ged_country_iso3, ged_perpetrator_category
 from tests.web import ged
 
+TIMEOUT = 60  # the first request builds the indicator cube; slow on a loaded machine
+
 
 def _api(base: str, path: str, **params: str) -> dict:
-    return httpx.get(f"{base}/api/{path}", params=params).json()
+    return httpx.get(f"{base}/api/{path}", params=params, timeout=TIMEOUT).json()
 
 
 def test_map_shading_is_civilian_deaths_by_country(live_server) -> None:
-    twin = httpx.get(f"{live_server.url}/map.json", params={"year_from": "2014", "year_to": "2016"}).json()
+    twin = httpx.get(f"{live_server.url}/map.json", params={"year_from": "2014", "year_to": "2016"}, timeout=TIMEOUT).json()
     api = _api(live_server.url, "indicators/civilian-deaths", by="country", year_from="2014", year_to="2016")
     shading = {c["country"]: c["value"] for c in twin["countries"]}
     assert shading == {r["country"]: r["value"] for r in api["rows"]}
@@ -34,7 +36,7 @@ def test_map_shading_is_civilian_deaths_by_country(live_server) -> None:
 
 
 def test_country_trend_is_the_indicator_for_that_country(live_server) -> None:
-    twin = httpx.get(f"{live_server.url}/countries/UKR.json").json()
+    twin = httpx.get(f"{live_server.url}/countries/UKR.json", timeout=TIMEOUT).json()
     api = _api(live_server.url, "indicators/civilian-deaths", by="year", country="UKR")
     assert [(r["year"], r["value"]) for r in twin["trend"]] == [(r["year"], r["value"]) for r in api["rows"]]
     expected = ged.civilian_deaths_by_year(ged.events(), country="Ukraine")
@@ -46,7 +48,7 @@ def test_country_trend_is_the_indicator_for_that_country(live_server) -> None:
 
 
 def test_compare_and_incidents_twins_are_the_api(live_server) -> None:
-    twin_rows = httpx.get(f"{live_server.url}/compare.json").json()["rows"]
+    twin_rows = httpx.get(f"{live_server.url}/compare.json", timeout=TIMEOUT).json()["rows"]
     assert twin_rows == _api(live_server.url, "compare", by="party_category")["rows"]
     events = ged.events().values()
     incidents = Counter(ged_perpetrator_category(r) for r in events)
@@ -58,7 +60,7 @@ def test_compare_and_incidents_twins_are_the_api(live_server) -> None:
     assert {k: r["civilian_deaths"] for k, r in got.items() if r["incidents"]} == dict(deaths)
     for category, n in incidents.items():
         assert got[category]["civilian_deaths_per_incident"] == round(deaths[category] / n, 6)
-    twin = httpx.get(f"{live_server.url}/incidents.json", params={"country": "UKR", "sort": "-civilian_deaths"}).json()
+    twin = httpx.get(f"{live_server.url}/incidents.json", params={"country": "UKR", "sort": "-civilian_deaths"}, timeout=TIMEOUT).json()
     api = _api(live_server.url, "incidents", country="UKR", sort="-civilian_deaths")
     assert twin["items"] == api["items"] and twin["next_cursor"] == api["next_cursor"]
     assert [i["civilian_deaths"]["best"] for i in twin["items"]][:3] == sorted(
