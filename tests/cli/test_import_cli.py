@@ -110,6 +110,7 @@ def test_demo_loads_the_bundled_sample_once(tmp_path: Path) -> None:
     assert n == len(ids)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "row-by-row"])
 def test_a_killed_import_leaves_the_store_as_before(tmp_path: Path, shared_data: Path, bulk: bool) -> None:
     """SIGKILL while the import is writing into the store (its WAL growing inside the open
