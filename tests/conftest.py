@@ -4,6 +4,10 @@ PostgreSQL comes from CIVWATCH_TEST_POSTGRES_URL (set by .ci/run), else 127.0.0.
 answers. Each test session creates its own database there and drops it at the end, so parallel
 runs do not collide. Without a server the PostgreSQL tests are skipped loudly; under CI=true a
 missing server is a failure.
+
+Under CI=true no test skips at all: whatever a test needs and does not find (PostgreSQL,
+Chromium, ../shared/data or CIVWATCH_SHARED_DATA, the ACLED files, an optional module) fails it,
+and the hooks at the end turn any other skip into a failure too, so a green CI run ran everything.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from civwatch.settings import normalise_database_url
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
+from tests.helpers import CI, SHARED_DATA, missing
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("CIVWATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -46,7 +50,7 @@ def _server_url() -> str | None:
 def postgres_server_url() -> Iterator[str]:
     url = _server_url()
     if url is None:
-        if os.environ.get("CI") == "true":
+        if CI:
             pytest.fail("CI=true but no PostgreSQL server answers: the PostgreSQL tests must run in CI")
         _PG_SKIPPED.append("no PostgreSQL server")
         pytest.skip("no PostgreSQL server: set CIVWATCH_TEST_POSTGRES_URL or run one on 127.0.0.1:5432")
@@ -104,7 +108,7 @@ def store(store_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data not found at {SHARED_DATA}")
+        missing(f"shared data not found at {SHARED_DATA} (set CIVWATCH_SHARED_DATA or put it at ../shared/data)")
     return SHARED_DATA
 
 
@@ -113,12 +117,31 @@ def acled_dir(shared_data: Path) -> Path:
     """ACLED files are read from shared data only (ACLED's terms forbid committing them)."""
     path = shared_data / "acled"
     if not path.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but ../shared/data/acled is missing")
-        pytest.skip("ACLED files not present (they are never committed); skipping")
+        missing(f"ACLED files not found at {path} (they are never committed)")
     return path
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
     if _PG_SKIPPED:
         terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED: no server answered", red=True, bold=True)
+
+
+def _ci_no_skip(report, may_skip: bool) -> None:
+    """Under CI=true a skip is a failure (xfail stays xfail; `ci_may_skip` opts out, with its reason)."""
+    if not CI or not report.skipped or hasattr(report, "wasxfail") or may_skip:
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"CI=true: this test skipped ({reason}); in CI every test must run"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ARG001
+    outcome = yield
+    _ci_no_skip(outcome.get_result(), item.get_closest_marker("ci_may_skip") is not None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):  # noqa: ARG001
+    outcome = yield
+    _ci_no_skip(outcome.get_result(), False)

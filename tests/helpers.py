@@ -10,8 +10,21 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("CIVWATCH_SHARED_DATA") or REPO.parent / "shared" / "data")
+CI = os.environ.get("CI") == "true"
 CIVWATCH = [sys.executable, "-m", "civwatch.cli.main"]
+
+
+def missing(what: str) -> NoReturn:
+    """Something a test needs is not on this machine: a skip, but under CI=true a failure."""
+    if CI:
+        pytest.fail(f"CI=true but {what}: in CI every test must run")
+    pytest.skip(what)
 
 
 def cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -96,3 +109,32 @@ def acled_civilian_deaths_by_year(path: Path) -> tuple[dict[int, int], int]:
             flagged = r["event_type"] == "Violence against civilians"
         totals[int(r["year"])] += int(fat) if flagged else 0
     return dict(totals), bad
+
+
+# GED country names that pycountry does not know as written (checked against the real files).
+_GED_NAMES = {"Bosnia-Herzegovina": "BIH", "DR Congo": "COD", "Ivory Coast": "CIV", "Macedonia, FYR": "MKD",
+              "Turkey": "TUR", "Russia": "RUS", "Kingdom of eSwatini": "SWZ"}
+
+
+def ged_country_iso3(name: str) -> str:
+    """ISO 3166 alpha-3 of a GED country name ("Cambodia (Kampuchea)" -> KHM), from pycountry,
+    not from civwatch's Gleditsch-Ward table: the independent check on it."""
+    import re
+
+    import pycountry
+
+    base = re.sub(r"\s*\(.*\)", "", name).strip()
+    if base in _GED_NAMES:
+        return _GED_NAMES[base]
+    try:
+        return pycountry.countries.lookup(base).alpha_3
+    except LookupError:
+        raise AssertionError(f"no ISO code for the GED country name {name!r}: add it to _GED_NAMES") from None
+
+
+def ged_perpetrator_category(row: dict[str, str]) -> str:
+    """UCDP's codebook: in one-sided violence (type 3) side_a is the perpetrator, a government
+    ("Government of ...") or an organised armed group; other types name no perpetrator."""
+    if row["type_of_violence"] != "3":
+        return "unknown"
+    return "state_forces" if row["side_a"].startswith("Government of") else "non_state_armed_group"

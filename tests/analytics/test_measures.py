@@ -35,6 +35,13 @@ def test_shares_are_none_without_a_denominator() -> None:
     assert rows[0]["value"] == pytest.approx(0.25)
 
 
+def test_ewipa_share_is_unknown_when_no_weapon_is_known() -> None:
+    rows = measures.indicator_rows("ewipa-share", [_row(source="x", casualties=8, casualties_weapon_unknown=8)], [])
+    assert rows[0]["value"] is None and rows[0]["denominator"] == 8
+    rows = measures.indicator_rows("ewipa-share", [_row(source="x", casualties=8, casualties_weapon_unknown=7)], [])
+    assert rows[0]["value"] == 0  # one casualty's weapon is known and is not explosive: a lower bound
+
+
 def test_yoy_change_by_month_compares_the_same_month() -> None:
     rows = [{"month": "2022-03", "value": 10}, {"month": "2023-03", "value": 15}, {"month": "2023-04", "value": 1}]
     out = {r["month"]: r for r in measures.add_change(rows, ["month"])}

@@ -22,7 +22,7 @@ def world(store, shared_data):
     ids = register_incidents(store, rows)
     users = make_users(store)
     tokens = {name: auth.issue_token(store, name) for name in users}
-    assert PASSWORD
+    assert auth.authenticate(store, "rita", PASSWORD).roles == users["rita"].roles  # the shared password logs in
     return {"rows": rows, "incidents": ids, "tokens": tokens}
 
 

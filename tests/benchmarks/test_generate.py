@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import missing
+
 REPO = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("civwatch_bench_generate", REPO / "benchmarks" / "generate.py")
 generate = importlib.util.module_from_spec(_spec)
@@ -67,7 +69,7 @@ def any_date(text: str) -> date:
 @pytest.fixture(scope="module")
 def data(shared_data: Path) -> Path:
     if not (shared_data / "acled").is_dir():
-        pytest.skip("ACLED files not present (they are never committed); skipping")
+        missing(f"ACLED files not found at {shared_data / 'acled'} (they are never committed)")
     return shared_data
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
+    SHARED_DATA,
     as_year_map,
     cli,
     cli_json,
@@ -22,7 +23,7 @@ from tests.helpers import (
     write_csv,
 )
 
-GED_FILES = sorted(p.name for p in (Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ucdp_ged").glob("*.csv"))
+GED_FILES = sorted(p.name for p in (SHARED_DATA / "ucdp_ged").glob("*.csv"))
 
 
 @pytest.mark.parametrize("name", GED_FILES or ["(no shared data)"])
@@ -109,6 +110,7 @@ def test_demo_loads_the_bundled_sample_once(tmp_path: Path) -> None:
     assert n == len(ids)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "row-by-row"])
 def test_a_killed_import_leaves_the_store_as_before(tmp_path: Path, shared_data: Path, bulk: bool) -> None:
     """SIGKILL while the import is writing into the store (its WAL growing inside the open

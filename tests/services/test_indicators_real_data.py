@@ -10,10 +10,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pycountry
+
 from civwatch.domain.query import Filters
 from civwatch.services import indicators
 from civwatch.services.importing import import_file
 from civwatch.store.schema import conflict_years
+from tests.helpers import ged_country_iso3, ged_perpetrator_category, ged_rows
 
 GED = ("ged_ukraine_statebased_2014_2022.csv", "ged_v23_1_global_random_sample_991.csv")
 
@@ -109,3 +112,142 @@ def test_active_conflicts_per_year_from_the_acd(store, shared_data: Path) -> Non
     assert _values(result, "year") == {y: len(c) for y, c in expected.items()}
     by_intensity = indicators.indicator(store, "active-conflicts", by="year,intensity", filters=Filters(year_from=2022, year_to=2022))
     assert {r["intensity"]: r["value"] for r in by_intensity.rows}["war"] == len(wars[2022])
+
+
+def test_civilian_deaths_and_incidents_by_party_category_match_the_file(store, shared_data: Path) -> None:
+    path = shared_data / "ucdp_ged" / GED[1]
+    import_file(store, path, actor="test")
+    deaths: dict[str, int] = defaultdict(int)
+    n: dict[str, int] = defaultdict(int)
+    for r in ged_rows(path):
+        category = ged_perpetrator_category(r)
+        deaths[category] += int(r["deaths_civilians"])
+        n[category] += 1
+    got = indicators.indicator(store, "civilian-deaths", by="party_category")
+    assert _values(got, "party_category") == deaths
+    assert _values(indicators.indicator(store, "incidents", by="party_category"), "party_category") == n
+    compared = {r["party_category"]: r for r in indicators.compare(store, by="party_category").rows}
+    assert {k: r["civilian_deaths"] for k, r in compared.items() if r["incidents"]} == deaths
+
+
+def test_civilian_deaths_for_every_country_in_a_ged_file(store, shared_data: Path) -> None:
+    path = shared_data / "ucdp_ged" / GED[1]
+    import_file(store, path, actor="test")
+    deaths: dict[str, int] = defaultdict(int)
+    n: dict[str, int] = defaultdict(int)
+    for r in ged_rows(path):
+        deaths[ged_country_iso3(r["country"])] += int(r["deaths_civilians"])
+        n[ged_country_iso3(r["country"])] += 1
+    assert len(n) == len({r["country"] for r in ged_rows(path)})  # no two names fell together
+    assert _values(indicators.indicator(store, "civilian-deaths", by="country"), "country") == deaths
+    assert _values(indicators.indicator(store, "incidents", by="country"), "country") == n
+
+
+def _acled_events(path: Path) -> list[dict]:
+    """Each event once; a row without a numeric fatalities figure is invalid (to be rejected)."""
+    seen, out = set(), []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if not row["fatalities"].strip().isdigit():
+                continue
+            if row["event_id_cnty"] not in seen:
+                seen.add(row["event_id_cnty"])
+                out.append(row)
+    return out
+
+
+def test_civilian_deaths_for_every_country_in_an_acled_file(store, acled_dir: Path) -> None:
+    """The 2020 layout: civilian deaths are the fatalities of "Violence against civilians"
+    events. The country: ISO numeric `iso` read with pycountry (the file's iso3 column has
+    Romania's old "ROM" and is empty on some rows), else the iso3 column (Kosovo, iso 0: XKX)."""
+    path = acled_dir / "acled_global_2020-04-27_to_2020-05-09.csv"
+    summary = import_file(store, path, actor="test")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    invalid = sum(1 for r in rows if not r["fatalities"].strip().isdigit())
+    assert (summary.read, summary.rejected) == (len(rows), invalid)
+    deaths: dict[str, int] = defaultdict(int)
+    n: dict[str, int] = defaultdict(int)
+    for r in _acled_events(path):
+        found = pycountry.countries.get(numeric=r["iso"].zfill(3))
+        iso3 = found.alpha_3 if found else r["iso3"]
+        n[iso3] += 1
+        deaths[iso3] += int(r["fatalities"]) if r["event_type"] == "Violence against civilians" else 0
+    f = Filters(source="acled")
+    assert _values(indicators.indicator(store, "reports", by="country", filters=f), "country") == n
+    got = _values(indicators.indicator(store, "civilian-deaths", by="country", filters=f), "country")
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in deaths.items() if v}
+    assert len(n) > 50  # the global file: every one of its countries checked
+
+
+def _airwars(path: Path) -> dict:
+    """The list's casualties as its codebook reads: k killed, i injured; a child by age_group,
+    or by age_years under 18 where the group is empty; an age outside 0-130 is an invalid row."""
+    out = {"rows": 0, "invalid": 0, "casualties": 0, "disaggregated": 0, "women_children": 0, "incidents": set()}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            out["rows"] += 1
+            age = float(r["age_years"]) if r["age_years"] else None
+            if age is not None and not 0 <= int(age) <= 130:
+                out["invalid"] += 1
+                continue
+            out["incidents"].add(r["incident_id"])
+            if r["killed_or_injured"] not in ("k", "i"):
+                continue
+            group = r["age_group"] or ("" if age is None else "child" if age < 18 else "adult")
+            out["casualties"] += 1
+            if r["gender"] in ("m", "f") or group:
+                out["disaggregated"] += 1
+            if r["gender"] == "f" or group == "child":
+                out["women_children"] += 1
+    return out
+
+
+def test_women_children_share_on_the_airwars_list(store, shared_data: Path) -> None:
+    path = shared_data / "other_monitors" / "airwars_gaza_2023_victims_by_incident.csv"
+    expected = _airwars(path)
+    summary = import_file(store, path, actor="test")
+    assert (summary.format, summary.read, summary.rejected) == ("victims", expected["rows"], expected["invalid"])
+    row = indicators.indicator(store, "women-children-share", filters=Filters(source="airwars")).rows[0]
+    assert (row["numerator"], row["denominator"]) == (expected["women_children"], expected["disaggregated"])
+    assert row["value"] == round(expected["women_children"] / expected["disaggregated"], 6)
+    assert row["coverage"]["casualties"] == expected["casualties"]
+    assert row["coverage"]["records"] == len(expected["incidents"])
+    # the list records no weapons: the explosive-weapons share is unknown, not 0
+    ewipa = indicators.indicator(store, "ewipa-share", filters=Filters(source="airwars")).rows[0]
+    assert ewipa["value"] is None and ewipa["coverage"]["casualties_weapon_unknown"] == expected["casualties"]
+
+
+EXPLOSIVE = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade", "Suicide bomb"}
+
+
+def test_explosive_weapons_share_on_an_acled_file(store, acled_dir: Path) -> None:
+    """ACLED's codebook: explosive weapons are the Explosions/Remote violence sub-events other
+    than chemical weapons; geo_precision 1 places an event in a named town (populated); the
+    "Attack" sub-event names no weapon. Civilian casualties (2020 layout) are the fatalities of
+    Violence against civilians."""
+    path = acled_dir / "acled_ethiopia_1997-01-01_to_2020-01-24.csv"
+    import_file(store, path, actor="test")
+    events = _acled_events(path)
+    civilian = [r for r in events if r["event_type"] == "Violence against civilians"]
+    casualties = sum(int(r["fatalities"]) for r in civilian)
+    ewipa = sum(int(r["fatalities"]) for r in civilian
+                if r["sub_event_type"] in EXPLOSIVE and r["geo_precision"] == "1" and r["location"].strip())
+    weapon_unknown = sum(int(r["fatalities"]) for r in civilian if r["sub_event_type"] == "Attack")
+    place_unknown = sum(int(r["fatalities"]) for r in civilian if not (r["geo_precision"] == "1" and r["location"].strip()))
+    row = indicators.indicator(store, "ewipa-share", filters=Filters(source="acled")).rows[0]
+    assert (row["numerator"], row["denominator"]) == (ewipa, casualties)
+    assert row["coverage"] == {"casualties_weapon_unknown": weapon_unknown, "casualties_place_unknown": place_unknown,
+                               "casualties": casualties}
+    assert row["value"] == round(ewipa / casualties, 6)
+    # the share of incidents with an explosive weapon, per party category: state forces are
+    # inter1 1, and foreign militaries and police among the external forces (inter1 8);
+    # battles name no perpetrator
+    def state_forces(r: dict) -> bool:
+        return r["inter1"] == "1" or (r["inter1"] == "8" and r["actor1"].startswith(("Military Forces of", "Police Forces of")))
+
+    state = [r for r in events if state_forces(r) and not r["event_type"].lower().startswith(("battle", "protest", "riot"))]
+    compared = {r["party_category"]: r for r in indicators.compare(store, filters=Filters(source="acled")).rows}
+    assert compared["state_forces"]["incidents"] == len(state)
+    explosive = sum(1 for r in state if r["sub_event_type"] in EXPLOSIVE)
+    assert explosive and compared["state_forces"]["explosive_weapons_share"] == round(explosive / len(state), 6)

@@ -53,3 +53,38 @@ def test_store_round_trips_dates_and_unicode(store) -> None:
     assert row["date_end"] == date(2017, 8, 27)
     assert row["location"] == "Barisāl — «Tula Toli»"
     assert row["weapon"] == "unknown" and row["grade"] == "ungraded"
+
+
+def reflected_schema(engine) -> dict:
+    """Everything the database says about its tables (not the revision string): columns with
+    type, nullability and default, keys, indexes, unique and check constraints."""
+    insp = inspect(engine)
+    out = {}
+    for name in sorted(insp.get_table_names()):
+        if name == "alembic_version":
+            continue
+        out[name] = {
+            "columns": [(c["name"], str(c["type"]), c["nullable"], str(c.get("default"))) for c in insp.get_columns(name)],
+            "pk": insp.get_pk_constraint(name).get("constrained_columns"),
+            "fks": sorted(str(sorted(fk.items())) for fk in insp.get_foreign_keys(name)),
+            "indexes": sorted(str(sorted(ix.items())) for ix in insp.get_indexes(name)),
+            "uniques": sorted(str(sorted(u.items())) for u in insp.get_unique_constraints(name)),
+            "checks": sorted(str(sorted(c.items())) for c in insp.get_check_constraints(name)),
+        }
+    return out
+
+
+def test_a_second_db_upgrade_changes_nothing_in_the_schema(store_url: str) -> None:
+    """`civwatch db upgrade` on a current store: the reflected schema is the same, item by item."""
+    from civwatch.services import store as store_service
+
+    engine = make_engine(store_url)
+    try:
+        first = reflected_schema(engine)
+        assert set(metadata.tables) <= set(first)
+        before, after = store_service.upgrade(store_url)
+        assert before == after
+        engine.dispose()
+        assert reflected_schema(engine) == first
+    finally:
+        engine.dispose()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.web import ged
-from tests.web.test_overview import rejected_ids
+from tests.web.test_overview import every_event
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,7 @@ def test_sort_page_and_open_an_incident(page, live_server, screenshot) -> None:
     page.get_by_role("link", name="Civilian deaths").click()  # ascending? the first click sorts descending
     page.wait_for_load_state()
     assert "sort=-civilian_deaths" in page.url
-    events = ged.events(rejected_ids(live_server))
+    events = every_event(live_server)
     largest = max(events.values(), key=lambda r: int(r["deaths_civilians"]))
     top = page.locator("#incidents tbody tr").first
     assert int(top.locator("td").nth(3).inner_text().split(" ")[0].replace(",", "")) == int(largest["deaths_civilians"])

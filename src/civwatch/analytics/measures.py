@@ -51,7 +51,10 @@ def value_of(name: str, acc: dict) -> dict:
         return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
     if name == "ewipa-share":
         num, den = acc["casualties_ewipa"], acc["casualties"]
-        return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
+        # no casualty with a known weapon: nothing is known either way, so the share is unknown
+        # (None), not 0 (a victim list such as Airwars' records no weapons)
+        value = None if den and not num and acc["casualties_weapon_unknown"] == den else ratio(num, den)
+        return {"value": value, "low": None, "high": None, "numerator": num, "denominator": den}
     raise ValueError(f"no measure {name!r}")
 
 
