@@ -104,8 +104,11 @@ def test_demo_loads_the_bundled_sample_once(tmp_path: Path) -> None:
         conflict_years = sum(1 for _ in csv.DictReader(fh))
     assert first["rejected"] == 0
     assert first["new"] == len(ids) + conflict_years
+    assert [f["level"] for f in first["forecasts"]] == ["country", "admin1"]
+    assert all(f["forecasts"] == 6 * f["units"] for f in first["forecasts"])
     again = cli_json("--db", db, "demo", "--no-serve", "--json")
     assert again["new"] == 0 and all(f.get("skipped") for f in again["files"])
+    assert all(f.get("skipped") for f in again["forecasts"])  # the same data: no refit
     n = sum(r["value"] for r in cli_json("--db", db, "stats", "reports", "--by", "year", "--source", "ucdp-ged", "--format", "json"))
     assert n == len(ids)
 
