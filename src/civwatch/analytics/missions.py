@@ -1,0 +1,124 @@
+"""Harm near peacekeeping deployments: for each mission-year, every event in its host
+countries that year is near (within the distance of a deployed location wherever it happened
+inside its precision radius), far, or too imprecise to say. Distances are great-circle
+(haversine) nearest-neighbour queries on a scikit-learn BallTree.
+
+Works on columns (NumPy arrays) so that millions of events take seconds
+(benchmarks/bench_missions.py compares it with a plain DuckDB query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.neighbors import BallTree
+
+from civwatch.domain.missions import EARTH_RADIUS_KM, PRECISION_RADIUS_KM, Proximity
+
+NEAR, FAR, IMPRECISE = 0, 1, 2
+CODES = {NEAR: Proximity.NEAR, FAR: Proximity.FAR, IMPRECISE: Proximity.IMPRECISE}
+
+
+@dataclass
+class Events:
+    """Events as columns. `deaths` is NaN where the number is unknown."""
+
+    year: np.ndarray  # int
+    country: np.ndarray  # str (ISO3)
+    lat: np.ndarray  # float, NaN when absent
+    lon: np.ndarray
+    precision: np.ndarray  # str (GeoPrecision values)
+    deaths: np.ndarray  # float
+    _groups: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> Events:
+        """From (year, country, lat, lon, precision, deaths) tuples."""
+        if not rows:
+            e = np.array([])
+            return cls(e.astype(int), e.astype(object), e, e, e.astype(object), e)
+        year, country, lat, lon, prec, deaths = zip(*rows, strict=True)
+        f = lambda xs: np.array([np.nan if x is None else float(x) for x in xs], dtype=float)  # noqa: E731
+        return cls(np.array(year, dtype=np.int64), np.array(country, dtype=object), f(lat), f(lon), np.array(prec, dtype=object), f(deaths))
+
+    def __len__(self) -> int:
+        return len(self.year)
+
+    def radius(self) -> np.ndarray:
+        r = np.full(len(self), np.nan)
+        for name, km in PRECISION_RADIUS_KM.items():
+            r[self.precision == name] = km
+        return r
+
+    def groups(self) -> dict[tuple[str, int], np.ndarray]:
+        """Row indices by (country, year), built once."""
+        if not self._groups and len(self):
+            keys = np.char.add(self.country.astype(str), self.year.astype(str))
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            uniq, starts = np.unique(sorted_keys, return_index=True)
+            ends = np.append(starts[1:], len(order))
+            for k, s, e in zip(uniq, starts, ends, strict=True):
+                i = order[s]
+                self._groups[(str(self.country[i]), int(self.year[i]))] = order[s:e]
+        return self._groups
+
+
+def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle distance (km) from each (lat, lon) to the nearest of `points_deg` [(lat, lon)]."""
+    if len(lat) == 0:
+        return np.array([])
+    tree = BallTree(np.radians(points_deg), metric="haversine")
+    dist, _ = tree.query(np.radians(np.column_stack([lat, lon])), k=1)
+    return dist[:, 0] * EARTH_RADIUS_KM
+
+
+def classify_many(distance: np.ndarray, radius: np.ndarray, within_km: float) -> np.ndarray:
+    """The domain rule (`domain.missions.classify`) on columns: NEAR, FAR or IMPRECISE codes."""
+    code = np.full(len(distance), IMPRECISE, dtype=np.int8)
+    ok = np.isfinite(distance) & np.isfinite(radius)
+    code[ok & (distance + radius <= within_km)] = NEAR
+    code[ok & (distance - radius > within_km)] = FAR
+    return code
+
+
+@dataclass
+class MissionYearResult:
+    index: np.ndarray  # rows of the events considered (in host countries, that year)
+    code: np.ndarray  # NEAR / FAR / IMPRECISE per row
+    distance_km: np.ndarray  # NaN where not computed
+
+
+def near_far(
+    points: Mapping[tuple[str, int], np.ndarray],
+    hosts: Mapping[tuple[str, int], set[str]],
+    events: Events,
+    within_km: float,
+) -> dict[tuple[str, int], MissionYearResult]:
+    """Classify the events of every mission-year's host countries against its deployed points."""
+    groups = events.groups()
+    radius = events.radius()
+    out: dict[tuple[str, int], MissionYearResult] = {}
+    for key, pts in points.items():
+        mission, year = key
+        parts = [groups[(c, year)] for c in sorted(hosts.get(key, ())) if (c, year) in groups]
+        idx = np.concatenate(parts) if parts else np.array([], dtype=np.int64)
+        dist = np.full(len(idx), np.nan)
+        placed = np.isfinite(events.lat[idx]) & np.isfinite(events.lon[idx]) & np.isfinite(radius[idx])
+        if placed.any() and len(pts):
+            dist[placed] = nearest_km(pts, events.lat[idx][placed], events.lon[idx][placed])
+        out[key] = MissionYearResult(idx, classify_many(dist, radius[idx], within_km), dist)
+    return out
+
+
+def tally(result: MissionYearResult, deaths: np.ndarray) -> dict[str, dict]:
+    """Per proximity: incidents, incidents whose deaths are known, civilian deaths (best)."""
+    d = deaths[result.index]
+    out = {}
+    for code, name in CODES.items():
+        sel = result.code == code
+        known = sel & np.isfinite(d)
+        out[name.value] = {"incidents": int(sel.sum()), "deaths_known": int(known.sum()), "deaths": int(np.nansum(d[known]))}
+    return out
