@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, missions, stats, users
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -31,6 +31,7 @@ demo.register(cli)
 cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
+cli.add_typer(missions.app, name="peacekeeping")
 
 
 @cli.callback()

@@ -21,7 +21,7 @@ REQUIRED = ("mission_acronym", "mission_name", "mission_isactive", "start_date",
 # places named: Mogadishu, Gaza, Luanda, Bamako, Thessaloniki).
 SWAPPED = frozenset({"UNOSOM I", "UNOSOM II", "UNEF I", "UNEF II", "UNAVEM I", "UNAVEM II", "MINUSMA", "UNSCOB"})
 # Aggregate rows and the parts they sum (their names say "(I & II)" or list the parts).
-AGGREGATES = {"UNOSOM": ("UNOSOM I", "UNOSOM II"), "UNEF": ("UNEF I", "UNEF II"), "UNAVEM": ("UNAVEM I", "UNAVEM II", "UNAVEM III")}
+AGGREGATES = {"UNOSOM": ("UNOSOM I", "UNOSOM II"), "UNEF": ("UNEF I", "UNEF II"), "UNAVEM": ("UNAVEM I", "UNAVEM II")}
 
 
 def _date(text: str, what: str) -> date | None:
