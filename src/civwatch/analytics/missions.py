@@ -58,9 +58,9 @@ class Events:
             keys = np.char.add(self.country.astype(str), self.year.astype(str))
             order = np.argsort(keys, kind="stable")
             sorted_keys = keys[order]
-            uniq, starts = np.unique(sorted_keys, return_index=True)
+            _, starts = np.unique(sorted_keys, return_index=True)
             ends = np.append(starts[1:], len(order))
-            for k, s, e in zip(uniq, starts, ends, strict=True):
+            for s, e in zip(starts, ends, strict=True):
                 i = order[s]
                 self._groups[(str(self.country[i]), int(self.year[i]))] = order[s:e]
         return self._groups

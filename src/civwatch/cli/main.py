@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, missions, stats, users
+from civwatch.cli import (
+    audit,
+    cases,
+    db,
+    demo,
+    export,
+    importing,
+    incidents,
+    linking,
+    missions,
+    stats,
+    users,
+)
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(

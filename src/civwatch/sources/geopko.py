@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from civwatch.domain.missions import MissionLife, SourceRow, check_point, parse_contributors, parse_decimal
+from civwatch.domain.missions import (
+    MissionLife,
+    SourceRow,
+    check_point,
+    parse_contributors,
+    parse_decimal,
+)
 from civwatch.domain.records import Rejection
 from civwatch.sources import countries
 from civwatch.sources.base import RawBuilder, SourceError, Table, check_width, raw_json
