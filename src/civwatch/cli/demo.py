@@ -20,8 +20,10 @@ def demo(
 ) -> None:
     """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
+    # the real UN peacekeeping files from the shared data, when present (not bundled)
+    peacekeeping = demo_service.load_peacekeeping(engine(db))
     if as_json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps({**summary, "peacekeeping": peacekeeping}, ensure_ascii=False))
     else:
         for f in summary["files"]:
             if f.get("skipped"):
@@ -32,6 +34,10 @@ def demo(
                 highlight=False,
             )
         console.print(f"loaded the UCDP sample: {summary['accepted']} rows accepted (GED events and ACD conflict-years), {summary['rejected']} rejected", highlight=False)
+    if not as_json:
+        for f in peacekeeping:
+            note = "already loaded" if f.get("skipped") else f"{f['read']} rows, {f['accepted']} accepted, {f['rejected']} rejected"
+            console.print(f"{f['file']}: {note} (batch {f['batch_id']})", highlight=False)
     if serve:
         from civwatch.cli import stats
 

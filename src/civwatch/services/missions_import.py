@@ -83,17 +83,26 @@ def import_path(engine: Engine, path: str | Path, actor: str = "cli") -> list[Pk
     """A file, or every peacekeeping file of a folder (the mission list first)."""
     path = Path(path)
     if path.is_dir():
-        found: dict[str, list[Path]] = {}
-        for p in sorted(path.iterdir()):
-            if p.suffix.lower() not in (".csv", ".tab", ".tsv", ".xlsx") or not p.is_file():
-                continue
-            fmt = detect(open_table(p).header)
-            if fmt:
-                found.setdefault(fmt, []).append(p)
-        if not found:
+        files = ordered_files(path)
+        if not files:
             raise ValueError(f"no peacekeeping file in {path}")
-        return [import_file(engine, p, fmt, actor) for fmt in ORDER for p in found.get(fmt, [])]
+        return [import_file(engine, p, None, actor) for p in files]
     return [import_file(engine, path, None, actor)]
+
+
+def ordered_files(folder: Path) -> list[Path]:
+    """The peacekeeping files of a folder, the mission list first."""
+    found: dict[str, list[Path]] = {}
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() not in (".csv", ".tab", ".tsv", ".xlsx") or not p.is_file():
+            continue
+        try:
+            fmt = detect(open_table(p).header)
+        except (SourceError, UnicodeDecodeError):
+            continue
+        if fmt:
+            found.setdefault(fmt, []).append(p)
+    return [p for fmt in ORDER for p in found.get(fmt, [])]
 
 
 def import_file(engine: Engine, path: str | Path, fmt: str | None = None, actor: str = "cli") -> PkoImportSummary:
@@ -149,7 +158,7 @@ def _rows(batch: int, accepted: list[SourceRow], drop: tuple[str, ...] = ()) -> 
 
 def _store(conn, fmt: str, kind: str, batch: int, accepted: list[SourceRow]) -> None:
     if fmt == mission_mandates.FORMAT:
-        store.replace_mandates(conn, mission_mandates.FORMAT, _rows(batch, accepted))
+        store.replace_mandates(conn, mission_mandates.FORMAT, [{**r, "source": mission_mandates.FORMAT} for r in _rows(batch, accepted)])
         return
     store.replace(conn, kind, _rows(batch, accepted, drop=("parts",)))
     if fmt == dppa.FORMAT:
