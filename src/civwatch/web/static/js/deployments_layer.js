@@ -30,6 +30,7 @@
         });
         summary.textContent = `${d.points.length} deployed locations in ${d.year === null ? "–" : d.year}. ${d.troops_note}`;
         document.body.dataset.deployments = String(d.points.length);
+        document.body.dataset.deploymentsYear = String(d.year);
       });
     };
     toggle.addEventListener("change", () => {
