@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 from civwatch.domain.missions import EARTH_RADIUS_KM, PRECISION_RADIUS_KM, Proximity
 
@@ -70,6 +69,9 @@ def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.n
     """Great-circle distance (km) from each (lat, lon) to the nearest of `points_deg` [(lat, lon)]."""
     if len(lat) == 0:
         return np.array([])
+    # imported on first use: it would cost every CLI start otherwise
+    from sklearn.neighbors import BallTree
+
     tree = BallTree(np.radians(points_deg), metric="haversine")
     dist, _ = tree.query(np.radians(np.column_stack([lat, lon])), k=1)
     return dist[:, 0] * EARTH_RADIUS_KM

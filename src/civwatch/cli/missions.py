@@ -15,9 +15,6 @@ from rich.table import Table
 
 from civwatch.cli.common import DbOption, console, engine, fail
 from civwatch.domain.missions import ASSOCIATION_NOTE, DEFAULT_DISTANCE_KM, TROOPS_NOTE
-from civwatch.services import missions as svc
-from civwatch.services import missions_import
-from civwatch.services.incidents import NotFound
 
 app = typer.Typer(help="UN peace operations: missions, deployments, mandates, contributors, harm near deployments.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -39,6 +36,8 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Import the DPPA mission list, the crosswalk, Geo-PKO tables, the HKS file or a mandate list."""
+    from civwatch.services import missions_import
+
     summaries = missions_import.import_path(engine(db), path)
     if as_json:
         _dump([s.as_dict() for s in summaries])
@@ -52,6 +51,8 @@ def import_(
 @app.command("missions")
 def missions(as_json: JsonOption = False, db: DbOption = None) -> None:
     """The missions, with dates, status (a stale published flag is corrected), hosts and troops."""
+    from civwatch.services import missions as svc
+
     data = svc.list_missions(engine(db))
     if as_json:
         _dump(data)
@@ -78,6 +79,9 @@ def near(
     db: DbOption = None,
 ) -> None:
     """Civilian harm near deployments vs elsewhere in the host countries, by mission and year."""
+    from civwatch.services import missions as svc
+    from civwatch.services.incidents import NotFound
+
     try:
         data = svc.near(engine(db), within, mission)
     except NotFound as exc:
@@ -109,6 +113,9 @@ def contributors(
     db: DbOption = None,
 ) -> None:
     """Troop-contributing countries, or one country's deployments over time by mission."""
+    from civwatch.services import missions as svc
+    from civwatch.services.incidents import NotFound
+
     eng = engine(db)
     if country is None:
         data = svc.contributors(eng)
