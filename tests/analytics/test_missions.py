@@ -1,4 +1,4 @@
-"""The BallTree near/far on columns agrees with a haversine written here and the domain rule."""
+"""The k-d tree near/far on columns agrees with a haversine written here and the domain rule."""
 
 from __future__ import annotations
 

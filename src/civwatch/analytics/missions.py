@@ -1,7 +1,9 @@
 """Harm near peacekeeping deployments: for each mission-year, every event in its host
 countries that year is near (within the distance of a deployed location wherever it happened
 inside its precision radius), far, or too imprecise to say. Distances are great-circle
-(haversine) nearest-neighbour queries on a scikit-learn BallTree.
+nearest-neighbour distances from a SciPy k-d tree over unit vectors: the straight-line (chord)
+distance between two points on the sphere orders them as the great-circle distance does and
+converts to it exactly (θ = 2·asin(chord/2)); tests check it against a plain haversine.
 
 Works on columns (NumPy arrays) so that millions of events take seconds
 (benchmarks/bench_missions.py compares it with a plain DuckDB query).
@@ -31,6 +33,7 @@ class Events:
     precision: np.ndarray  # str (GeoPrecision values)
     deaths: np.ndarray  # float
     _groups: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
+    _xyz: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def from_rows(cls, rows: list[tuple]) -> Events:
@@ -51,30 +54,41 @@ class Events:
             r[self.precision == name] = km
         return r
 
+    def xyz(self) -> np.ndarray:
+        if self._xyz is None:
+            self._xyz = unit_vectors(self.lat, self.lon)
+        return self._xyz
+
     def groups(self) -> dict[tuple[str, int], np.ndarray]:
-        """Row indices by (country, year), built once."""
+        """Row indices by (country, year), built once (one sort of integer keys)."""
         if not self._groups and len(self):
-            keys = np.char.add(self.country.astype(str), self.year.astype(str))
+            names, inverse = np.unique(self.country.astype("U3"), return_inverse=True)
+            keys = inverse.astype(np.int64) * 10_000 + (self.year - self.year.min())
             order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            _, starts = np.unique(sorted_keys, return_index=True)
+            _, starts = np.unique(keys[order], return_index=True)
             ends = np.append(starts[1:], len(order))
             for s, e in zip(starts, ends, strict=True):
                 i = order[s]
-                self._groups[(str(self.country[i]), int(self.year[i]))] = order[s:e]
+                self._groups[(str(names[inverse[i]]), int(self.year[i]))] = order[s:e]
         return self._groups
 
 
-def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    c = np.cos(la)
+    return np.column_stack([c * np.cos(lo), c * np.sin(lo), np.sin(la)])
+
+
+def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray, xyz: np.ndarray | None = None) -> np.ndarray:
     """Great-circle distance (km) from each (lat, lon) to the nearest of `points_deg` [(lat, lon)]."""
     if len(lat) == 0:
         return np.array([])
     # imported on first use: it would cost every CLI start otherwise
-    from sklearn.neighbors import BallTree
+    from scipy.spatial import cKDTree
 
-    tree = BallTree(np.radians(points_deg), metric="haversine")
-    dist, _ = tree.query(np.radians(np.column_stack([lat, lon])), k=1)
-    return dist[:, 0] * EARTH_RADIUS_KM
+    tree = cKDTree(unit_vectors(points_deg[:, 0], points_deg[:, 1]))
+    chord, _ = tree.query(unit_vectors(lat, lon) if xyz is None else xyz, k=1)
+    return 2 * np.arcsin(np.clip(chord / 2, 0.0, 1.0)) * EARTH_RADIUS_KM
 
 
 def classify_many(distance: np.ndarray, radius: np.ndarray, within_km: float) -> np.ndarray:
@@ -110,7 +124,8 @@ def near_far(
         dist = np.full(len(idx), np.nan)
         placed = np.isfinite(events.lat[idx]) & np.isfinite(events.lon[idx]) & np.isfinite(radius[idx])
         if placed.any() and len(pts):
-            dist[placed] = nearest_km(pts, events.lat[idx][placed], events.lon[idx][placed])
+            sel = idx[placed]
+            dist[placed] = nearest_km(pts, events.lat[sel], events.lon[sel], events.xyz()[sel])
         out[key] = MissionYearResult(idx, classify_many(dist, radius[idx], within_km), dist)
     return out
 
