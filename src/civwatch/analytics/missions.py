@@ -79,22 +79,28 @@ def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([c * np.cos(lo), c * np.sin(lo), np.sin(la)])
 
 
-def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray, xyz: np.ndarray | None = None) -> np.ndarray:
-    """Great-circle distance (km) from each (lat, lon) to the nearest of `points_deg` [(lat, lon)]."""
+def nearest_km(points_deg: np.ndarray, lat: np.ndarray, lon: np.ndarray, xyz: np.ndarray | None = None,
+               upper_km: float | None = None) -> np.ndarray:
+    """Great-circle distance (km) from each (lat, lon) to the nearest of `points_deg` [(lat, lon)];
+    +inf beyond `upper_km` when given (the search stops there: far is far, however far)."""
     if len(lat) == 0:
         return np.array([])
     # imported on first use: it would cost every CLI start otherwise
     from scipy.spatial import cKDTree
 
     tree = cKDTree(unit_vectors(points_deg[:, 0], points_deg[:, 1]))
-    chord, _ = tree.query(unit_vectors(lat, lon) if xyz is None else xyz, k=1)
-    return 2 * np.arcsin(np.clip(chord / 2, 0.0, 1.0)) * EARTH_RADIUS_KM
+    bound = np.inf if upper_km is None else 2 * np.sin(min(upper_km / EARTH_RADIUS_KM, np.pi) / 2) * (1 + 1e-9)
+    chord, _ = tree.query(unit_vectors(lat, lon) if xyz is None else xyz, k=1, distance_upper_bound=bound)
+    out = np.full(len(chord), np.inf)
+    hit = np.isfinite(chord)
+    out[hit] = 2 * np.arcsin(np.clip(chord[hit] / 2, 0.0, 1.0)) * EARTH_RADIUS_KM
+    return out
 
 
 def classify_many(distance: np.ndarray, radius: np.ndarray, within_km: float) -> np.ndarray:
     """The domain rule (`domain.missions.classify`) on columns: NEAR, FAR or IMPRECISE codes."""
     code = np.full(len(distance), IMPRECISE, dtype=np.int8)
-    ok = np.isfinite(distance) & np.isfinite(radius)
+    ok = ~np.isnan(distance) & np.isfinite(radius)  # +inf: beyond the search bound, so far
     code[ok & (distance + radius <= within_km)] = NEAR
     code[ok & (distance - radius > within_km)] = FAR
     return code
@@ -104,7 +110,7 @@ def classify_many(distance: np.ndarray, radius: np.ndarray, within_km: float) ->
 class MissionYearResult:
     index: np.ndarray  # rows of the events considered (in host countries, that year)
     code: np.ndarray  # NEAR / FAR / IMPRECISE per row
-    distance_km: np.ndarray  # NaN where not computed
+    distance_km: np.ndarray  # NaN where not computed, +inf beyond the distance + the largest precision radius
 
 
 def near_far(
@@ -116,6 +122,7 @@ def near_far(
     """Classify the events of every mission-year's host countries against its deployed points."""
     groups = events.groups()
     radius = events.radius()
+    upper = within_km + max(PRECISION_RADIUS_KM.values())
     out: dict[tuple[str, int], MissionYearResult] = {}
     for key, pts in points.items():
         mission, year = key
@@ -125,7 +132,7 @@ def near_far(
         placed = np.isfinite(events.lat[idx]) & np.isfinite(events.lon[idx]) & np.isfinite(radius[idx])
         if placed.any() and len(pts):
             sel = idx[placed]
-            dist[placed] = nearest_km(pts, events.lat[sel], events.lon[sel], events.xyz()[sel])
+            dist[placed] = nearest_km(pts, events.lat[sel], events.lon[sel], events.xyz()[sel], upper_km=upper)
         out[key] = MissionYearResult(idx, classify_many(dist, radius[idx], within_km), dist)
     return out
 
