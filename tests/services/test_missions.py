@@ -239,3 +239,17 @@ def test_near_and_far_for_minusma_2016_equal_a_haversine_over_the_raw_files(load
     assert row["near_deaths_per_1000_troops"] == pytest.approx(expected["near"]["deaths"] / troops * 1000)
     # no incident in the store for 2015's Mali at all: the year reads "not covered", not zero
     assert not next(x for x in svc.near(store, within, "MINUSMA")["rows"] if x["year"] == 2014)["covered"]
+
+
+def test_demo_loads_the_peacekeeping_files_once(sqlite_url: str, pko: Path) -> None:
+    from civwatch.services import demo
+
+    engine = make_engine(sqlite_url)
+    migrate.upgrade(engine)
+    first = demo.load_peacekeeping(engine, actor="demo", folder=pko)
+    assert [f["format"] for f in first][0] == "un-dppa-missions" and len(first) == 6
+    assert all(f["read"] == f["accepted"] + f["rejected"] for f in first)
+    again = demo.load_peacekeeping(engine, actor="demo", folder=pko)
+    assert all(f.get("skipped") for f in again)
+    assert svc.list_missions(engine)["count"] == 81
+    engine.dispose()
