@@ -12,6 +12,7 @@ from civwatch.api import (
     incidents,
     indicators,
     linkage,
+    missions,
     treaties,
 )
 
@@ -24,3 +25,4 @@ router.include_router(cases.router)
 router.include_router(linkage.router)
 router.include_router(treaties.router)
 router.include_router(forecasts.router)
+router.include_router(missions.router)

@@ -21,9 +21,11 @@ def demo(
     """Load the bundled UCDP sample (GED events and the UCDP/PRIO ACD; real data, CC BY 4.0) and serve it."""
     summary = demo_service.load_sample(engine(db))
     treaties = demo_service.load_treaties(engine(db))
+    # the real UN peacekeeping files from the shared data, when present (not bundled)
+    peacekeeping = demo_service.load_peacekeeping(engine(db))
     summary["forecasts"] = demo_service.fit_forecasts(engine(db))
     if as_json:
-        print(json.dumps({**summary, "treaties": treaties}, ensure_ascii=False, default=str))
+        print(json.dumps({**summary, "treaties": treaties, "peacekeeping": peacekeeping}, ensure_ascii=False, default=str))
     else:
         for f in summary["files"]:
             if f.get("skipped"):
@@ -42,6 +44,10 @@ def demo(
         for f in summary["forecasts"]:
             what = "already fitted on these data" if f.get("skipped") else f"fitted, {f['with_number']} of {f['forecasts']} forecasts with a number"
             console.print(f"early warning ({f['level']}): model {f['model_id']} {what}", highlight=False)
+    if not as_json:
+        for f in peacekeeping:
+            note = "already loaded" if f.get("skipped") else f"{f['read']} rows, {f['accepted']} accepted, {f['rejected']} rejected"
+            console.print(f"{f['file']}: {note} (batch {f['batch_id']})", highlight=False)
     if serve:
         from civwatch.cli import stats
 

@@ -18,6 +18,7 @@ from civwatch.cli import (
     importing,
     incidents,
     linking,
+    missions,
     stats,
     treaties,
     users,
@@ -46,6 +47,7 @@ cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
 cli.add_typer(treaties.app, name="treaties")
+cli.add_typer(missions.app, name="peacekeeping")
 
 
 @cli.callback()

@@ -63,3 +63,30 @@ def fit_forecasts(engine: Engine, actor: str = "demo") -> list[dict]:
             continue
         out.append(forecasts.fit(engine, actor, level))
     return out
+
+
+def peacekeeping_folder() -> Path | None:
+    """The shared data's peacekeeping folder (CIVWATCH_SHARED_DATA, default ../shared/data), if present."""
+    import os
+
+    base = Path(os.environ.get("CIVWATCH_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+    folder = base / "peacekeeping"
+    return folder if folder.is_dir() else None
+
+
+def load_peacekeeping(engine: Engine, actor: str = "demo", folder: Path | None = None) -> list[dict]:
+    """Import the real peacekeeping files (UN mission list, crosswalk, Geo-PKO, HKS) once;
+    nothing when the folder is absent (they are not bundled)."""
+    from civwatch.services import missions_import
+
+    folder = folder or peacekeeping_folder()
+    if folder is None:
+        return []
+    out = []
+    for path in missions_import.ordered_files(folder):
+        done = already_imported(engine, file_sha256(path))
+        if done is not None:
+            out.append({"file": path.name, "batch_id": done, "read": 0, "accepted": 0, "rejected": 0, "skipped": True})
+            continue
+        out.append(missions_import.import_file(engine, path, actor=actor).as_dict())
+    return out

@@ -588,3 +588,159 @@ forecast_values = Table(
     Column("made_at", DateTime(timezone=True), nullable=False),
     Index("ix_forecast_values_unit", "model_id", "unit", "horizon"),
 )
+
+# --- missions (issue 14): UN peace operations, their deployments, contributors, mandates ---
+# Each table holds what the latest import of its file said (a re-import replaces it); every
+# row keeps its batch, line and the row as read. Missions are keyed by acronym everywhere.
+
+pko_missions = Table(
+    "pko_missions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("acronym", String(32), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("lead_department", String(16)),
+    Column("active_received", String(8)),  # mission_isactive as published (may be stale)
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("end_date_source", Text),  # "DPPA list" or the correction's citation
+    Column("location", Text),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("aggregate_of", Text),  # comma-joined parts for an aggregate row (UNOSOM = I & II)
+    Column("notes", Text),
+    Column("source_updated", String(10)),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+pko_mission_countries = Table(
+    "pko_mission_countries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mission", String(32), nullable=False, index=True),
+    Column("country_iso3", String(3)),
+    Column("iso3_received", String(8)),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+pko_deployments = Table(
+    "pko_deployments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mission", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("country_name", Text),
+    Column("country_iso3", String(3)),
+    Column("location", Text, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("infantry", Integer),
+    Column("no_troops", Integer),
+    Column("reserve", Integer),
+    Column("ave_troops", Integer),  # Geo-PKO's yearly average for the location (same on each of its rows)
+    Column("hq", Integer),
+    Column("unpol", Integer),
+    Column("med", Integer),
+    Column("aviation", Integer),
+    Column("unmo", Integer),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Index("ix_pko_deployments_mission_year", "mission", "year"),
+)
+
+pko_contributors = Table(
+    "pko_contributors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mission", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("n_tcc", Integer),
+    Column("overview", Text),  # Geo-PKO's free text, verbatim
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Index("ix_pko_contributors_mission_year", "mission", "year"),
+)
+
+pko_contributions = Table(
+    "pko_contributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contributor_id", Integer, ForeignKey("pko_contributors.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("mission", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("country_name", Text, nullable=False),  # as written
+    Column("country_iso3", String(3), index=True),
+    Column("size", Integer),  # None: size unknown or not given
+    Column("size_text", Text, nullable=False),
+)
+
+pko_troop_types = Table(
+    "pko_troop_types",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mission", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("location", Text, nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("infantry", Integer),
+    Column("eng", Integer),
+    Column("med", Integer),
+    Column("sig", Integer),
+    Column("aviation", Integer),
+    Column("riv", Integer),
+    Column("maint", Integer),
+    Column("trans", Integer),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+    Index("ix_pko_troop_types_mission_year", "mission", "year"),
+)
+
+pko_hks_months = Table(
+    "pko_hks_months",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conflict_id", String(16), nullable=False),
+    Column("episode", String(16)),
+    Column("gwno", String(8), nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("mission", String(32), index=True),
+    Column("pko", Boolean),
+    Column("troops_lagged", Integer),  # persons, previous month (the file gives thousands)
+    Column("police_lagged", Integer),
+    Column("observers_lagged", Integer),
+    Column("civilians_killed", Integer),  # UCDP one-sided violence, any actor, in the month
+    Column("poc_mandate", Boolean),
+    Column("robust_mandate", Boolean),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+pko_mandates = Table(
+    "pko_mandates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mission", String(32), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),  # poc | robust
+    Column("date_from", Date, nullable=False),
+    Column("date_to", Date),  # None: runs (user list) / the source's last month otherwise
+    Column("resolution", Text),
+    Column("source", String(32), nullable=False),  # hks2013 | mission-mandates
+    Column("note", Text),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("line", Integer),
+    Column("raw", Text),
+)

@@ -11,6 +11,7 @@ from civwatch.web import (
     forecast_pages,
     import_pages,
     incident_pages,
+    mission_pages,
     overview_pages,
     record_pages,
     static_files,
@@ -18,7 +19,19 @@ from civwatch.web import (
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages, treaty_pages, forecast_pages):
+PAGES = (
+    static_files,
+    auth_pages,
+    overview_pages,
+    incident_pages,
+    import_pages,
+    record_pages,
+    case_pages,
+    treaty_pages,
+    mission_pages,
+    forecast_pages,
+)
+for module in PAGES:
     router.include_router(module.router)
 
 __all__ = ["router"]

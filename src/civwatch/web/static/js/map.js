@@ -33,6 +33,7 @@
       const b = cluster.getBounds();
       if (b.isValid()) map.fitBounds(b, { maxZoom: 6, padding: [20, 20] });
     }
+    document.dispatchEvent(new CustomEvent("civwatch:map", { detail: map }));  // further layers (deployments)
     document.body.dataset.ready = "1";
   });
 })();
