@@ -119,3 +119,61 @@ def start_tsa(folder: Path) -> TsaServer:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return TsaServer(folder, f"http://127.0.0.1:{httpd.server_address[1]}/tsa", httpd)
+
+
+# ---- files made here (never invented data: test content only, said so by name) -------------
+
+
+def jpeg(path: Path, size: tuple[int, int] = (64, 48), make: str = "TestCam", model: str = "T1") -> Path:
+    """A small JPEG with EXIF Make/Model and a capture date, written by Pillow."""
+    from PIL import Image
+
+    im = Image.new("RGB", size, (180, 40, 40))
+    exif = im.getexif()
+    exif[0x010F], exif[0x0110], exif[0x0132] = make, model, "2024:02:27 14:05:00"
+    im.save(path, format="JPEG", exif=exif)
+    return path
+
+
+def pdf(path: Path, title: str = "Test witness statement") -> Path:
+    """A one-page PDF with an info dictionary, written by pypdf."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": title, "/Author": "test author", "/CreationDate": "D:20240227140500Z"})
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def rewrite_zip(src: Path, dst: Path, change) -> None:
+    """Copy a zip, passing {name: bytes} through `change` (which may edit, add or drop members)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members = change(members)
+    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def leftovers(engine, root: Path) -> dict:
+    """What a refused upload might have left: rows, custody entries, files under the root."""
+    from sqlalchemy import func, select
+
+    from civwatch.store.schema import audit_log, evidence_items, evidence_links
+
+    with engine.connect() as conn:
+        counts = {
+            "items": conn.execute(select(func.count()).select_from(evidence_items)).scalar_one(),
+            "links": conn.execute(select(func.count()).select_from(evidence_links)).scalar_one(),
+            "custody": conn.execute(select(func.count()).select_from(audit_log)
+                                    .where(audit_log.c.entity == "evidence")).scalar_one(),
+        }
+    counts["files"] = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return counts
+
+
+NOTHING = {"items": 0, "links": 0, "custody": 0, "files": []}

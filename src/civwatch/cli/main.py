@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import (
+    audit,
+    cases,
+    db,
+    decisions,
+    demo,
+    evidence,
+    export,
+    importing,
+    incidents,
+    linking,
+    stats,
+    users,
+)
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -31,6 +44,8 @@ demo.register(cli)
 cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
+cli.add_typer(evidence.app, name="evidence")
+cli.add_typer(decisions.app, name="decisions")
 
 
 @cli.callback()
