@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from civwatch.api import cases, exports, imports, incidents, indicators, linkage
+from civwatch.api import (
+    cases,
+    decisions,
+    evidence,
+    exports,
+    imports,
+    incidents,
+    indicators,
+    linkage,
+)
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
@@ -13,3 +22,5 @@ router.include_router(imports.router)
 router.include_router(exports.router)
 router.include_router(cases.router)
 router.include_router(linkage.router)
+router.include_router(evidence.router)
+router.include_router(decisions.router)

@@ -29,6 +29,10 @@ class EvidenceRefused(ValueError):
     """An upload or registration was refused; nothing was kept."""
 
 
+class EvidenceTooLarge(EvidenceRefused):
+    """The upload is over the configured size limit."""
+
+
 class ItemKind(StrEnum):
     UPLOAD = "upload"  # the file is kept under the evidence root
     CAPTURE = "capture"  # an external capture (an archive elsewhere), registered by its hash

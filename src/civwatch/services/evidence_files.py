@@ -27,6 +27,7 @@ from civwatch.domain.evidence import (
     ACCEPTED_TYPES,
     IMAGE_TYPES,
     EvidenceRefused,
+    EvidenceTooLarge,
     claim_matches,
 )
 
@@ -79,7 +80,7 @@ class Incoming:
 
     def __post_init__(self) -> None:
         if self.declared_size is not None and self.declared_size > self.limit:
-            raise EvidenceRefused(f"the upload is {self.declared_size:,} bytes, over the limit of {self.limit:,} bytes")
+            raise EvidenceTooLarge(f"the upload is {self.declared_size:,} bytes, over the limit of {self.limit:,} bytes")
         incoming = self.root / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
         self.temp = incoming / f"{secrets.token_hex(12)}.part"
@@ -91,7 +92,7 @@ class Incoming:
         self.size += len(chunk)
         if self.size > self.limit:
             self.discard()
-            raise EvidenceRefused(f"the upload is over the limit of {self.limit:,} bytes; nothing was kept")
+            raise EvidenceTooLarge(f"the upload is over the limit of {self.limit:,} bytes; nothing was kept")
         if len(self._head) < HEAD:
             self._head += chunk[: HEAD - len(self._head)]
         self._hash.update(chunk)
