@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from civwatch.web import (
     auth_pages,
     case_pages,
+    evidence_pages,
     import_pages,
     incident_pages,
     overview_pages,
@@ -16,7 +17,7 @@ from civwatch.web import (
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages):
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages, evidence_pages):
     router.include_router(module.router)
 
 __all__ = ["router"]
