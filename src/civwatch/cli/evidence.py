@@ -209,11 +209,11 @@ def verify(
         _print_json(result.as_dict())
     else:
         for line in result.checked:
-            console.print(f"ok      {line}", highlight=False)
+            console.print(f"ok      {line}", highlight=False, soft_wrap=True)
         for line in result.warnings:
-            console.print(f"[yellow]warning[/] {line}", highlight=False)
+            console.print(f"[yellow]warning[/] {line}", highlight=False, soft_wrap=True)
         for line in result.problems:
-            console.print(f"[bold red]FAILED[/]  {line}", highlight=False)
+            console.print(f"[bold red]FAILED[/]  {line}", highlight=False, soft_wrap=True)
         console.print("bundle verified" if result.ok else f"[bold red]bundle NOT verified[/]: {len(result.problems)} problem(s)")
     if not result.ok:
         raise typer.Exit(1)

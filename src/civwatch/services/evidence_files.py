@@ -237,7 +237,10 @@ def check_bombs(media_type: str, path: Path, size: int) -> None:
     if media_type in ZIP_TYPES:
         _check_zip(path, size)
     elif media_type in ("application/gzip", "application/warc"):
-        _check_gzip(path, size)
+        try:
+            _check_gzip(path, size)
+        except zlib.error:
+            raise EvidenceRefused("the gzip stream is broken; nothing was kept") from None
     elif media_type in IMAGE_TYPES:
         _check_image(path)
 
