@@ -8,7 +8,8 @@ in 1 MiB chunks into the incoming area while hashing, flushed and fsynced, type 
 the content, checked, and moved to its content address. It runs in a child process so its peak
 RSS is its own (flat memory: the figure must not grow with the file). The baseline is
 `sha256sum` reading the same file (no writing at all), timed in the same run; the page cache is
-warmed first and the best of `--repeat` runs of each is kept.
+warmed first and the best of `--repeat` runs of each is kept. A second, harder baseline is
+`openssl dgst -sha256` (SHA extensions where the CPU has them; coreutils 9.1 does not use them).
 
 Figure: MB/s; ratio = ours / sha256sum (target >= 0.80).
 """
@@ -85,6 +86,13 @@ def _sha256sum(path: Path) -> tuple[float, str]:
     return time.perf_counter() - t0, done.stdout.split()[0]
 
 
+def _openssl(path: Path) -> tuple[float, str]:
+    """A harder baseline where coreutils lacks SHA extensions: OpenSSL's SHA-256, read only."""
+    t0 = time.perf_counter()
+    done = subprocess.run(["openssl", "dgst", "-sha256", "-r", str(path)], capture_output=True, text=True, check=True)
+    return time.perf_counter() - t0, done.stdout.split()[0]
+
+
 def run(argv: list[str]) -> list[dict]:
     args = parse(argv)
     if shutil.which("sha256sum") is None:
@@ -92,20 +100,28 @@ def run(argv: list[str]) -> list[dict]:
     path = make_file(args.mb)
     size_mb = path.stat().st_size / 1e6
     subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
-    ours, base = [], []
+    ours, base, hard = [], [], []
     for _ in range(args.repeat):
         base.append(_sha256sum(path))
+        if shutil.which("openssl"):
+            hard.append(_openssl(path))
         ours.append(_ours(path))
     best = min(ours, key=lambda r: r["seconds"])
     base_seconds, base_digest = min(base)
     if best["sha256"] != base_digest:
         raise SystemExit(f"digests differ: ours {best['sha256']}, sha256sum {base_digest}")
     figure, baseline = size_mb / best["seconds"], size_mb / base_seconds
-    return [{
-        "case": f"hash + keep a {args.mb} MiB upload ({best['type']})", "figure": figure, "unit": "MB/s",
+    results = [{
+        "case": f"hash + keep a {args.mb} MiB upload ({best['type']}) vs sha256sum", "figure": figure, "unit": "MB/s",
         "baseline": baseline, "ratio": figure / baseline, "peak_rss_mb": round(best["peak_rss_mb"], 1),
         "target": "ratio >= 0.80, flat memory", "meets_target": figure / baseline >= 0.8,
     }]
+    if hard:
+        hard_seconds, hard_digest = min(hard)
+        assert hard_digest == base_digest
+        results.append({"case": f"hash + keep a {args.mb} MiB upload vs openssl dgst -sha256", "figure": figure,
+                        "unit": "MB/s", "baseline": size_mb / hard_seconds, "ratio": figure * hard_seconds / size_mb})
+    return results
 
 
 if __name__ == "__main__":

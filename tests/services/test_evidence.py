@@ -217,3 +217,17 @@ def test_detection_reads_content_not_names(tmp_path):
     jpeg(tmp_path / "x.jpg")
     buf.write((tmp_path / "x.jpg").read_bytes())
     assert files.detect(buf.getvalue(), tmp_path / "x.jpg") == "image/jpeg"
+
+
+def test_evidence_settings_are_declared_and_misspellings_refused(monkeypatch, tmp_path):
+    from civwatch.settings import ConfigError, evidence_max_bytes, evidence_root
+
+    monkeypatch.delenv("CIVWATCH_EVIDENCE_ROOT", raising=False)
+    assert evidence_root(str(tmp_path / "store.sqlite")) == (tmp_path / "evidence").resolve()
+    monkeypatch.setenv("CIVWATCH_EVIDENCE_MAX_BYTES", "ten")
+    with pytest.raises(ConfigError, match="whole number"):
+        evidence_max_bytes()
+    monkeypatch.delenv("CIVWATCH_EVIDENCE_MAX_BYTES")
+    monkeypatch.setenv("CIVWATCH_EVIDENCE_ROT", str(tmp_path))
+    with pytest.raises(ConfigError, match="Did you mean CIVWATCH_EVIDENCE_ROOT"):
+        evidence_root()

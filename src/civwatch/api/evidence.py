@@ -71,6 +71,7 @@ async def upload(
     except ValueError:
         return problem(400, "Bad request", "Content-Length is not a number")
     try:
+        links = svc.parse_links(incident, report, case)
         incoming = svc.begin_upload(engine, principal, name, declared)
     except REFUSALS as exc:
         return _refusal(exc)
@@ -88,8 +89,7 @@ async def upload(
     claimed = request.headers.get("content-type")
     try:
         result = await run_in_threadpool(
-            svc.complete_upload, engine, incoming, principal, name, claimed, description,
-            svc.parse_links(incident, report, case), why, source_url)
+            svc.complete_upload, engine, incoming, principal, name, claimed, description, links, why, source_url)
     except REFUSALS as exc:
         return _refusal(exc)
     return JSONResponse(result, status_code=201 if result["new"] else 200)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -48,7 +48,8 @@ class DecisionIn(BaseModel):
     system: str = Field(min_length=1, max_length=200, description="the AI or autonomous system")
     system_version: str = Field(min_length=1, max_length=100)
     kind: DecisionKind
-    inputs: list[int] = Field(default_factory=list, max_length=1000, description="evidence item ids")
+    inputs: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=1000,
+                                                                   description="evidence item ids")
     output: str = Field(min_length=1, max_length=10000, description="the system's output or recommendation")
     confidence: float | None = Field(default=None, ge=0, le=1)
     reviewer: str | None = Field(default=None, max_length=200, description="the human who reviewed it; none if nobody did")

@@ -85,6 +85,9 @@ def parse_links(incidents: list[int] | None = None, reports: list[int] | None = 
     out = [LinkRequest(LinkTarget.INCIDENT, i) for i in incidents or []]
     out += [LinkRequest(LinkTarget.REPORT, i) for i in reports or []]
     out += [LinkRequest(LinkTarget.CASE, i) for i in cases or []]
+    for request in out:
+        if not 1 <= request.target_id <= 2**31 - 1:
+            raise EvidenceRefused(f"no {request.target.value} {request.target_id}; nothing was kept")
     return out
 
 
