@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from civwatch.api import (
-    cases,
-    decisions,
-    evidence,
-    exports,
-    imports,
-    incidents,
-    indicators,
-    linkage,
-)
+from civwatch.api import cases, exports, imports, incidents, indicators, linkage
+from civwatch.api import decisions as decisions_api
+from civwatch.api import evidence as evidence_api
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
@@ -22,5 +15,5 @@ router.include_router(imports.router)
 router.include_router(exports.router)
 router.include_router(cases.router)
 router.include_router(linkage.router)
-router.include_router(evidence.router)
-router.include_router(decisions.router)
+router.include_router(evidence_api.router)
+router.include_router(decisions_api.router)

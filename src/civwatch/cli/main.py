@@ -8,20 +8,9 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import (
-    audit,
-    cases,
-    db,
-    decisions,
-    demo,
-    evidence,
-    export,
-    importing,
-    incidents,
-    linking,
-    stats,
-    users,
-)
+from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import decisions as decisions_cli
+from civwatch.cli import evidence as evidence_cli
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -44,8 +33,8 @@ demo.register(cli)
 cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
-cli.add_typer(evidence.app, name="evidence")
-cli.add_typer(decisions.app, name="decisions")
+cli.add_typer(evidence_cli.app, name="evidence")
+cli.add_typer(decisions_cli.app, name="decisions")
 
 
 @cli.callback()
