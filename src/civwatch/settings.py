@@ -25,6 +25,10 @@ KNOWN = {
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
     "CIVWATCH_FRESH_WITHIN": "seconds a server trusts its last check that the indicator cube is current (default 0)",
+    "CIVWATCH_EVIDENCE_ROOT": "folder of the evidence files (default: `evidence/` beside a SQLite store, else in the user data directory)",
+    "CIVWATCH_EVIDENCE_MAX_BYTES": "largest evidence upload accepted, in bytes (default 2147483648 = 2 GiB)",
+    "CIVWATCH_TSA_URL": "RFC 3161 time-stamping authority that timestamps every evidence item and bundle",
+    "CIVWATCH_TSA_CA_FILE": "PEM file of the certificates trusted to sign timestamps (the TSA's CA)",
 }
 
 
@@ -73,3 +77,26 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def evidence_root(sqlite_file: str | None = None) -> Path:
+    """Where evidence files live: CIVWATCH_EVIDENCE_ROOT, else `evidence/` beside a SQLite store
+    file, else `evidence/` in the user data directory (a PostgreSQL store has no folder of its own)."""
+    check_environment()
+    configured = os.environ.get("CIVWATCH_EVIDENCE_ROOT")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    if sqlite_file and sqlite_file != ":memory:":
+        return Path(sqlite_file).expanduser().resolve().parent / "evidence"
+    return Path(platformdirs.user_data_dir("civwatch", appauthor=False)) / "evidence"
+
+
+def evidence_max_bytes() -> int:
+    raw = os.environ.get("CIVWATCH_EVIDENCE_MAX_BYTES", str(2 * 1024**3))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"CIVWATCH_EVIDENCE_MAX_BYTES must be a whole number of bytes, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError("CIVWATCH_EVIDENCE_MAX_BYTES must be at least 1")
+    return value

@@ -15,6 +15,8 @@ from civwatch.api import (
     missions,
     treaties,
 )
+from civwatch.api import decisions as decisions_api
+from civwatch.api import evidence as evidence_api
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
@@ -26,3 +28,5 @@ router.include_router(linkage.router)
 router.include_router(treaties.router)
 router.include_router(forecasts.router)
 router.include_router(missions.router)
+router.include_router(evidence_api.router)
+router.include_router(decisions_api.router)

@@ -23,6 +23,8 @@ from civwatch.cli import (
     treaties,
     users,
 )
+from civwatch.cli import decisions as decisions_cli
+from civwatch.cli import evidence as evidence_cli
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -48,6 +50,8 @@ cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
 cli.add_typer(treaties.app, name="treaties")
 cli.add_typer(missions.app, name="peacekeeping")
+cli.add_typer(evidence_cli.app, name="evidence")
+cli.add_typer(decisions_cli.app, name="decisions")
 
 
 @cli.callback()

@@ -30,6 +30,7 @@ from civwatch.linkage.config import LinkageConfig
 from civwatch.linkage.engine import link as run_linkage
 from civwatch.linkage.model import FellegiSunter
 from civwatch.linkage.records import Records
+from civwatch.services import decisions
 from civwatch.store import audit
 from civwatch.store import linkage as repo
 
@@ -135,7 +136,9 @@ def link(
         already = repo.seen(conn)
         new = np.array([r["id"] not in already or already[r["id"]] != r["content_sha"] for r in rows], dtype=bool)
         if not rows or (not full and not new.any()):
-            regraded = refresh(conn, repo.ungraded_incident_ids(conn))
+            ungraded = repo.ungraded_incident_ids(conn)
+            regraded = refresh(conn, ungraded)
+            decisions.log_link_run(conn, moves=[], graded=ungraded, config=config.to_dict(), model=None, actor=actor, full=full)
             if regraded:
                 audit.append(conn, LinkageRun(actor=actor, after={"full": full, "reports": len(rows), "new_reports": 0, "graded": regraded}))
             return LinkSummary(len(rows), 0, 0, 0, before, before, regraded, time.perf_counter() - t0, full)
@@ -154,12 +157,17 @@ def link(
             must=[(index[a], index[b]) for a, b in must if a in index and b in index],
             cannot=[(index[a], index[b]) for a, b in cannot if a in index and b in index],
         )
+        was = [r["incident_id"] for r in rows]
         changed = _assign(conn, rows, result.labels)
         changed |= {rows[p]["incident_id"] for p in np.flatnonzero(new).tolist()}
         if full:
             changed |= {r["incident_id"] for r in rows}
         changed |= set(repo.ungraded_incident_ids(conn))
         refresh(conn, changed)
+        moves = [(r["id"], old, r["incident_id"]) for r, old in zip(rows, was, strict=True) if r["incident_id"] != old]
+        model_doc = model or FellegiSunter.load()
+        decisions.log_link_run(conn, moves=moves, graded=sorted(changed), config=config.to_dict(), actor=actor, full=full,
+                               model={"prior": model_doc.prior, "m": model_doc.m, "u": model_doc.u})
         repo.mark_seen(conn, rows, already)
         after = repo.counts(conn)["incidents"]
         summary = LinkSummary(

@@ -8,6 +8,7 @@ Headline figures are kept as columns (low/best/high) so indicators are plain SQL
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -743,4 +745,75 @@ pko_mandates = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id")),
     Column("line", Integer),
     Column("raw", Text),
+)
+
+# --- evidence (issue 17): items kept content-addressed, their links, and the decision log ---
+# An item's file lives under the evidence root at sha256/ab/cd/<sha256>; its custody is in
+# audit_log (entity "evidence"). Links name incidents, reports and cases by id without foreign
+# keys: an incident merged away is followed through incident_redirects.
+
+evidence_items = Table(
+    "evidence_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("kind", String(12), nullable=False),  # upload | capture
+    Column("size", BigInteger),  # bytes; none for a capture not kept here
+    Column("media_type", String(120)),  # detected from content
+    Column("name", Text, nullable=False),  # the file name given (never a path)
+    Column("description", Text),
+    Column("source_url", Text),  # where a capture was made or is archived
+    Column("captured_at", DateTime(timezone=True)),
+    Column("meta", Text, nullable=False, default="{}"),  # JSON: EXIF, PDF info, WARC headers
+    Column("added_by", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("tsa_token", LargeBinary),  # RFC 3161 TimeStampToken (DER) over sha256
+    Column("tsa_time", DateTime(timezone=True)),
+    Column("tsa_url", Text),
+)
+
+evidence_links = Table(
+    "evidence_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("evidence_items.id"), nullable=False),
+    Column("target", String(12), nullable=False),  # incident | report | case
+    Column("target_id", Integer, nullable=False),
+    Column("linked_by", Text, nullable=False),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+    UniqueConstraint("item_id", "target", "target_id", name="uq_evidence_links_item_target"),
+    Index("ix_evidence_links_target", "target", "target_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("system", Text, nullable=False),
+    Column("system_version", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("inputs", Text, nullable=False, default="[]"),  # JSON list of evidence item ids
+    Column("output", Text, nullable=False),
+    Column("confidence", Float),
+    Column("reviewer", Text),  # none: no human reviewed it
+    Column("decision", String(12), nullable=False),  # approved | overridden | aborted | unreviewed
+    Column("rule", Text),
+    Column("params", Text, nullable=False, default="{}"),  # JSON: model / rule parameters
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("incident_id", Integer, index=True),
+    Column("case_id", Integer, index=True),
+    Column("recorded_by", Text, nullable=False),
+    Column("audit_seq", Integer, unique=True),  # its entry in audit_log (set once, in the same transaction)
+    Index("ix_decisions_system", "system"),
+)
+
+decision_subjects = Table(
+    "decision_subjects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("decision_id", Integer, ForeignKey("decisions.id"), nullable=False, index=True),
+    Column("incident_id", Integer, nullable=False, index=True),
+    Column("action", String(12), nullable=False),  # merge | split | grade
+    Column("detail", Text, nullable=False),  # JSON
 )

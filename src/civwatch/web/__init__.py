@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from civwatch.web import (
     auth_pages,
     case_pages,
+    evidence_pages,
     forecast_pages,
     import_pages,
     incident_pages,
@@ -30,6 +31,7 @@ PAGES = (
     treaty_pages,
     mission_pages,
     forecast_pages,
+    evidence_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

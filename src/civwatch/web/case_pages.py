@@ -29,6 +29,7 @@ from civwatch.domain.cases import (
 )
 from civwatch.domain.taxonomy import CivilianObject
 from civwatch.services import cases as svc
+from civwatch.web.evidence_pages import evidence_panel
 from civwatch.web.render import WebRoute, current_user, engine, page, require_user
 from civwatch.web.session import check_csrf
 
@@ -163,6 +164,7 @@ def _case_page(request: Request, case_id: int, status: int = 200, error: str | N
     extra = {
         "moves": moves, "choices": CHOICES, "state_label": state_label, "error": error, "values": values or {},
         "can_add_party": bool(user and has_role(user.roles, *PERSONAL_DATA_ROLES)) and case["state"] != "closed",
+        "evidence": evidence_panel(request, case_id=case_id),
     }
     if error:
         doc = {**doc, "error": error}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from civwatch.services import audit_trail, dashboard
 from civwatch.services import incidents as incident_service
+from civwatch.web.evidence_pages import evidence_panel
 from civwatch.web.filters import from_request
 from civwatch.web.render import WebRoute, engine, page
 
@@ -54,4 +55,4 @@ def incident(request: Request, incident_id: int) -> Response:
         raise HTTPException(404, str(exc)) from None
     data["country_name"] = dashboard.country_name(data["country_iso3"])
     data["history"] = _history(request, incident_id)
-    return page(request, "incident.html", data)
+    return page(request, "incident.html", data, evidence=evidence_panel(request, incident_id=incident_id))
