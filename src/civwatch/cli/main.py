@@ -9,6 +9,7 @@ import typer
 
 from civwatch import __version__
 from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import textcounts as text_cli
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -31,6 +32,7 @@ demo.register(cli)
 cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
+cli.add_typer(text_cli.app, name="text")
 
 
 @cli.callback()

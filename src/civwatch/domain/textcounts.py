@@ -1,0 +1,653 @@
+"""Casualty figures read from the words of a report: rules over a tokenizer (English, French).
+
+`extract(text)` finds every count of people killed, injured, missing, abducted or detained,
+with the span of text it came from, whether the text calls them civilians (or combatants), and
+their sex and age group where the words say so ("two women and a child", "a 12-year-old boy").
+
+A figure keeps what the text says: a number ("five"), a bound ("at least 5": low 5, no high;
+"more than 20": low 21), a range ("20-30") or a vague word ("dozens": low 24). `best` is set only
+for a stated number. What a coder would record for a bound or a vague word is a *convention*
+(ACLED codes the lower figure of a range; its word conventions are learnt from the user's own
+ACLED files by `civwatch text learn`, see docs/textcounts.md) and is applied by `coded()`,
+never written into `best`. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from text_to_num import text2num
+
+from civwatch.domain import textcounts_words as W
+
+METHOD_VERSION = "textcounts-1"
+OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
+LANGUAGES = ("en", "fr")
+# conventions that need no data: ACLED's codebook records the lowest figure a source gives
+DEFAULT_CONVENTIONS: dict[str, int | str] = {"at-least": "said", "more-than": "said", "up-to": "said", "range": "low"}
+RULES = ("said", "said+1", "low", "high")
+STRATEGY = "sentence-max"
+
+
+class TextError(ValueError):
+    """A text that cannot be read: empty, or in a language the rules do not cover."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    outcome: str
+    low: int | None
+    best: int | None
+    high: int | None
+    basis: str  # stated | approximate | at-least | more-than | up-to | range | vague:<word> | plural | none
+    start: int
+    end: int
+    text: str
+    said: int | None = None  # the number as written before a qualifier ("more than 20" -> 20)
+    sex: str = "unknown"
+    age_group: str = "unknown"
+    civilian: bool | None = None  # None: the text does not say
+    subset: bool = False  # part of a figure already counted ("..., including two women")
+    sentence: int = 0  # which sentence of the text it is in
+
+    def coded(self, conventions: Mapping[str, int | str] | None = None) -> int | None:
+        """The count a coder following `conventions` would record; None when no convention applies."""
+        if self.best is not None:
+            return self.best
+        conv = {**DEFAULT_CONVENTIONS, **(conventions or {})}
+        rule = conv.get(self.basis)
+        if isinstance(rule, int):
+            return rule
+        if rule == "said":
+            return self.said
+        if rule == "said+1" and self.said is not None:
+            return self.said + 1
+        if rule == "low":
+            return self.low
+        if rule == "high":
+            return self.high
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    outcome: str
+    low: int | None
+    best: int | None
+    high: int | None
+    coded: int | None
+    basis: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(slots=True)
+class Extraction:
+    language: str
+    figures: list[Figure] = field(default_factory=list)
+
+    def total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
+        """Sum of the figures for one outcome that are not parts of another; None if the text gives none."""
+        figs = tuple(f for f in self.figures if f.outcome == outcome and not f.subset)
+        if not figs:
+            parts = [f for f in self.figures if f.outcome == outcome]
+            if not parts:
+                return None
+            figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
+        if STRATEGY == "sentence-max":
+            groups: dict[int, list[Figure]] = {}
+            for f in figs:
+                groups.setdefault(f.sentence, []).append(f)
+            figs = tuple(max(groups.values(), key=lambda g: sum(f.low or 0 for f in g)))
+        coded = [f.coded(conventions) for f in figs]
+        bases = sorted({f.basis for f in figs})
+        return Total(
+            outcome,
+            low=sum(f.low if f.low is not None else 0 for f in figs),
+            best=sum(f.best for f in figs) if all(f.best is not None for f in figs) else None,  # type: ignore[misc]
+            high=sum(f.high for f in figs) if all(f.high is not None for f in figs) else None,  # type: ignore[misc]
+            coded=sum(coded) if all(c is not None for c in coded) else None,  # type: ignore[arg-type]
+            basis="+".join(bases),
+            figures=figs,
+        )
+
+    def breakdown(self, outcome: str) -> list[Figure]:
+        """Figures with a sex or an age group for one outcome (parts included), for harm rows."""
+        return [f for f in self.figures if f.outcome == outcome and (f.sex != "unknown" or f.age_group != "unknown")]
+
+
+# --- tokenizer -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"(?P<age>\d+[-\s]years?[-\s]olds?\b)|(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)|([^\W\d_]+(?:['’\-][^\W\d_]+)*)|(\S)")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun jul "
+    "aug sep sept oct nov dec janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_AGE_WORD = re.compile(r"^(.*?)-?(year|years|yr)-?olds?$")
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # num | word | punct
+    low: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[_Tok]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = "word" if m.group(1) else "num" if m.group(2) else "word" if m.group(3) else "punct"
+        word = m.group(0)
+        # an acronym ("IS", "AU") is a name, not the word it spells
+        low = word if kind == "word" and len(word) > 1 and word.isupper() and not text.isupper() else word.lower()
+        out.append(_Tok(kind, re.sub(r"\s", "-", low).replace("’", "'"), m.start(), m.end()))
+    return out
+
+
+def detect_language(text: str, toks: list[_Tok] | None = None) -> str:
+    """'en' or 'fr'; raises TextError naming the language when the text is in neither."""
+    if not text or not text.strip():
+        raise TextError("empty text: there is nothing to read")
+    letters = sum(ch.isalpha() for ch in text)
+    if letters and len(_NON_LATIN.findall(text)) > letters / 3:
+        raise TextError("unsupported language (not in Latin script); supported: en, fr")
+    words = [t.low for t in (toks or tokenize(text)) if t.kind == "word"]
+    score = {lang: sum(w in cues for w in words) for lang, cues in W.CUES.items()}
+    other = {lang: sum(w in cues for w in words) for lang, cues in W.OTHER_CUES.items()}
+    best = max(score, key=lambda k: score[k])
+    rival = max(other, key=lambda k: other[k])
+    if other[rival] > max(score.values()) and other[rival] >= 2:
+        raise TextError(f"unsupported language (looks like '{rival}'); supported: en, fr")
+    if score[best] == 0 and len(words) >= 6 and not any(w in W.OUTCOME_AFTER or w in W.PERSONS for w in words):
+        raise TextError("unsupported language (no English or French words found); supported: en, fr")
+    return "fr" if score["fr"] > score["en"] else "en"
+
+
+# --- quantities --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Qty:
+    i: int  # first token of the quantity
+    j: int  # token after it
+    low: int | None
+    best: int | None
+    high: int | None
+    said: int | None
+    basis: str
+    q0: int = -1  # first token of a qualifier before it ("at least"), else i
+
+
+class _Phrases:
+    """Phrases indexed by their first and last word, for matching at or before a token."""
+
+    def __init__(self, phrases: object) -> None:
+        self.first: dict[str, list[tuple[str, ...]]] = {}
+        self.last: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:  # type: ignore[attr-defined]
+            parts = tuple(p.split())
+            self.first.setdefault(parts[0], []).append(parts)
+            self.last.setdefault(parts[-1], []).append(parts)
+
+    def at(self, toks: list[_Tok], i: int) -> int:
+        """Length in tokens of the longest phrase starting at token i (0 if none)."""
+        best = 0
+        for parts in self.first.get(toks[i].low, ()):
+            n = len(parts)
+            if n > best and i + n <= len(toks) and all(toks[i + k].low == parts[k] for k in range(1, n)):
+                best = n
+        return best
+
+    def before(self, toks: list[_Tok], i: int) -> int:
+        """Length in tokens of the longest phrase ending just before token i (0 if none)."""
+        if i == 0:
+            return 0
+        best = 0
+        for parts in self.last.get(toks[i - 1].low, ()):
+            n = len(parts)
+            if n > best and i - n >= 0 and all(toks[i - n + k].low == parts[k] for k in range(n - 1)):
+                best = n
+        return best
+
+
+_VAGUE = _Phrases(W.VAGUE)
+_APPROX = _Phrases(W.APPROX_WORDS)
+_QUALIFIERS = [(basis, _Phrases(ps)) for basis, ps in (("at-least", W.AT_LEAST), ("more-than", W.MORE_THAN), ("up-to", W.UP_TO), ("approximate", W.ABOUT))]
+_SUBSET = _Phrases(W.SUBSET_BEFORE)
+
+
+def _number_words(toks: list[_Tok], i: int, lang: str) -> tuple[int, int] | None:
+    words, joiners = W.NUMBER_WORDS[lang], W.NUMBER_JOINERS[lang]
+    j = i
+    while j < len(toks) and toks[j].kind == "word" and (
+        all(p in words for p in toks[j].low.split("-")) or (toks[j].low in joiners and j > i and j + 1 < len(toks) and toks[j + 1].low in words)
+    ):
+        j += 1
+    while j > i and toks[j - 1].low in joiners:
+        j -= 1
+    while j > i:
+        try:
+            return int(text2num(" ".join(t.low for t in toks[i:j]), lang)), j
+        except ValueError:
+            j -= 1
+    return None
+
+
+def _person_ahead(toks: list[_Tok], j: int, limit: int = 3) -> bool:
+    for k in range(j, min(j + limit + 1, len(toks))):
+        t = toks[k]
+        if t.kind != "word" or t.low in W.STOP:
+            return False
+        if t.low in W.PERSONS or _AGE_WORD.match(t.low):
+            return True
+    return False
+
+
+def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
+    before = toks[i - 1].low if i else ""
+    after = toks[j].low if j < len(toks) else ""
+    value = toks[i].low
+    if before in _MONTHS or after in _MONTHS or after in {"th", "st", "nd", "rd", "h", "hours", "am", "pm", "km", "%"}:
+        return True
+    if value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100:
+        return True
+    return after in {"/", ":"} or before in {"/", ":"} or "." in value
+
+
+def _quantities(toks: list[_Tok], lang: str) -> list[_Qty]:
+    out: list[_Qty] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        q: _Qty | None = None
+        if t.kind == "num" and not _is_date(toks, i, i + 1):
+            v = int(t.low.replace(",", ""))
+            q = _Qty(i, i + 1, v, v, v, v, "stated")
+            # 20-30, 20 to 30
+            if i + 2 < n and (toks[i + 1].low in {"-", "to", "–", "à"} or (toks[i + 1].low in {"and", "et"} and i and toks[i - 1].low in {"between", "entre"})) and toks[i + 2].kind == "num":
+                w = int(toks[i + 2].low.replace(",", ""))
+                if w > v:
+                    q = _Qty(i, i + 3, v, None, w, v, "range")
+        elif t.kind == "word":
+            k = _VAGUE.at(toks, i)
+            a = _APPROX.at(toks, i)
+            if a >= k and a:
+                v = W.APPROX_WORDS[" ".join(x.low for x in toks[i:i + a])]
+                q = _Qty(i, i + a, v, v, v, v, "approximate")
+            elif k:
+                word = " ".join(x.low for x in toks[i:i + k])
+                lo, hi = W.VAGUE[word]
+                key = W.VAGUE_KEYS.get(word, word)
+                if word == "some" and not _person_ahead(toks, i + k, 2) and not (i + k < n and toks[i + k].low in W.AUX):
+                    q = None
+                else:
+                    q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
+            elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
+            elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
+                found = _number_words(toks, i, lang)
+                if found and not (lang == "fr" and t.low in ("un", "une") and not _person_ahead(toks, found[1])):
+                    v, j = found
+                    q = _Qty(i, j, v, v, v, v, "stated")
+        if q is None:
+            i += 1
+            continue
+        # "12-year-old", "12 years old": an age, not a count
+        if t.kind == "num" and q.j < n and (_AGE_WORD.match(toks[q.j].low) or toks[q.j].low in {"years", "year", "ans", "an"}):
+            i = q.j
+            continue
+        q.q0 = q.i
+        _qualify(toks, q)
+        out.append(q)
+        i = q.j
+    return out
+
+
+def _qualify(toks: list[_Tok], q: _Qty) -> None:
+    if q.basis != "stated":
+        return
+    for basis, phrases in _QUALIFIERS:
+        k = phrases.before(toks, q.i)
+        if k:
+            q.q0 = q.i - k
+            v = q.said
+            if basis == "at-least":
+                q.low, q.best, q.high = v, None, None
+            elif basis == "more-than":
+                q.low, q.best, q.high = (v or 0) + 1, None, None
+            elif basis == "up-to":
+                q.low, q.best, q.high = None, None, v
+            q.basis = basis
+            return
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
+    """Token after the noun phrase that follows a quantity ("five Oromo students" -> after 'students')."""
+    k = j
+    if vague and k < len(toks) and toks[k].low in {"of", "de", "d'"}:  # "dozens of people", "des dizaines de personnes"
+        k += 1
+        j = k
+        if k < len(toks) and toks[k].low in {"the", "les"}:
+            k += 1
+    while k < len(toks) and k - j < 5:
+        t = toks[k]
+        if t.kind == "punct" and t.low != "-":
+            break
+        if t.low in W.STOP or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+            break
+        k += 1
+        if t.low in W.PERSONS and not (k < len(toks) and toks[k].low in W.PERSONS):
+            break
+    return k
+
+
+_VIOLENT = frozenset("shot stabbed beaten hacked gunned burnt burned hanged clubbed stoned abattus abattues".split())
+
+
+def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
+    """Outcome read after the noun phrase ending at k, and the token after it."""
+    aux = 0
+    n = len(toks)
+    if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
+        m = k + 1
+        while m < n and m - k <= 4 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+            m += 1
+        if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
+            k = m
+    while k < n and aux < 5:
+        t = toks[k]
+        for phrase, outcome in W.OUTCOME_PHRASES.items():
+            if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
+                return outcome, k + len(phrase)
+        if t.low in W.OUTCOME_AFTER:
+            active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
+                k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
+            )
+            if active:
+                return None
+            return W.OUTCOME_AFTER[t.low], k + 1
+        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low == "and" and k and toks[k - 1].low in _VIOLENT):
+            aux += 1
+            k += 1
+            continue
+        return None
+    return None
+
+
+def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
+    """Outcome read before a quantity ("killing five", "the deaths of five", "death toll rose to five")."""
+    if q0 == 0:
+        return None
+    prev = toks[q0 - 1].low
+    if prev in W.OUTCOME_BEFORE:
+        return W.OUTCOME_BEFORE[prev], q0 - 1
+    if prev in {"of", "de", "des"} and q0 >= 2:
+        p2 = toks[q0 - 2].low
+        if p2 in W.OUTCOME_OF:
+            return W.OUTCOME_OF[p2], q0 - 2
+        if p2 == "lives" and q0 >= 3 and toks[q0 - 3].low in {"the", "claimed", "claiming"}:
+            return "killed", q0 - 3
+    for back in range(1, 5):
+        if q0 - back < 0 or toks[q0 - back].kind == "punct":
+            break
+        if toks[q0 - back].low in {"toll", "bilan"}:
+            return "killed", q0 - back
+    return None
+
+
+def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
+    sex, age, civ = "unknown", "unknown", None
+    for t in toks[i:k]:
+        info = W.PERSONS.get(t.low)
+        if info:
+            sex = info[0] if info[0] != "unknown" else sex
+            age = info[1] if info[1] != "unknown" else age
+            civ = info[2] if info[2] is not None else civ
+        if t.low == "elderly":
+            age = "elderly"
+    # ages written out: "a 12-year-old boy", "aged 70"
+    for x in range(max(0, i - 1), min(k + 1, len(toks))):
+        t = toks[x]
+        years = None
+        m = _AGE_WORD.match(t.low)
+        if m and m.group(1).isdigit():
+            years = int(m.group(1))
+        elif m and x > 0 and toks[x - 1].kind == "num":
+            years = int(toks[x - 1].low)
+        if years is not None:
+            age = "child" if years < 18 else "elderly" if years >= 60 else "adult"
+    return sex, age, civ
+
+
+def extract(text: str, language: str | None = None) -> Extraction:
+    """Every casualty figure in `text`; raises TextError for empty text or an unsupported language."""
+    toks = tokenize(text)
+    lang = language or detect_language(text, toks)
+    if lang not in LANGUAGES:
+        raise TextError(f"unsupported language '{lang}'; supported: en, fr")
+    if not toks:
+        raise TextError("empty text: there is nothing to read")
+    qtys = _quantities(toks, lang)
+    qstarts = {q.q0: idx for idx, q in enumerate(qtys)} | {q.i: idx for idx, q in enumerate(qtys)}
+    found: list[tuple[_Qty, str, int, int, int, bool]] = []  # qty, outcome, span start tok, span end tok, np end, subset
+    results: dict[int, tuple[str, int, int] | None] = {}
+
+    def forward_of(idx: int, depth: int = 0) -> tuple[str, int] | None:
+        q = qtys[idx]
+        k = _noun_phrase(toks, q.j, q.basis != "stated")
+        # "10 women and children were killed", "two soldiers and a civilian were killed"
+        while k < len(toks) and toks[k].low in {"and", ",", "et", "or"} and depth < 6:
+            nxt = k + 1
+            if nxt in qstarts:
+                return forward_of(qstarts[nxt], depth + 1)
+            if nxt < len(toks) and toks[nxt].low in W.PERSONS:
+                k = _noun_phrase(toks, nxt)
+                continue
+            break
+        # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
+        return _forward(toks, k, qstarts)
+
+    separate = _separate_sentences(toks)
+    sent, n_s = [], 0
+    for t in toks:
+        sent.append(n_s)
+        if t.kind == "punct" and t.low in ".;!?":
+            n_s += 1
+    def sent_of(q: _Qty) -> int:
+        return sent[q.i]
+
+    for idx, q in enumerate(qtys):
+        np_end = _noun_phrase(toks, q.j, q.basis != "stated")
+        if any(t.low in W.NOT_PEOPLE for t in toks[q.j:np_end]) or _background(toks, q.q0) or q.i in separate:
+            results[idx] = None
+            continue
+        subset = bool(_SUBSET.before(toks, q.q0)) or any(
+            tuple(t.low for t in toks[q.j:q.j + 2]) == p for p in W.SUBSET_AFTER
+        )
+        back = _backward(toks, q.q0)
+        outcome = None
+        s0, s1 = q.q0, np_end
+        if back:
+            outcome, s0 = back[0], back[1]
+        else:
+            fwd = forward_of(idx)
+            if fwd:
+                outcome, s1 = fwd[0], max(fwd[1], np_end)
+        if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
+            outcome = found[-1][1]  # "killed 12 people, including two women"
+        if outcome is None and idx and results.get(idx - 1):
+            # "killing two women and a child": the child inherits the verb of the women
+            prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
+            gap = [t.low for t in toks[prev_end:q.q0]]
+            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2:
+                outcome = prev_outcome
+                subset = subset or found[-1][5]
+        if outcome is None:
+            results[idx] = None
+            continue
+        results[idx] = (outcome, s0, np_end)
+        found.append((q, outcome, s0, s1, np_end, subset))
+
+    figures: list[Figure] = []
+    covered = set()
+    for q, outcome, s0, s1, np_end, subset in found:
+        sex, age, civ = _who(toks, q.j, np_end)
+        covered.update(range(q.i, np_end))
+        start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
+        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
+    figures += _plurals(toks, text, covered, separate)
+    figures += _casualties(toks, text, covered, figures)
+    figures += _nones(text, figures)
+    figures.sort(key=lambda f: f.start)
+    return Extraction(lang, figures)
+
+
+def _background(toks: list[_Tok], q0: int) -> bool:
+    """True when the words just before a figure tell of an earlier harm ("protest against the killing of 3")."""
+    for x in range(max(0, q0 - 6), q0):
+        w = toks[x].low
+        if toks[x].kind == "punct" and w in ".;":
+            return False
+    lo = max(0, q0 - 6)
+    for x in range(q0 - 1, lo - 1, -1):
+        if toks[x].kind == "punct" and toks[x].low in ".;":
+            break
+        if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
+            return True
+    return False
+
+
+def _separate_sentences(toks: list[_Tok]) -> set[int]:
+    """Tokens of sentences that say their figures are coded as another event."""
+    out: set[int] = set()
+    start = 0
+    for k in range(len(toks) + 1):
+        if k == len(toks) or (toks[k].kind == "punct" and toks[k].low in ".;"):
+            words = " ".join(t.low for t in toks[start:k])
+            if any(p in words for p in W.SEPARATE):
+                out.update(range(start, k))
+            start = k + 1
+    return out
+
+
+def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
+    """'casualties' with no number: killed or injured, how many unknown (low 0)."""
+    if any(f.outcome == "killed" for f in figures):
+        return []
+    for k, t in enumerate(toks):
+        if t.low in W.CASUALTY_WORDS and k not in covered and not (k and toks[k - 1].low in {"no", "without", "aucune", "sans"}):
+            if k >= 2 and toks[k - 2].low in {"no", "without"}:
+                continue
+            return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]
+    return []
+
+
+def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int]) -> list[Figure]:
+    """A plural with no number after a verb ("killing civilians", "soldiers kill protesting students")."""
+    out = []
+    for k, t in enumerate(toks):
+        if k in covered or k in separate or t.low not in W.PLURAL_PERSONS or t.low in {"others", "other", "people's"}:
+            continue
+        for back in (1, 2):
+            v = k - back
+            if v < 0:
+                break
+            if toks[v].low in W.OUTCOME_BEFORE and not _background(toks, v) and all(toks[x].kind == "word" and toks[x].low not in W.STOP for x in range(v + 1, k)):
+                outcome = W.OUTCOME_BEFORE[toks[v].low]
+                sex, age, civ = W.PERSONS[t.low]
+                if v + 1 < k and toks[v + 1].low in W.PERSONS:
+                    s2, a2, c2 = W.PERSONS[toks[v + 1].low]
+                    civ = c2 if c2 is not None else civ
+                start, end = toks[v].start, t.end
+                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ))
+                break
+    return out
+
+
+def _nones(text: str, figures: list[Figure]) -> list[Figure]:
+    low = text.lower()
+    out = []
+    for outcome, phrases in W.NONE_PHRASES.items():
+        if any(f.outcome == outcome for f in figures):
+            continue
+        for p in phrases:
+            at = low.find(p)
+            if at >= 0:
+                out.append(Figure(outcome, 0, 0, 0, "none", at, at + len(p), text[at:at + len(p)], 0))
+                break
+    return out
+
+
+def with_conventions(fig: Figure, conventions: Mapping[str, int | str]) -> Figure:
+    """The figure with `coded` made explicit as its best (for a reader who accepts the convention)."""
+    return replace(fig, best=fig.coded(conventions))
+
+
+# --- a plain regular expression, the baseline the benchmark reports beside the rules ---------
+
+_BASELINE = re.compile(
+    r"(?:kill(?:ed|ing|s)?|left)\s+(\d+)|(\d+)\s+(?:\w+\s+){0,2}?(?:were\s+|was\s+)?(?:killed|dead|died|deaths|fatalities)",
+    re.IGNORECASE,
+)
+
+
+def baseline_killed(text: str) -> int:
+    """First digits next to 'killed' / 'dead' / 'killing', else 0."""
+    m = _BASELINE.search(text or "")
+    return int(m.group(1) or m.group(2)) if m else 0
+
+
+# --- conventions learnt from coded data ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Learnt:
+    basis: str
+    value: int | str  # the count for a vague word, or a rule (said, said+1, low, high) for a bound
+    support: int  # notes whose only non-stated figure had this basis
+    agreement: float  # share of them the value reproduces
+
+
+def learn_conventions(pairs: list[tuple[str, int]], min_support: int = 5) -> list[Learnt]:
+    """What coders record for vague words and bounds, from (text, coded killed count) pairs.
+
+    A note teaches a convention only when it has exactly one killed figure without a stated
+    number: the coded count minus the stated figures is what the coder gave that one figure.
+    The most frequent answer wins; it is kept only with `min_support` notes behind it.
+    """
+    from collections import Counter, defaultdict
+
+    tally: dict[str, Counter] = defaultdict(Counter)
+    for text, coded in pairs:
+        try:
+            ex = extract(text)
+        except TextError:
+            continue
+        figs = [f for f in ex.figures if f.outcome == "killed" and not f.subset]
+        open_ = [f for f in figs if f.best is None]
+        if len(open_) != 1:
+            continue
+        rest = coded - sum(f.best for f in figs if f.best is not None)  # type: ignore[misc]
+        f = open_[0]
+        if f.basis.startswith("vague:") or f.basis == "plural":
+            if rest >= 0:
+                tally[f.basis][rest] += 1
+        else:
+            for rule in RULES:
+                if replace(f, best=None).coded({f.basis: rule}) == rest:
+                    tally[f.basis][rule] += 1
+            tally[f.basis]["_n"] += 1
+    out = []
+    for basis, counts in sorted(tally.items()):
+        n = counts.pop("_n", None) or sum(counts.values())
+        if not counts or n < min_support:
+            continue
+        value, hits = counts.most_common(1)[0]
+        out.append(Learnt(basis, value, n, round(hits / n, 3)))
+    return out
