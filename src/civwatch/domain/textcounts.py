@@ -136,27 +136,58 @@ class _Tok:
     end: int
 
 
-def tokenize(text: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = "word" if m.group(1) else "num" if m.group(2) else "word" if m.group(3) else "punct"
-        word = m.group(0)
-        # an acronym ("IS", "AU") is a name, not the word it spells
-        low = word if kind == "word" and len(word) > 1 and word.isupper() and not text.isupper() else word.lower()
-        out.append(_Tok(kind, re.sub(r"\s", "-", low).replace("’", "'"), m.start(), m.end()))
+def tokenize(text: str, start: int = 0, end: int | None = None, out: list[_Tok] | None = None) -> list[_Tok]:
+    """Tokens of text[start:end] (offsets into the whole text), appended to `out`."""
+    out = [] if out is None else out
+    caps = text.isupper()
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        age, num, word, _ = m.groups()
+        raw = m.group(0)
+        if age:
+            out.append(_Tok("word", _SPACE.sub("-", raw.lower()), m.start(), m.end()))
+        elif num:
+            out.append(_Tok("num", raw, m.start(), m.end()))
+        elif word:
+            # an acronym ("IS", "AU") is a name, not the word it spells
+            low = raw if len(raw) > 1 and not caps and raw.isupper() else raw.lower()
+            out.append(_Tok("word", low.replace("’", "'") if "’" in low else low, m.start(), m.end()))
+        else:
+            out.append(_Tok("punct", raw, m.start(), m.end()))
     return out
+
+
+_SPACE = re.compile(r"\s")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_PIECE = re.compile(r"[^.;!?]*(?:[.;!?]+|$)")
+_TRIGGER = re.compile(
+    r"\b(?:" + "|".join(sorted({re.escape(w) for w in (*W.OUTCOME_AFTER, *W.OUTCOME_BEFORE, *W.OUTCOME_OF, *W.CASUALTY_WORDS,
+                                                         "toll", "bilan", "lives", "life", "péri", "including", "among")}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _triggered_tokens(text: str) -> list[_Tok]:
+    """Tokens of the sentences that hold an outcome word: the rest of a text cannot give a figure."""
+    toks: list[_Tok] = []
+    for m in _PIECE.finditer(text):
+        a, b = m.span()
+        if a < b and _TRIGGER.search(text, a, b) is not None:
+            tokenize(text, a, b, toks)
+    return toks
 
 
 def detect_language(text: str, toks: list[_Tok] | None = None) -> str:
     """'en' or 'fr'; raises TextError naming the language when the text is in neither."""
     if not text or not text.strip():
         raise TextError("empty text: there is nothing to read")
-    letters = sum(ch.isalpha() for ch in text)
-    if letters and len(_NON_LATIN.findall(text)) > letters / 3:
+    if not text.isascii() and len(_NON_LATIN.findall(text)) > sum(ch.isalpha() for ch in text) / 3:
         raise TextError("unsupported language (not in Latin script); supported: en, fr")
-    words = [t.low for t in (toks or tokenize(text)) if t.kind == "word"]
-    score = {lang: sum(w in cues for w in words) for lang, cues in W.CUES.items()}
-    other = {lang: sum(w in cues for w in words) for lang, cues in W.OTHER_CUES.items()}
+    words = _WORD.findall(text[:400].lower()) if toks is None else [t.low for t in toks if t.kind == "word"]
+    score = {lang: sum(map(cues.__contains__, words)) for lang, cues in W.CUES.items()}
+    if score["en"] >= 3 and score["fr"] == 0:
+        return "en"
+    other = {lang: sum(map(cues.__contains__, words)) for lang, cues in W.OTHER_CUES.items()}
     best = max(score, key=lambda k: score[k])
     rival = max(other, key=lambda k: other[k])
     if other[rival] > max(score.values()) and other[rival] >= 2:
@@ -427,12 +458,12 @@ def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
 
 def extract(text: str, language: str | None = None) -> Extraction:
     """Every casualty figure in `text`; raises TextError for empty text or an unsupported language."""
-    toks = tokenize(text)
-    lang = language or detect_language(text, toks)
+    lang = language or detect_language(text)
     if lang not in LANGUAGES:
         raise TextError(f"unsupported language '{lang}'; supported: en, fr")
-    if not toks:
+    if not text.strip():
         raise TextError("empty text: there is nothing to read")
+    toks = _triggered_tokens(text)
     qtys = _quantities(toks, lang)
     qstarts = {q.q0: idx for idx, q in enumerate(qtys)} | {q.i: idx for idx, q in enumerate(qtys)}
     found: list[tuple[_Qty, str, int, int, int, bool]] = []  # qty, outcome, span start tok, span end tok, np end, subset
@@ -467,9 +498,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
         if any(t.low in W.NOT_PEOPLE for t in toks[q.j:np_end]) or _background(toks, q.q0) or q.i in separate:
             results[idx] = None
             continue
-        subset = bool(_SUBSET.before(toks, q.q0)) or any(
-            tuple(t.low for t in toks[q.j:q.j + 2]) == p for p in W.SUBSET_AFTER
-        )
+        subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
         back = _backward(toks, q.q0)
         outcome = None
         s0, s1 = q.q0, np_end
@@ -501,7 +530,8 @@ def extract(text: str, language: str | None = None) -> Extraction:
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
         figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
-    figures += _plurals(toks, text, covered, separate)
+    figures += _plurals(toks, text, covered, separate, sent)
+    figures += _singulars(toks, text, covered, separate, figures, sent)
     figures += _casualties(toks, text, covered, figures)
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
@@ -548,13 +578,55 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
     return []
 
 
-def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int]) -> list[Figure]:
+_SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
+_SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
+
+
+def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
+               sent: list[int]) -> list[Figure]:
+    """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
+    taken = {(f.outcome, f.sentence) for f in figures}
+    out = []
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if k in covered or k in separate:
+            continue
+        outcome = None
+        a = b = k
+        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered:
+            # the object is one person unless a plural or a thing follows
+            m = k + 2
+            while m < n and m - k <= 5 and toks[m].kind == "word" and toks[m].low not in W.STOP:
+                m += 1
+            obj = [x.low for x in toks[k + 2:m]]
+            if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
+                obj = ["him"]
+            if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
+                outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
+        elif t.low in _SINGULAR_AUX and not _background(toks, k):
+            m = k + 1
+            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
+                m += 1
+            if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
+                m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
+            ):
+                if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
+                    outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
+        if outcome is None or (outcome, sent[k]) in taken:
+            continue
+        taken.add((outcome, sent[k]))
+        start, end = toks[a].start, toks[b - 1].end
+        out.append(Figure(outcome, 1, 1, 1, "singular", start, end, text[start:end], 1, sentence=sent[k]))
+    return out
+
+
+def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int], sent: list[int]) -> list[Figure]:
     """A plural with no number after a verb ("killing civilians", "soldiers kill protesting students")."""
     out = []
     for k, t in enumerate(toks):
         if k in covered or k in separate or t.low not in W.PLURAL_PERSONS or t.low in {"others", "other", "people's"}:
             continue
-        for back in (1, 2):
+        for back in (1, 2, 3):
             v = k - back
             if v < 0:
                 break
@@ -565,7 +637,7 @@ def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int])
                     s2, a2, c2 = W.PERSONS[toks[v + 1].low]
                     civ = c2 if c2 is not None else civ
                 start, end = toks[v].start, t.end
-                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ))
+                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ, sentence=sent[k]))
                 break
     return out
 

@@ -91,7 +91,7 @@ OUTCOME_AFTER = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed", "death": "killed",
     "fatalities": "killed", "fatality": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
-    "perished": "killed", "drowned": "killed", "burned": "killed",
+    "perished": "killed", "drowned": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
@@ -104,7 +104,7 @@ OUTCOME_AFTER = {
     "arrêtés": "detained", "arrêtées": "detained", "interpellés": "detained", "détenus": "detained",
 }
 OUTCOME_AFTER = {k: v for k, v in OUTCOME_AFTER.items() if v}
-# "burned" only counts after a count as in "5 people burned to death": kept, "burned houses" has no count
+# "burned to death" reads through _VIOLENT + "death"; "burned" alone is not a death ("5 busses were burned")
 OUTCOME_BEFORE = {
     "killing": "killed", "killed": "killed", "kill": "killed", "kills": "killed", "murdering": "killed",
     "murdered": "killed", "executing": "killed", "executed": "killed", "massacring": "killed", "massacred": "killed",
@@ -144,7 +144,7 @@ STOP = frozenset(
 )
 SUBSET_BEFORE = ("including", "among them", "among whom", "amongst them", "of whom", "of which", "dont", "parmi lesquels",
                  "parmi eux", "among the dead", "among the victims", "among those killed")
-SUBSET_AFTER = (("of", "them"), ("of", "whom"), ("of", "the"), ("of", "these"), ("of", "those"), ("of", "their"), ("of", "his"), ("d'entre", "eux"), ("d'entre", "elles"))
+SUBSET_AFTER = frozenset({("of", "them"), ("of", "whom"), ("of", "the"), ("of", "these"), ("of", "those"), ("of", "their"), ("of", "his"), ("d'entre", "eux"), ("d'entre", "elles")})
 NONE_PHRASES = {
     "killed": ("no fatalities", "no deaths", "no one was killed", "no one killed", "nobody was killed", "no casualties",
                "no one died", "no fatality", "no reported fatalities", "no reports of fatalities", "no report of casualties",
