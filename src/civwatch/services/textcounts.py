@@ -273,10 +273,24 @@ def extract_for_form(text: str, language: str | None = None, conventions: Mappin
         tot = ex.total(outcome, conventions)
         if tot is not None:
             totals[outcome] = {"low": tot.low, "best": tot.best, "high": tot.high, "coded": tot.coded, "basis": tot.basis}
+    # what the form's "civilians harmed" fields can take: figures the text does not call combatants
+    form: dict[str, object] = {}
+    for outcome, prefix in (("killed", "civilian_deaths"), ("injured", "civilian_injuries")):
+        civ = tc.Extraction(ex.language, [f for f in ex.figures if f.civilian is not False])
+        tot = civ.total(outcome, conventions)
+        if tot is not None:
+            form[f"{prefix}_best"] = tot.coded if tot.best is None else tot.best
+            form[f"{prefix}_low"] = tot.low
+            form[f"{prefix}_high"] = tot.high
+        for f in ex.breakdown(outcome):
+            if f.civilian is not False and f.sex != "unknown" and f.age_group in ("adult", "child"):
+                key = f"harm_{outcome}_{f.sex}_{f.age_group}"
+                form[key] = int(form.get(key) or 0) + (f.coded(conventions) or 0)  # type: ignore[call-overload]
     return {
         "method": tc.METHOD_VERSION,
         "language": ex.language,
         "totals": totals,
+        "form": {k: v for k, v in form.items() if v is not None},
         "figures": [
             {"outcome": f.outcome, "low": f.low, "best": f.best, "high": f.high, "basis": f.basis, "start": f.start, "end": f.end,
              "text": f.text, "sex": f.sex, "age_group": f.age_group, "civilian": f.civilian, "part_of_another": f.subset}

@@ -13,10 +13,11 @@ from civwatch.web import (
     overview_pages,
     record_pages,
     static_files,
+    textcounts_pages,
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages):
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages, textcounts_pages):
     router.include_router(module.router)
 
 __all__ = ["router"]
