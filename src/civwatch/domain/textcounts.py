@@ -418,6 +418,11 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
     prev = toks[q0 - 1].low
     if prev in W.OUTCOME_BEFORE:
         return W.OUTCOME_BEFORE[prev], q0 - 1
+    # "shot dead two men", "beat to death three", "gunned down five"
+    if q0 >= 2 and ((prev == "dead" and toks[q0 - 2].low in _VIOLENT) or (prev == "down" and toks[q0 - 2].low == "gunned")):
+        return "killed", q0 - 2
+    if q0 >= 3 and prev == "death" and toks[q0 - 2].low == "to" and toks[q0 - 3].low in _VIOLENT | {"beat", "stab", "hack", "burn"}:
+        return "killed", q0 - 3
     if prev in {"of", "de", "des"} and q0 >= 2:
         p2 = toks[q0 - 2].low
         if p2 in W.OUTCOME_OF:

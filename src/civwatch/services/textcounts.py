@@ -140,7 +140,7 @@ def count_file(path: Path, text_column: str, id_column: str | None, output: Path
         for n, row in enumerate(rows, start=1):
             out = count_row(row[text_column.lower()], conventions, language)
             out["id"] = row[id_column.lower()] if id_column else n
-            with_killed += out["killed"] != ""
+            with_killed += out["killed_basis"] != ""
             unreadable += out["error"] != ""
             w.writerow({k: neutralise(v) for k, v in out.items()})
     tmp.replace(output)
