@@ -288,7 +288,7 @@ def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
     return after in {"/", ":"} or before in {"/", ":"} or "." in value
 
 
-def _quantities(toks: list[_Tok], lang: str) -> list[_Qty]:
+def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     out: list[_Qty] = []
     i, n = 0, len(toks)
     while i < n:
@@ -316,6 +316,13 @@ def _quantities(toks: list[_Tok], lang: str) -> list[_Qty]:
                     q = None
                 else:
                     q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
+            elif t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and _headline_start(toks, i, text):
+                # headline grammar: "Woman killed in shelling", "Child, man killed", "Elderly woman wounded"
+                start = i - 1 if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and toks[i - 1].low not in _NOT_ADJ
+                                                                         and text[toks[i - 1].start].isupper())) else i
+                q = _Qty(start, i, 1, 1, 1, 1, "stated")
+            elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
             elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
             elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
@@ -333,8 +340,24 @@ def _quantities(toks: list[_Tok], lang: str) -> list[_Qty]:
         q.q0 = q.i
         _qualify(toks, q)
         out.append(q)
-        i = q.j
+        i = max(q.j, i + 1)
     return out
+
+
+_HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
+_NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
+
+
+def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
+    """A bare noun opening a headline or a list item, maybe after an adjective ("Japanese man shot dead")."""
+    k = i
+    if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and text[toks[i - 1].start].isupper()
+                                                and toks[i - 1].low not in W.PERSONS and toks[i - 1].low not in _NOT_ADJ
+                                                and not text[toks[i].start].isupper())):
+        k = i - 1
+    if i and k == i and toks[i - 1].low in W.PERSONS:
+        return False  # "Civilian man": the noun phrase began before
+    return k == 0 or (toks[k - 1].kind == "punct" and toks[k - 1].low in {";", ",", ".", ":", "|"})
 
 
 def _qualify(toks: list[_Tok], q: _Qty) -> None:
@@ -445,8 +468,8 @@ def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
             sex = info[0] if info[0] != "unknown" else sex
             age = info[1] if info[1] != "unknown" else age
             civ = info[2] if info[2] is not None else civ
-        if t.low == "elderly":
-            age = "elderly"
+    if any(t.low == "elderly" for t in toks[i:k]):
+        age = "elderly"
     # ages written out: "a 12-year-old boy", "aged 70"
     for x in range(max(0, i - 1), min(k + 1, len(toks))):
         t = toks[x]
@@ -469,14 +492,20 @@ def extract(text: str, language: str | None = None) -> Extraction:
     if not text.strip():
         raise TextError("empty text: there is nothing to read")
     toks = _triggered_tokens(text)
-    qtys = _quantities(toks, lang)
+    qtys = _quantities(toks, lang, text)
     qstarts = {q.q0: idx for idx, q in enumerate(qtys)} | {q.i: idx for idx, q in enumerate(qtys)}
     found: list[tuple[_Qty, str, int, int, int, bool]] = []  # qty, outcome, span start tok, span end tok, np end, subset
     results: dict[int, tuple[str, int, int] | None] = {}
 
+    among: set[int] = set()
+
     def forward_of(idx: int, depth: int = 0) -> tuple[str, int] | None:
         q = qtys[idx]
         k = _noun_phrase(toks, q.j, q.basis != "stated")
+        # "Young girl among six killed": the girl is one of the six
+        if k + 1 < len(toks) and toks[k].low in {"among", "parmi"} and k + 1 in qstarts and depth < 6:
+            among.add(idx)
+            return forward_of(qstarts[k + 1], depth + 1)
         # "10 women and children were killed", "two soldiers and a civilian were killed"
         while k < len(toks) and toks[k].low in {"and", ",", "et", "or"} and depth < 6:
             nxt = k + 1
@@ -513,6 +542,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
             fwd = forward_of(idx)
             if fwd:
                 outcome, s1 = fwd[0], max(fwd[1], np_end)
+                subset = subset or idx in among
         if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
             outcome = found[-1][1]  # "killed 12 people, including two women"
         if outcome is None and idx and results.get(idx - 1):
@@ -531,7 +561,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures: list[Figure] = []
     covered = set()
     for q, outcome, s0, s1, np_end, subset in found:
-        sex, age, civ = _who(toks, q.j, np_end)
+        sex, age, civ = _who(toks, q.i, np_end)
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
         figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))

@@ -89,7 +89,7 @@ ABOUT = ("about", "around", "approximately", "an estimated", "estimated", "rough
 # outcome words: after a count ("5 killed", "5 people were killed", "5 deaths") or before it ("killing 5")
 OUTCOME_AFTER = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed", "death": "killed",
-    "fatalities": "killed", "fatality": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
+    "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
     "perished": "killed", "drowned": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
@@ -162,10 +162,12 @@ def _persons(words: str, sex: str, age: str, civilian: bool | None) -> None:
         PERSONS[w] = (sex, age, civilian)
 
 
-_persons("woman women mother mothers wife wives daughter daughters sister sisters widow widows grandmother "
+_persons("woman women mother mothers wife wives widow widows grandmother "
          "femme femmes mère mères épouse épouses", "female", "adult", None)
+_persons("daughter daughters sister sisters", "female", "unknown", None)  # a daughter may be grown up
+_persons("son sons brother brothers", "male", "unknown", None)
 _persons("girl girls schoolgirl schoolgirls fille filles fillette fillettes", "female", "child", None)
-_persons("man men father fathers husband husbands son sons brother brothers grandfather homme hommes père pères",
+_persons("man men father fathers husband husbands grandfather homme hommes père pères",
          "male", "adult", None)
 _persons("boy boys schoolboy schoolboys garçon garçons", "male", "child", None)
 _persons("child children kid kids infant infants baby babies toddler toddlers minor minors newborn teenager teenagers "
