@@ -55,3 +55,16 @@ def test_mistakes_are_one_line(tmp_path: Path) -> None:
     assert r.returncode != 0 and "Traceback" not in r.stderr
     r = run("text", "counts", str(src), "--text-column", "text", "--conventions", str(tmp_path / "no.json"))
     assert r.returncode != 0 and "civwatch text learn" in " ".join(r.stderr.split())
+
+
+def test_import_reads_harm_from_text_when_asked(tmp_path: Path, shared_data: Path) -> None:
+    import json
+
+    db = str(tmp_path / "s.sqlite")
+    path = shared_data / "ucdp_ged" / "ged_v23_1_global_random_sample_991.csv"
+    r = run("--db", db, "import", str(path), "--json", "--extract-text")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["accepted"] == 991 and out["text_harm"]["reports_read"] == 991 and out["text_harm"]["method"] == "textcounts-1"
+    again = run("--db", db, "text", "harm", "--source", "ucdp-ged")
+    assert again.returncode == 0 and f"{out['text_harm']['rows']} harm rows" in again.stdout, again.stderr

@@ -99,3 +99,24 @@ def test_check_of_the_store_matches_the_file(store, shared_data: Path) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         row = next(r for r in csv.DictReader(fh) if r["id"] == "71663")
     assert row["source_headline"].startswith("Seven killed") and from_file["71663"] == (int(row["best"]), 7)
+
+
+def test_harm_by_sex_and_age_is_read_into_its_own_table(store, shared_data: Path) -> None:
+    from sqlalchemy import func, select
+
+    from civwatch.store.schema import harm, harm_extracted, reports
+
+    summary = import_file(store, shared_data / "ucdp_ged" / "ged_v23_1_global_random_sample_991.csv", actor="test")
+    with store.connect() as conn:
+        coded_before = conn.execute(select(func.count()).select_from(harm)).scalar_one()
+    h = svc.extract_harm(store, batch_id=summary.batch_id)
+    again = svc.extract_harm(store, batch_id=summary.batch_id)
+    assert again == h and h.reports_read == 991 and h.rows >= h.reports_with_rows > 0
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(harm)).scalar_one() == coded_before
+        assert conn.execute(select(func.count()).select_from(harm_extracted)).scalar_one() == h.rows
+        rid = conn.execute(select(reports.c.id).where(reports.c.source_id == "152717")).scalar_one()
+    # GED 152717's headline, read by hand: "Woman among a dozen killed in separate incidents"
+    assert [(r["outcome"], r["sex"], r["age_group"], r["best"], r["method"], r["text"]) for r in svc.extracted_harm(store, rid)] == [
+        ("killed", "female", "adult", 1, "textcounts-1", "Woman among a dozen killed")
+    ]

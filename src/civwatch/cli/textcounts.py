@@ -88,3 +88,15 @@ def learn(
         table.add_row(c["basis"], str(c["value"]), str(c["support"]), f"{c['agreement']:.2f}")
     console.print(table)
     console.print(f"written to {doc['output']}")
+
+
+@app.command("harm")
+def harm(
+    source: Annotated[str | None, typer.Option("--source", help="Only reports of this source.")] = None,
+    batch: Annotated[int | None, typer.Option("--batch", help="Only reports of this import batch.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Read harm by sex and age from the text of stored reports whose source gives none (kept apart from coded harm)."""
+    h = svc.extract_harm(engine(db), batch, source)
+    console.print(f"read from text ({h.method}): {h.rows} harm rows by sex or age for {h.reports_with_rows} of {h.reports_read} "
+                  "reports without coded sex or age", highlight=False)

@@ -297,3 +297,74 @@ def extract_for_form(text: str, language: str | None = None, conventions: Mappin
             for f in ex.figures
         ],
     }
+
+
+# --- harm by sex and age from a report's own text -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HarmSummary:
+    reports_read: int
+    reports_with_rows: int
+    rows: int
+    method: str
+
+
+def extract_harm(engine, batch_id: int | None = None, source: str | None = None) -> HarmSummary:
+    """Harm rows by sex and age read from the text of reports whose source gives none.
+
+    Written to `harm_extracted` with the method's version, never to the coded `harm` table, so a
+    measure shows coded figures unless it asks for these too. Re-running replaces the rows of the
+    reports it reads; one transaction.
+    """
+    from sqlalchemy import delete, exists, insert, or_, select
+
+    from civwatch.store.schema import harm, harm_extracted, reports
+
+    coded = exists().where(harm.c.report_id == reports.c.id, or_(harm.c.sex != "unknown", harm.c.age_group != "unknown"))
+    q = select(reports.c.id, reports.c.notes, reports.c.headline).where(~coded)
+    if batch_id is not None:
+        q = q.where(reports.c.batch_id == batch_id)
+    if source:
+        q = q.where(reports.c.source == source)
+    now = datetime.now(UTC)
+    read = with_rows = written = 0
+    with engine.begin() as conn:
+        rows = conn.execute(q.order_by(reports.c.id)).all()
+        ids = [r.id for r in rows]
+        for chunk in range(0, len(ids), 500):
+            conn.execute(delete(harm_extracted).where(harm_extracted.c.report_id.in_(ids[chunk:chunk + 500])))
+        batch: list[dict] = []
+        for r in rows:
+            text = r.notes or r.headline or ""
+            read += 1
+            try:
+                ex = tc.extract(text)
+            except tc.TextError:
+                continue
+            found = [f for o in tc.OUTCOMES for f in ex.breakdown(o)]
+            with_rows += bool(found)
+            batch += [{"report_id": r.id, "outcome": f.outcome, "sex": f.sex, "age_group": f.age_group, "civilian": f.civilian,
+                       "low": f.low, "best": f.best, "high": f.high, "method": tc.METHOD_VERSION, "span_start": f.start,
+                       "span_end": f.end, "created_at": now} for f in found]
+            if len(batch) >= 1000:
+                conn.execute(insert(harm_extracted), batch)
+                written += len(batch)
+                batch = []
+        if batch:
+            conn.execute(insert(harm_extracted), batch)
+            written += len(batch)
+    return HarmSummary(read, with_rows, written, tc.METHOD_VERSION)
+
+
+def extracted_harm(engine, report_id: int) -> list[dict]:
+    """The extracted rows of one report, each with the words it was read from."""
+    from sqlalchemy import select
+
+    from civwatch.store.schema import harm_extracted, reports
+
+    with engine.connect() as conn:
+        rep = conn.execute(select(reports.c.notes, reports.c.headline).where(reports.c.id == report_id)).first()
+        rows = conn.execute(select(harm_extracted).where(harm_extracted.c.report_id == report_id).order_by(harm_extracted.c.id)).mappings().all()
+    text = (rep.notes or rep.headline or "") if rep else ""
+    return [{**{k: v for k, v in r.items() if k not in ("id", "created_at")}, "text": text[r["span_start"]:r["span_end"]]} for r in rows]
