@@ -12,7 +12,8 @@ Figures, over the held-out events:
 * exact match of `killed` (rules + learnt conventions; no figure read = 0, as ACLED codes
   unknown as 0) with `fatalities`, over all events and over events with at least one fatality;
   baseline: the first digits next to "killed"/"dead"/"killing" (domain.textcounts.baseline_killed);
-* notes per second of the rules; baseline: notes per second of the regex.
+* notes per second of the rules (wall clock, and per CPU second of this process, which a
+  shared machine's load does not inflate); baseline: the same for the regex.
 Targets (issue 22): >= 0.97 all, >= 0.85 with a fatality, >= 2,000 notes/s.
 """
 
@@ -77,12 +78,12 @@ def run(argv: list[str]) -> list[dict]:
     if args.limit:
         data = data[: args.limit]
     texts, truth = [t for t, _ in data], [y for _, y in data]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ours = [predict(t, conventions) for t in texts]
-    t_ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_ours, c_ours = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     base = [tc.baseline_killed(t) for t in texts]
-    t_base = time.perf_counter() - t0
+    t_base, c_base = time.perf_counter() - t0, time.process_time() - c0
     fatal = [i for i, y in enumerate(truth) if y > 0]
 
     def acc(pred: list[int], idx: list[int]) -> float:
@@ -95,8 +96,11 @@ def run(argv: list[str]) -> list[dict]:
          "baseline": round(acc(base, every), 4), "ratio": round(acc(ours, every) / max(acc(base, every), 1e-9), 3), "target": 0.97},
         {"case": f"killed exact match, {len(fatal):,} events with >= 1 fatality", "unit": "share", "figure": round(acc(ours, fatal), 4),
          "baseline": round(acc(base, fatal), 4), "ratio": round(acc(ours, fatal) / max(acc(base, fatal), 1e-9), 3), "target": 0.85},
-        {"case": "notes read per second", "unit": "notes/s", "figure": round(len(texts) / t_ours, 1),
+        {"case": "notes read per second (wall clock)", "unit": "notes/s", "figure": round(len(texts) / t_ours, 1),
          "baseline": round(len(texts) / t_base, 1), "ratio": round(t_base / t_ours, 4), "target": 2000},
+        # on a shared machine the wall clock counts other people's work; CPU time counts ours
+        {"case": "notes read per CPU second (one core)", "unit": "notes/s", "figure": round(len(texts) / max(c_ours, 1e-9), 1),
+         "baseline": round(len(texts) / max(c_base, 1e-9), 1), "ratio": round(c_base / max(c_ours, 1e-9), 4), "target": 2000},
     ]
 
 
