@@ -11,7 +11,7 @@ with `civwatch text learn` (nothing learnt from ACLED is stored in the repositor
 Figures, over the held-out events:
 * exact match of `killed` (rules + learnt conventions; no figure read = 0, as ACLED codes
   unknown as 0) with `fatalities`, over all events and over events with at least one fatality;
-  baseline: the first digits next to "killed"/"dead"/"killing" (domain.textcounts.baseline_killed);
+  baseline: the first digits next to "killed"/"dead"/"killing" (domain.textcounts_conventions.baseline_killed);
 * notes per second of the rules (wall clock, and per CPU second of this process, which a
   shared machine's load does not inflate); baseline: the same for the regex.
 Targets (issue 22): >= 0.97 all, >= 0.85 with a fatality, >= 2,000 notes/s.
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from civwatch.domain import textcounts as tc  # noqa: E402
+from civwatch.domain import textcounts_conventions as tcc  # noqa: E402
 
 HOLDOUT = "acled_global_2020-04-27_to_2020-05-09.csv"
 LEARN = ("acled_ethiopia_1997-01-01_to_2020-01-24.csv", "acled_all_africa_2016-01-01_to_2016-05-28.csv",
@@ -71,7 +72,7 @@ def run(argv: list[str]) -> list[dict]:
     p.add_argument("--limit", type=int, default=0, help="evaluate on the first N events only")
     args = p.parse_args(argv)
     d = acled_dir()
-    learnt = tc.learn_conventions([x for name in args.learn for x in pairs(d / name)])
+    learnt = tcc.learn_conventions([x for name in args.learn for x in pairs(d / name)])
     conventions = {c.basis: c.value for c in learnt}
     print("   conventions learnt: " + ", ".join(f"{c.basis}={c.value} (n={c.support}, {c.agreement:.2f})" for c in learnt), flush=True)
     data = [x for name in args.eval for x in pairs(d / name)]
@@ -82,7 +83,7 @@ def run(argv: list[str]) -> list[dict]:
     ours = [predict(t, conventions) for t in texts]
     t_ours, c_ours = time.perf_counter() - t0, time.process_time() - c0
     t0, c0 = time.perf_counter(), time.process_time()
-    base = [tc.baseline_killed(t) for t in texts]
+    base = [tcc.baseline_killed(t) for t in texts]
     t_base, c_base = time.perf_counter() - t0, time.process_time() - c0
     fatal = [i for i, y in enumerate(truth) if y > 0]
 

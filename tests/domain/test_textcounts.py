@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from civwatch.domain.textcounts import TextError, baseline_killed, extract, learn_conventions
+from civwatch.domain.textcounts import TextError, extract
+from civwatch.domain.textcounts_conventions import baseline_killed, learn_conventions
 
 
 def figs(text: str, outcome: str | None = None) -> list[tuple]:

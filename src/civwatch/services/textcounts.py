@@ -20,6 +20,7 @@ from pathlib import Path
 import platformdirs
 
 from civwatch.domain import textcounts as tc
+from civwatch.domain.textcounts_conventions import learn_conventions
 from civwatch.services.exports import neutralise
 
 # columns that carry a report's text and its coded count, by layout (first found wins)
@@ -175,7 +176,7 @@ def learn(paths: list[Path], output: Path | None = None, min_support: int = 5) -
     if not paths:
         raise ValueError("name at least one coded file (e.g. an ACLED export with notes and fatalities)")
     pairs = coded_pairs(paths)
-    learnt = tc.learn_conventions(pairs, min_support)
+    learnt = learn_conventions(pairs, min_support)
     doc = {
         "method": tc.METHOD_VERSION,
         "learnt_at": datetime.now(UTC).isoformat(timespec="seconds"),
