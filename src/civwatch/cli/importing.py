@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ def import_(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file to import.")],
     format: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the summary.")] = False,
+    extract_text: Annotated[bool, typer.Option("--extract-text", help="Then read harm by sex and age from each report's text (docs/textcounts.md).")] = False,
     db: DbOption = None,
 ) -> None:
     """Import a UCDP GED/ACD, ACLED, HXL or victim-list file; every row is accepted or rejected."""
@@ -31,8 +33,14 @@ def import_(
     with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         summary = importing.import_file(engine(db), file, format=format, progress=lambda n: bar.update(task, completed=n))
+    text_harm = None
+    if extract_text:
+        from civwatch.services import textcounts
+
+        text_harm = textcounts.extract_harm(engine(db), batch_id=summary.batch_id)
     if as_json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        extra = {"text_harm": asdict(text_harm)} if text_harm else {}
+        print(json.dumps(summary.as_dict() | extra, ensure_ascii=False))
         return
     s = summary
     console.print(f"detected: {s.detected}", highlight=False, soft_wrap=True)
@@ -45,6 +53,10 @@ def import_(
     )
     if s.rejected:
         console.print(f"see the rejected rows with: civwatch rejects {s.batch_id}", highlight=False)
+    if text_harm:
+        h = text_harm
+        console.print(f"read from text ({h.method}): {h.rows} harm rows by sex or age for {h.reports_with_rows} of {h.reports_read} "
+                      "reports without coded sex or age (kept apart from coded harm)", highlight=False)
 
 
 def rejects(

@@ -817,3 +817,23 @@ decision_subjects = Table(
     Column("action", String(12), nullable=False),  # merge | split | grade
     Column("detail", Text, nullable=False),  # JSON
 )
+
+# --- textcounts (issue 22): harm by sex and age read from a report's own text ---
+
+harm_extracted = Table(
+    "harm_extracted",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("outcome", String(12), nullable=False),
+    Column("sex", String(8), nullable=False),
+    Column("age_group", String(8), nullable=False),
+    Column("civilian", Boolean),  # NULL: the text does not say
+    Column("low", Integer),
+    Column("best", Integer),
+    Column("high", Integer),
+    Column("method", String(32), nullable=False),  # domain.textcounts.METHOD_VERSION: extracted, not coded
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -16,6 +16,7 @@ from civwatch.web import (
     overview_pages,
     record_pages,
     static_files,
+    textcounts_pages,
     treaty_pages,
 )
 
@@ -32,6 +33,7 @@ PAGES = (
     mission_pages,
     forecast_pages,
     evidence_pages,
+    textcounts_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

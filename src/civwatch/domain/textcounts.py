@@ -1,0 +1,502 @@
+"""Casualty figures read from the words of a report: rules over a tokenizer (English, French).
+
+`extract(text)` finds every count of people killed, injured, missing, abducted or detained,
+with the span of text it came from, whether the text calls them civilians (or combatants), and
+their sex and age group where the words say so ("two women and a child", "a 12-year-old boy").
+
+A figure keeps what the text says: a number ("five"), a bound ("at least 5": low 5, no high;
+"more than 20": low 21), a range ("20-30") or a vague word ("dozens": low 24). `best` is set only
+for a stated number. What a coder would record for a bound or a vague word is a *convention*
+(ACLED codes the lower figure of a range; its word conventions are learnt from the user's own
+ACLED files by `civwatch text learn`, see docs/textcounts.md) and is applied by `coded()`,
+never written into `best`. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from text_to_num import text2num
+
+from civwatch.domain import textcounts_words as W
+from civwatch.domain.textcounts_text import (  # noqa: F401  (the public names are read from here)
+    _AGE_WORD,
+    _MONTHS,
+    DEFAULT_CONVENTIONS,
+    LANGUAGES,
+    METHOD_VERSION,
+    OUTCOMES,
+    RULES,
+    STRATEGY,
+    Extraction,
+    Figure,
+    TextError,
+    Total,
+    _casualties,
+    _nones,
+    _separate_sentences,
+    _Tok,
+    _triggered_tokens,
+    detect_language,
+    tokenize,
+)
+
+# --- quantities --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Qty:
+    i: int  # first token of the quantity
+    j: int  # token after it
+    low: int | None
+    best: int | None
+    high: int | None
+    said: int | None
+    basis: str
+    q0: int = -1  # first token of a qualifier before it ("at least"), else i
+
+
+class _Phrases:
+    """Phrases indexed by their first and last word, for matching at or before a token."""
+
+    def __init__(self, phrases: object) -> None:
+        self.first: dict[str, list[tuple[str, ...]]] = {}
+        self.last: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:  # type: ignore[attr-defined]
+            parts = tuple(p.split())
+            self.first.setdefault(parts[0], []).append(parts)
+            self.last.setdefault(parts[-1], []).append(parts)
+
+    def at(self, toks: list[_Tok], i: int) -> int:
+        """Length in tokens of the longest phrase starting at token i (0 if none)."""
+        best = 0
+        for parts in self.first.get(toks[i].low, ()):
+            n = len(parts)
+            if n > best and i + n <= len(toks) and all(toks[i + k].low == parts[k] for k in range(1, n)):
+                best = n
+        return best
+
+    def before(self, toks: list[_Tok], i: int) -> int:
+        """Length in tokens of the longest phrase ending just before token i (0 if none)."""
+        if i == 0:
+            return 0
+        best = 0
+        for parts in self.last.get(toks[i - 1].low, ()):
+            n = len(parts)
+            if n > best and i - n >= 0 and all(toks[i - n + k].low == parts[k] for k in range(n - 1)):
+                best = n
+        return best
+
+
+_VAGUE = _Phrases(W.VAGUE)
+_APPROX = _Phrases(W.APPROX_WORDS)
+_QUALIFIERS = [(basis, _Phrases(ps)) for basis, ps in (("at-least", W.AT_LEAST), ("more-than", W.MORE_THAN), ("up-to", W.UP_TO), ("approximate", W.ABOUT))]
+_SUBSET = _Phrases(W.SUBSET_BEFORE)
+
+
+def _number_words(toks: list[_Tok], i: int, lang: str) -> tuple[int, int] | None:
+    words, joiners = W.NUMBER_WORDS[lang], W.NUMBER_JOINERS[lang]
+    j = i
+    while j < len(toks) and toks[j].kind == "word" and (
+        all(p in words for p in toks[j].low.split("-")) or (toks[j].low in joiners and j > i and j + 1 < len(toks) and toks[j + 1].low in words)
+    ):
+        j += 1
+    while j > i and toks[j - 1].low in joiners:
+        j -= 1
+    while j > i:
+        try:
+            return int(text2num(" ".join(t.low for t in toks[i:j]), lang)), j
+        except ValueError:
+            j -= 1
+    return None
+
+
+def _person_ahead(toks: list[_Tok], j: int, limit: int = 3) -> bool:
+    for k in range(j, min(j + limit + 1, len(toks))):
+        t = toks[k]
+        if t.kind != "word" or t.low in W.STOP:
+            return False
+        if t.low in W.PERSONS or _AGE_WORD.match(t.low):
+            return True
+    return False
+
+
+def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
+    before = toks[i - 1].low if i else ""
+    after = toks[j].low if j < len(toks) else ""
+    value = toks[i].low
+    if before in _MONTHS or after in _MONTHS or after in {"th", "st", "nd", "rd", "h", "hours", "am", "pm", "km", "%"}:
+        return True
+    if value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100:
+        return True
+    return after in {"/", ":"} or before in {"/", ":"} or "." in value
+
+
+def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
+    out: list[_Qty] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        q: _Qty | None = None
+        if t.kind == "num" and not _is_date(toks, i, i + 1):
+            v = int(t.low.replace(",", ""))
+            q = _Qty(i, i + 1, v, v, v, v, "stated")
+            # 20-30, 20 to 30
+            if i + 2 < n and (toks[i + 1].low in {"-", "to", "–", "à"} or (toks[i + 1].low in {"and", "et"} and i and toks[i - 1].low in {"between", "entre"})) and toks[i + 2].kind == "num":
+                w = int(toks[i + 2].low.replace(",", ""))
+                if w > v:
+                    q = _Qty(i, i + 3, v, None, w, v, "range")
+        elif t.kind == "word":
+            k = _VAGUE.at(toks, i)
+            a = _APPROX.at(toks, i)
+            if a >= k and a:
+                v = W.APPROX_WORDS[" ".join(x.low for x in toks[i:i + a])]
+                q = _Qty(i, i + a, v, v, v, v, "approximate")
+            elif k:
+                word = " ".join(x.low for x in toks[i:i + k])
+                lo, hi = W.VAGUE[word]
+                key = W.VAGUE_KEYS.get(word, word)
+                if word == "some" and not _person_ahead(toks, i + k, 2) and not (i + k < n and toks[i + k].low in W.AUX):
+                    q = None
+                else:
+                    q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
+            elif t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and _headline_start(toks, i, text):
+                # headline grammar: "Woman killed in shelling", "Child, man killed", "Elderly woman wounded"
+                start = i - 1 if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and toks[i - 1].low not in _NOT_ADJ
+                                                                         and text[toks[i - 1].start].isupper())) else i
+                q = _Qty(start, i, 1, 1, 1, 1, "stated")
+            elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
+            elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
+            elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
+                found = _number_words(toks, i, lang)
+                if found and not (lang == "fr" and t.low in ("un", "une") and not _person_ahead(toks, found[1])):
+                    v, j = found
+                    q = _Qty(i, j, v, v, v, v, "stated")
+        if q is None:
+            i += 1
+            continue
+        # "12-year-old", "12 years old": an age, not a count
+        if t.kind == "num" and q.j < n and (_AGE_WORD.match(toks[q.j].low) or toks[q.j].low in {"years", "year", "ans", "an"}):
+            i = q.j
+            continue
+        q.q0 = q.i
+        _qualify(toks, q)
+        out.append(q)
+        i = max(q.j, i + 1)
+    return out
+
+
+_HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
+_NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
+
+
+def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
+    """A bare noun opening a headline or a list item, maybe after an adjective ("Japanese man shot dead")."""
+    k = i
+    if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and text[toks[i - 1].start].isupper()
+                                                and toks[i - 1].low not in W.PERSONS and toks[i - 1].low not in _NOT_ADJ
+                                                and not text[toks[i].start].isupper())):
+        k = i - 1
+    if i and k == i and toks[i - 1].low in W.PERSONS:
+        return False  # "Civilian man": the noun phrase began before
+    return k == 0 or (toks[k - 1].kind == "punct" and toks[k - 1].low in {";", ",", ".", ":", "|"})
+
+
+def _qualify(toks: list[_Tok], q: _Qty) -> None:
+    if q.basis != "stated":
+        return
+    for basis, phrases in _QUALIFIERS:
+        k = phrases.before(toks, q.i)
+        if k:
+            q.q0 = q.i - k
+            v = q.said
+            if basis == "at-least":
+                q.low, q.best, q.high = v, None, None
+            elif basis == "more-than":
+                q.low, q.best, q.high = (v or 0) + 1, None, None
+            elif basis == "up-to":
+                q.low, q.best, q.high = None, None, v
+            q.basis = basis
+            return
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
+    """Token after the noun phrase that follows a quantity ("five Oromo students" -> after 'students')."""
+    k = j
+    if vague and k < len(toks) and toks[k].low in {"of", "de", "d'"}:  # "dozens of people", "des dizaines de personnes"
+        k += 1
+        j = k
+        if k < len(toks) and toks[k].low in {"the", "les"}:
+            k += 1
+    while k < len(toks) and k - j < 5:
+        t = toks[k]
+        if t.kind == "punct" and t.low != "-":
+            break
+        if t.low in W.STOP or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+            break
+        k += 1
+        if t.low in W.PERSONS and not (k < len(toks) and toks[k].low in W.PERSONS):
+            break
+    return k
+
+
+_VIOLENT = frozenset("shot stabbed beaten hacked gunned burnt burned hanged clubbed stoned abattus abattues".split())
+
+
+def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
+    """Outcome read after the noun phrase ending at k, and the token after it."""
+    aux = 0
+    n = len(toks)
+    if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
+        m = k + 1
+        while m < n and m - k <= 4 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+            m += 1
+        if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
+            k = m
+    while k < n and aux < 5:
+        t = toks[k]
+        for phrase, outcome in W.OUTCOME_PHRASES.items():
+            if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
+                return outcome, k + len(phrase)
+        if t.low in W.OUTCOME_AFTER:
+            active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
+                k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
+            )
+            if active:
+                return None
+            return W.OUTCOME_AFTER[t.low], k + 1
+        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low == "and" and k and toks[k - 1].low in _VIOLENT):
+            aux += 1
+            k += 1
+            continue
+        return None
+    return None
+
+
+def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
+    """Outcome read before a quantity ("killing five", "the deaths of five", "death toll rose to five")."""
+    if q0 == 0:
+        return None
+    prev = toks[q0 - 1].low
+    if prev in W.OUTCOME_BEFORE:
+        return W.OUTCOME_BEFORE[prev], q0 - 1
+    # "shot dead two men", "beat to death three", "gunned down five"
+    if q0 >= 2 and ((prev == "dead" and toks[q0 - 2].low in _VIOLENT) or (prev == "down" and toks[q0 - 2].low == "gunned")):
+        return "killed", q0 - 2
+    if q0 >= 3 and prev == "death" and toks[q0 - 2].low == "to" and toks[q0 - 3].low in _VIOLENT | {"beat", "stab", "hack", "burn"}:
+        return "killed", q0 - 3
+    if prev in {"of", "de", "des"} and q0 >= 2:
+        p2 = toks[q0 - 2].low
+        if p2 in W.OUTCOME_OF:
+            return W.OUTCOME_OF[p2], q0 - 2
+        if p2 == "lives" and q0 >= 3 and toks[q0 - 3].low in {"the", "claimed", "claiming"}:
+            return "killed", q0 - 3
+    for back in range(1, 5):
+        if q0 - back < 0 or toks[q0 - back].kind == "punct":
+            break
+        if toks[q0 - back].low in {"toll", "bilan"}:
+            return "killed", q0 - back
+    return None
+
+
+def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
+    sex, age, civ = "unknown", "unknown", None
+    for t in toks[i:k]:
+        info = W.PERSONS.get(t.low)
+        if info:
+            sex = info[0] if info[0] != "unknown" else sex
+            age = info[1] if info[1] != "unknown" else age
+            civ = info[2] if info[2] is not None else civ
+    if any(t.low == "elderly" for t in toks[i:k]):
+        age = "elderly"
+    # ages written out: "a 12-year-old boy", "aged 70"
+    for x in range(max(0, i - 1), min(k + 1, len(toks))):
+        t = toks[x]
+        years = None
+        m = _AGE_WORD.match(t.low)
+        if m and m.group(1).isdigit():
+            years = int(m.group(1))
+        elif m and x > 0 and toks[x - 1].kind == "num":
+            years = int(toks[x - 1].low)
+        if years is not None:
+            age = "child" if years < 18 else "elderly" if years >= 60 else "adult"
+    return sex, age, civ
+
+
+def extract(text: str, language: str | None = None) -> Extraction:
+    """Every casualty figure in `text`; raises TextError for empty text or an unsupported language."""
+    lang = language or detect_language(text)
+    if lang not in LANGUAGES:
+        raise TextError(f"unsupported language '{lang}'; supported: en, fr")
+    if not text.strip():
+        raise TextError("empty text: there is nothing to read")
+    toks = _triggered_tokens(text)
+    qtys = _quantities(toks, lang, text)
+    qstarts = {q.q0: idx for idx, q in enumerate(qtys)} | {q.i: idx for idx, q in enumerate(qtys)}
+    found: list[tuple[_Qty, str, int, int, int, bool]] = []  # qty, outcome, span start tok, span end tok, np end, subset
+    results: dict[int, tuple[str, int, int] | None] = {}
+
+    among: set[int] = set()
+
+    def forward_of(idx: int, depth: int = 0) -> tuple[str, int] | None:
+        q = qtys[idx]
+        k = _noun_phrase(toks, q.j, q.basis != "stated")
+        # "Young girl among six killed": the girl is one of the six
+        if k + 1 < len(toks) and toks[k].low in {"among", "parmi"} and k + 1 in qstarts and depth < 6:
+            among.add(idx)
+            return forward_of(qstarts[k + 1], depth + 1)
+        # "10 women and children were killed", "two soldiers and a civilian were killed"
+        while k < len(toks) and toks[k].low in {"and", ",", "et", "or"} and depth < 6:
+            nxt = k + 1
+            if nxt in qstarts:
+                return forward_of(qstarts[nxt], depth + 1)
+            if nxt < len(toks) and toks[nxt].low in W.PERSONS:
+                k = _noun_phrase(toks, nxt)
+                continue
+            break
+        # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
+        return _forward(toks, k, qstarts)
+
+    separate = _separate_sentences(toks)
+    sent, n_s = [], 0
+    for t in toks:
+        sent.append(n_s)
+        if t.kind == "punct" and t.low in ".;!?":
+            n_s += 1
+    def sent_of(q: _Qty) -> int:
+        return sent[q.i]
+
+    for idx, q in enumerate(qtys):
+        np_end = _noun_phrase(toks, q.j, q.basis != "stated")
+        if any(t.low in W.NOT_PEOPLE for t in toks[q.j:np_end]) or _background(toks, q.q0) or q.i in separate:
+            results[idx] = None
+            continue
+        subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
+        back = _backward(toks, q.q0)
+        outcome = None
+        s0, s1 = q.q0, np_end
+        if back:
+            outcome, s0 = back[0], back[1]
+        else:
+            fwd = forward_of(idx)
+            if fwd:
+                outcome, s1 = fwd[0], max(fwd[1], np_end)
+                subset = subset or idx in among
+        if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
+            outcome = found[-1][1]  # "killed 12 people, including two women"
+        if outcome is None and idx and results.get(idx - 1):
+            # "killing two women and a child": the child inherits the verb of the women
+            prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
+            gap = [t.low for t in toks[prev_end:q.q0]]
+            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2:
+                outcome = prev_outcome
+                subset = subset or found[-1][5]
+        if outcome is None:
+            results[idx] = None
+            continue
+        results[idx] = (outcome, s0, np_end)
+        found.append((q, outcome, s0, s1, np_end, subset))
+
+    figures: list[Figure] = []
+    covered = set()
+    for q, outcome, s0, s1, np_end, subset in found:
+        sex, age, civ = _who(toks, q.i, np_end)
+        covered.update(range(q.i, np_end))
+        start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
+        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
+    figures += _plurals(toks, text, covered, separate, sent)
+    figures += _singulars(toks, text, covered, separate, figures, sent)
+    figures += _casualties(toks, text, covered, figures)
+    figures += _nones(text, figures)
+    figures.sort(key=lambda f: f.start)
+    return Extraction(lang, figures)
+
+
+def _background(toks: list[_Tok], q0: int) -> bool:
+    """True when the words just before a figure tell of an earlier harm ("protest against the killing of 3")."""
+    for x in range(max(0, q0 - 6), q0):
+        w = toks[x].low
+        if toks[x].kind == "punct" and w in ".;":
+            return False
+    lo = max(0, q0 - 6)
+    for x in range(q0 - 1, lo - 1, -1):
+        if toks[x].kind == "punct" and toks[x].low in ".;":
+            break
+        if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
+            return True
+    return False
+
+
+_SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
+_SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
+
+
+def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
+               sent: list[int]) -> list[Figure]:
+    """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
+    taken = {(f.outcome, f.sentence) for f in figures}
+    out = []
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if k in covered or k in separate:
+            continue
+        outcome = None
+        a = b = k
+        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered:
+            # the object is one person unless a plural or a thing follows
+            m = k + 2
+            while m < n and m - k <= 5 and toks[m].kind == "word" and toks[m].low not in W.STOP:
+                m += 1
+            obj = [x.low for x in toks[k + 2:m]]
+            if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
+                obj = ["him"]
+            if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
+                outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
+        elif t.low in _SINGULAR_AUX and not _background(toks, k):
+            m = k + 1
+            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
+                m += 1
+            if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
+                m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
+            ):
+                if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
+                    outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
+        if outcome is None or (outcome, sent[k]) in taken:
+            continue
+        taken.add((outcome, sent[k]))
+        start, end = toks[a].start, toks[b - 1].end
+        out.append(Figure(outcome, 1, 1, 1, "singular", start, end, text[start:end], 1, sentence=sent[k]))
+    return out
+
+
+def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int], sent: list[int]) -> list[Figure]:
+    """A plural with no number after a verb ("killing civilians", "soldiers kill protesting students")."""
+    out = []
+    for k, t in enumerate(toks):
+        if k in covered or k in separate or t.low not in W.PLURAL_PERSONS or t.low in {"others", "other", "people's"}:
+            continue
+        for back in (1, 2, 3):
+            v = k - back
+            if v < 0:
+                break
+            if toks[v].low in W.OUTCOME_BEFORE and not _background(toks, v) and all(toks[x].kind == "word" and toks[x].low not in W.STOP for x in range(v + 1, k)):
+                outcome = W.OUTCOME_BEFORE[toks[v].low]
+                sex, age, civ = W.PERSONS[t.low]
+                if v + 1 < k and toks[v + 1].low in W.PERSONS:
+                    s2, a2, c2 = W.PERSONS[toks[v + 1].low]
+                    civ = c2 if c2 is not None else civ
+                start, end = toks[v].start, t.end
+                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ, sentence=sent[k]))
+                break
+    return out
+
+
+def with_conventions(fig: Figure, conventions: Mapping[str, int | str]) -> Figure:
+    """The figure with `coded` made explicit as its best (for a reader who accepts the convention)."""
+    return replace(fig, best=fig.coded(conventions))

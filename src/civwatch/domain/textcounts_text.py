@@ -1,0 +1,222 @@
+"""Types and tokens for reading casualty figures from text (the rules: domain/textcounts.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from civwatch.domain import textcounts_words as W
+
+METHOD_VERSION = "textcounts-1"
+OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
+LANGUAGES = ("en", "fr")
+# conventions that need no data: ACLED's codebook records the lowest figure a source gives
+DEFAULT_CONVENTIONS: dict[str, int | str] = {"at-least": "said", "more-than": "said", "up-to": "said", "range": "low"}
+RULES = ("said", "said+1", "low", "high")
+STRATEGY = "sentence-max"
+
+
+class TextError(ValueError):
+    """A text that cannot be read: empty, or in a language the rules do not cover."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    outcome: str
+    low: int | None
+    best: int | None
+    high: int | None
+    basis: str  # stated | approximate | at-least | more-than | up-to | range | vague:<word> | plural | none
+    start: int
+    end: int
+    text: str
+    said: int | None = None  # the number as written before a qualifier ("more than 20" -> 20)
+    sex: str = "unknown"
+    age_group: str = "unknown"
+    civilian: bool | None = None  # None: the text does not say
+    subset: bool = False  # part of a figure already counted ("..., including two women")
+    sentence: int = 0  # which sentence of the text it is in
+
+    def coded(self, conventions: Mapping[str, int | str] | None = None) -> int | None:
+        """The count a coder following `conventions` would record; None when no convention applies."""
+        if self.best is not None:
+            return self.best
+        conv = {**DEFAULT_CONVENTIONS, **(conventions or {})}
+        rule = conv.get(self.basis)
+        if isinstance(rule, int):
+            return rule
+        if rule == "said":
+            return self.said
+        if rule == "said+1" and self.said is not None:
+            return self.said + 1
+        if rule == "low":
+            return self.low
+        if rule == "high":
+            return self.high
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    outcome: str
+    low: int | None
+    best: int | None
+    high: int | None
+    coded: int | None
+    basis: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(slots=True)
+class Extraction:
+    language: str
+    figures: list[Figure] = field(default_factory=list)
+
+    def total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
+        """Sum of the figures for one outcome that are not parts of another; None if the text gives none."""
+        figs = tuple(f for f in self.figures if f.outcome == outcome and not f.subset)
+        if not figs:
+            parts = [f for f in self.figures if f.outcome == outcome]
+            if not parts:
+                return None
+            figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
+        if STRATEGY == "sentence-max":
+            groups: dict[int, list[Figure]] = {}
+            for f in figs:
+                groups.setdefault(f.sentence, []).append(f)
+            figs = tuple(max(groups.values(), key=lambda g: sum(f.low or 0 for f in g)))
+        coded = [f.coded(conventions) for f in figs]
+        bases = sorted({f.basis for f in figs})
+        return Total(
+            outcome,
+            low=sum(f.low if f.low is not None else 0 for f in figs),
+            best=sum(f.best for f in figs) if all(f.best is not None for f in figs) else None,  # type: ignore[misc]
+            high=sum(f.high for f in figs) if all(f.high is not None for f in figs) else None,  # type: ignore[misc]
+            coded=sum(coded) if all(c is not None for c in coded) else None,  # type: ignore[arg-type]
+            basis="+".join(bases),
+            figures=figs,
+        )
+
+    def breakdown(self, outcome: str) -> list[Figure]:
+        """Figures with a sex or an age group for one outcome (parts included), for harm rows."""
+        return [f for f in self.figures if f.outcome == outcome and (f.sex != "unknown" or f.age_group != "unknown")]
+
+
+# --- tokenizer -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"(?P<age>\d+[-\s]years?[-\s]olds?\b)|(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)|([^\W\d_]+(?:['’\-][^\W\d_]+)*)|(\S)")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun jul "
+    "aug sep sept oct nov dec janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_AGE_WORD = re.compile(r"^(.*?)-?(year|years|yr)-?olds?$")
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # num | word | punct
+    low: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None, out: list[_Tok] | None = None) -> list[_Tok]:
+    """Tokens of text[start:end] (offsets into the whole text), appended to `out`."""
+    out = [] if out is None else out
+    caps = text.isupper()
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        age, num, word, _ = m.groups()
+        raw = m.group(0)
+        if age:
+            out.append(_Tok("word", _SPACE.sub("-", raw.lower()), m.start(), m.end()))
+        elif num:
+            out.append(_Tok("num", raw, m.start(), m.end()))
+        elif word:
+            # an acronym ("IS", "AU") is a name, not the word it spells
+            low = raw if len(raw) > 1 and not caps and raw.isupper() else raw.lower()
+            out.append(_Tok("word", low.replace("’", "'") if "’" in low else low, m.start(), m.end()))
+        else:
+            out.append(_Tok("punct", raw, m.start(), m.end()))
+    return out
+
+
+_SPACE = re.compile(r"\s")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_PIECE = re.compile(r"[^.;!?]*(?:[.;!?]+|$)")
+_TRIGGER = re.compile(
+    r"\b(?:" + "|".join(sorted({re.escape(w) for w in (*W.OUTCOME_AFTER, *W.OUTCOME_BEFORE, *W.OUTCOME_OF, *W.CASUALTY_WORDS,
+                                                         "toll", "bilan", "lives", "life", "péri", "including", "among")}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _triggered_tokens(text: str) -> list[_Tok]:
+    """Tokens of the sentences that hold an outcome word: the rest of a text cannot give a figure."""
+    toks: list[_Tok] = []
+    for m in _PIECE.finditer(text):
+        a, b = m.span()
+        if a < b and _TRIGGER.search(text, a, b) is not None:
+            tokenize(text, a, b, toks)
+    return toks
+
+
+def detect_language(text: str, toks: list[_Tok] | None = None) -> str:
+    """'en' or 'fr'; raises TextError naming the language when the text is in neither."""
+    if not text or not text.strip():
+        raise TextError("empty text: there is nothing to read")
+    if not text.isascii() and len(_NON_LATIN.findall(text)) > sum(ch.isalpha() for ch in text) / 3:
+        raise TextError("unsupported language (not in Latin script); supported: en, fr")
+    words = _WORD.findall(text[:400].lower()) if toks is None else [t.low for t in toks if t.kind == "word"]
+    score = {lang: sum(map(cues.__contains__, words)) for lang, cues in W.CUES.items()}
+    if score["en"] >= 3 and score["fr"] == 0:
+        return "en"
+    other = {lang: sum(map(cues.__contains__, words)) for lang, cues in W.OTHER_CUES.items()}
+    best = max(score, key=lambda k: score[k])
+    rival = max(other, key=lambda k: other[k])
+    if other[rival] > max(score.values()) and other[rival] >= 2:
+        raise TextError(f"unsupported language (looks like '{rival}'); supported: en, fr")
+    if score[best] == 0 and len(words) >= 6 and not any(w in W.OUTCOME_AFTER or w in W.PERSONS for w in words):
+        raise TextError("unsupported language (no English or French words found); supported: en, fr")
+    return "fr" if score["fr"] > score["en"] else "en"
+
+
+def _separate_sentences(toks: list[_Tok]) -> set[int]:
+    """Tokens of sentences that say their figures are coded as another event."""
+    out: set[int] = set()
+    start = 0
+    for k in range(len(toks) + 1):
+        if k == len(toks) or (toks[k].kind == "punct" and toks[k].low in ".;"):
+            words = " ".join(t.low for t in toks[start:k])
+            if any(p in words for p in W.SEPARATE):
+                out.update(range(start, k))
+            start = k + 1
+    return out
+
+
+def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
+    """'casualties' with no number: killed or injured, how many unknown (low 0)."""
+    if any(f.outcome == "killed" for f in figures):
+        return []
+    for k, t in enumerate(toks):
+        if t.low in W.CASUALTY_WORDS and k not in covered and not (k and toks[k - 1].low in {"no", "without", "aucune", "sans"}):
+            if k >= 2 and toks[k - 2].low in {"no", "without"}:
+                continue
+            return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]
+    return []
+
+
+def _nones(text: str, figures: list[Figure]) -> list[Figure]:
+    low = text.lower()
+    out = []
+    for outcome, phrases in W.NONE_PHRASES.items():
+        if any(f.outcome == outcome for f in figures):
+            continue
+        for p in phrases:
+            at = low.find(p)
+            if at >= 0:
+                out.append(Figure(outcome, 0, 0, 0, "none", at, at + len(p), text[at:at + len(p)], 0))
+                break
+    return out
