@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import audit, cases, db, demo, export, importing, incidents, linking, stats, users
+from civwatch.cli import (
+    audit,
+    cases,
+    db,
+    demo,
+    export,
+    importing,
+    incidents,
+    linking,
+    parties,
+    stats,
+    users,
+)
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -23,7 +35,7 @@ cli.add_typer(users.app, name="users")
 cli.add_typer(audit.app, name="audit")
 cli.add_typer(cases.app, name="cases")
 cli.command("stats")(stats.stats)
-cli.command("compare")(stats.compare)
+cli.command("compare")(parties.compare)  # --by party here; other dimensions: stats.compare
 cli.command("serve")(stats.serve)
 cli.command("refresh-indicators")(stats.refresh)
 importing.register(cli)
@@ -31,6 +43,7 @@ demo.register(cli)
 cli.add_typer(incidents.app, name="incidents")
 cli.add_typer(export.app, name="export")
 cli.command("link")(linking.link)
+cli.add_typer(parties.app, name="parties")
 
 
 @cli.callback()

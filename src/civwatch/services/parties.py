@@ -394,18 +394,23 @@ def measures_row(actor: dict, acc: dict, grades: dict[str, int], cases: dict | N
     """The same measures for every actor, by this one function; shares over their known bases."""
     n = acc.get("n", 0)
     cases = cases or {"cases": 0, "responses": 0}
+    known = acc.get("n_deaths_known", 0)
+
+    def deaths(key: str) -> int | None:  # unknown is not zero: no incident with a figure -> None
+        return acc.get(key, 0) if known else None
+
     return {
         "actor_id": actor["id"],
         "actor": actor["canonical_name"],
         "category": actor["category"],
         "state_iso3": actor["state_iso3"],
         "incidents": n,
-        "civilian_deaths_low": acc.get("deaths_low", 0),
-        "civilian_deaths": acc.get("deaths_best", 0),
-        "civilian_deaths_high": acc.get("deaths_high", 0),
+        "civilian_deaths_low": deaths("deaths_low"),
+        "civilian_deaths": deaths("deaths_best"),
+        "civilian_deaths_high": deaths("deaths_high"),
         "incidents_with_death_figure": acc.get("n_deaths_known", 0),
         "civilian_deaths_per_incident": ratio(acc.get("deaths_best", 0), acc.get("n_deaths_known", 0)),
-        "civilian_injuries": acc.get("injuries_best", 0),
+        "civilian_injuries": acc.get("injuries_best", 0) if acc.get("n_injuries_known", 0) else None,
         "explosive_weapons_share": ratio(acc.get("n_explosive", 0), acc.get("n_weapon_known", 0)),
         "explosive_weapons_base": acc.get("n_weapon_known", 0),
         "populated_area_share": ratio(acc.get("n_populated", 0), acc.get("n_populated_known", 0)),

@@ -11,12 +11,13 @@ from civwatch.web import (
     import_pages,
     incident_pages,
     overview_pages,
+    party_pages,
     record_pages,
     static_files,
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages):
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages, party_pages):
     router.include_router(module.router)
 
 __all__ = ["router"]
