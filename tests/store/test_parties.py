@@ -88,3 +88,22 @@ def test_like_incidents_are_by_other_actors(bgd: Engine) -> None:
     assert shown > 0
     with pytest.raises(parties.ActorNotFound):
         parties.like_incidents(bgd, 10**9)
+
+
+def test_chmr_cases_count_for_the_actor_of_their_incident(bgd: Engine) -> None:
+    from civwatch.services import cases
+    from tests.case_support import make_users
+
+    users = make_users(bgd)
+    parties.ensure_fresh(bgd)
+    with bgd.connect() as conn:
+        pairs = conn.execute(select(party_incidents.c.actor_id, party_incidents.c.incident_id)
+                             .order_by(party_incidents.c.incident_id)).all()
+    actor_id = pairs[0][0]
+    theirs = [i for a, i in pairs if a == actor_id][:2]
+    other = next((a, i) for a, i in pairs if a != actor_id)
+    for incident_id in [*theirs, other[1]]:
+        cases.open_from_incident(bgd, incident_id, users["rita"], reason="reported by a monitor")
+    rows = {r["actor_id"]: r for r in parties.compare(bgd, actor_ids=[actor_id, other[0]])["rows"]}
+    assert (rows[actor_id]["cases"], rows[actor_id]["responses"]) == (len(theirs), 0)
+    assert rows[other[0]]["cases"] == 1

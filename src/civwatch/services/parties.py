@@ -133,10 +133,10 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
         summary.names_added += 1
         summary.unmatched += status == NameStatus.UNMATCHED
         summary.ambiguous += status == NameStatus.AMBIGUOUS
-    if summary.names_added or batch_id is None:
+    if seen:
         for actor_id, found in store.actor_countries(conn, batch_id).items():
             row = store.get_actor(conn, actor_id)
-            if row is None:
+            if row is None or row["corrected"]:  # an analyst's countries stay as set
                 continue
             merged = _joined([*row["countries"].split(","), *found])
             if merged != row["countries"]:
@@ -359,12 +359,15 @@ def select_actors(conn: Connection, actor_ids: list[int] | None = None, states: 
     """The actors a comparison is about: named ones, the forces of some states, or a category
     (optionally those operating in some countries)."""
     chosen: dict[int, dict] = {}
+    found = store.get_actors(conn, list(dict.fromkeys(actor_ids or [])))
     for a in actor_ids or []:
-        row = store.get_actor(conn, a)
+        row = found.get(a)
         if row is None:
             raise ActorNotFound(f"no actor {a}")
-        live = store.live_id(conn, a)
-        chosen[live] = store.get_actor(conn, live) or row
+        if row["merged_into"] is not None:
+            live = store.live_id(conn, a)
+            row = store.get_actor(conn, live) or row
+        chosen[row["id"]] = row
     for iso3 in states or []:
         code = iso3.strip().upper()
         if code not in countries.known_iso3():
@@ -442,7 +445,7 @@ def compare(engine: Engine, actor_ids: list[int] | None = None, states: list[str
         ids = [a["id"] for a in chosen]
         summed = (store.sum_direct if direct else store.sum_facts)(conn, ids, year_from, year_to, countries_)
         case_counts = store.case_counts(conn, ids, year_from, year_to, countries_) if not direct else {}
-        unattributed = None if direct else store.unattributed_mentions(conn)
+        unattributed = None if direct else store.unattributed_at_refresh(conn)
     acc: dict[int, dict] = defaultdict(lambda: defaultdict(int))
     grades: dict[int, dict] = defaultdict(dict)
     for row in summed:

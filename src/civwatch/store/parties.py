@@ -22,6 +22,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 
@@ -214,6 +215,14 @@ def facts_state(conn: Connection) -> str | None:
     return conn.execute(select(party_state.c.fingerprint).where(party_state.c.id == 1)).scalar()
 
 
+def unattributed_at_refresh(conn: Connection) -> int | None:
+    return conn.execute(select(party_state.c.unattributed).where(party_state.c.id == 1)).scalar()
+
+
+def get_actors(conn: Connection, actor_ids: list[int]) -> dict[int, dict]:
+    return {r["id"]: dict(r) for r in conn.execute(select(actors).where(actors.c.id.in_(actor_ids))).mappings()}
+
+
 def refresh_facts(conn: Connection) -> int:
     """Recompute party_incidents and party_facts in the caller's transaction; returns fact rows."""
     if conn.dialect.name == "postgresql":
@@ -237,7 +246,7 @@ def refresh_facts(conn: Connection) -> int:
     )
     conn.execute(insert(party_facts).from_select(["actor_id", "year", "country_iso3", "grade", *FACT_MEASURES], grouped))
     fp = fingerprint(conn)
-    values = {"fingerprint": fp, "refreshed_at": now()}
+    values = {"fingerprint": fp, "refreshed_at": now(), "unattributed": unattributed_mentions(conn)}
     if facts_state(conn) is None:
         conn.execute(insert(party_state).values(id=1, **values))
     else:
@@ -253,7 +262,10 @@ def incident_facts(incident_ids=None):
     per_report = (select(harm.c.report_id,
                          func.sum(case((disagg, harm.c.best), else_=0)).label("disagg"),
                          func.sum(case((wc, harm.c.best), else_=0)).label("wc"))
-                  .group_by(harm.c.report_id).subquery("hbr"))
+                  .group_by(harm.c.report_id))
+    if incident_ids is not None:
+        per_report = per_report.where(harm.c.report_id.in_(select(reports.c.id).where(reports.c.incident_id.in_(incident_ids))))
+    per_report = per_report.subquery("hbr")
     per_incident = (select(reports.c.incident_id, func.max(per_report.c.disagg).label("disagg"),
                            func.max(per_report.c.wc).label("wc"))
                     .select_from(reports.join(per_report, per_report.c.report_id == reports.c.id))
@@ -312,43 +324,88 @@ def sum_facts(conn: Connection, actor_ids: list[int], year_from: int | None = No
 
 def sum_direct(conn: Connection, actor_ids: list[int], year_from: int | None = None, year_to: int | None = None,
                countries: tuple[str, ...] = ()) -> list[dict]:
-    """The same sums straight from the base tables (the benchmark's baseline and a cross-check)."""
-    attributed = (
+    """The same sums straight from the base tables (the benchmark's baseline and a cross-check):
+    the actors' names first, then one pass over the reports."""
+    pairs = [tuple(r) for r in conn.execute(select(actor_names.c.source, actor_names.c.name)
+                                            .where(actor_names.c.actor_id.in_(actor_ids)))]
+    if not pairs:
+        return []
+    pi = (
         select(actor_names.c.actor_id, reports.c.incident_id)
         .select_from(reports.join(actor_names, and_(actor_names.c.source == reports.c.source,
                                                     actor_names.c.name == reports.c.perpetrator_name)))
-        .where(actor_names.c.actor_id.in_(actor_ids))
-        .distinct().subquery("pi")
+        .where(tuple_(reports.c.source, reports.c.perpetrator_name).in_(pairs))
+        .distinct().cte("pi")
     )
-    facts = incident_facts().subquery("f")
-    q = (select(attributed.c.actor_id, facts.c.grade, *[func.sum(facts.c[m]).label(m) for m in FACT_MEASURES])
-         .select_from(attributed.join(facts, facts.c.incident_id == attributed.c.incident_id))
-         .group_by(attributed.c.actor_id, facts.c.grade))
+    casualty = and_(harm.c.civilian.is_(True), harm.c.outcome.in_(cube.CASUALTY_OUTCOMES))
+    disagg = and_(casualty, or_(harm.c.sex != "unknown", harm.c.age_group != "unknown"))
+    wc = and_(casualty, or_(harm.c.sex == "female", harm.c.age_group == "child"))
+    per_report = (
+        select(reports.c.incident_id, harm.c.report_id,
+               func.sum(case((disagg, harm.c.best), else_=0)).label("disagg"),
+               func.sum(case((wc, harm.c.best), else_=0)).label("wc"))
+        .select_from(reports.join(harm, harm.c.report_id == reports.c.id))
+        .where(reports.c.incident_id.in_(select(pi.c.incident_id)))
+        .group_by(reports.c.incident_id, harm.c.report_id).subquery("hbr")
+    )
+    hbi = (select(per_report.c.incident_id, func.max(per_report.c.disagg).label("disagg"), func.max(per_report.c.wc).label("wc"))
+           .group_by(per_report.c.incident_id).subquery("hbi"))
+    t = incidents
+    casualties = func.coalesce(t.c.civilian_deaths_best, 0) + func.coalesce(t.c.civilian_injuries_best, 0)
+    explosive = t.c.weapon.in_(EXPLOSIVE)
+    per_incident = {
+        "n": literal(1),
+        **{col.name: col for col in _figures()},
+        "casualties_disaggregated": func.coalesce(hbi.c.disagg, 0),
+        "casualties_women_children": func.coalesce(hbi.c.wc, 0),
+        "casualties": casualties,
+        "casualties_ewipa": case((and_(explosive, t.c.populated_area.is_(True)), casualties), else_=0),
+        "n_explosive": case((explosive, 1), else_=0),
+        "n_weapon_known": case((t.c.weapon != "unknown", 1), else_=0),
+        "n_populated": case((t.c.populated_area.is_(True), 1), else_=0),
+        "n_populated_known": case((t.c.populated_area.is_not(None), 1), else_=0),
+    }
+    grade = func.coalesce(t.c.grade_override, t.c.grade)
+    q = (select(pi.c.actor_id, grade.label("grade"),
+                *[func.sum(per_incident[m].element if hasattr(per_incident[m], "element") else per_incident[m]).label(m)
+                  for m in FACT_MEASURES])
+         .select_from(pi.join(t, t.c.id == pi.c.incident_id).outerjoin(hbi, hbi.c.incident_id == t.c.id))
+         .group_by(pi.c.actor_id, grade))
     if year_from is not None:
-        q = q.where(facts.c.year >= year_from)
+        q = q.where(t.c.year >= year_from)
     if year_to is not None:
-        q = q.where(facts.c.year <= year_to)
+        q = q.where(t.c.year <= year_to)
     if countries:
-        q = q.where(facts.c.country_iso3.in_(countries))
+        q = q.where(t.c.country_iso3.in_(countries))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def case_counts(conn: Connection, actor_ids: list[int], year_from: int | None = None, year_to: int | None = None,
                 countries: tuple[str, ...] = ()) -> dict[int, dict]:
-    """CHMR cases opened on each actor's incidents, and how many reached a response."""
-    q = (select(party_incidents.c.actor_id, func.count(cases.c.id).label("cases"),
-                func.sum(case((cases.c.response_kind.is_not(None), 1), else_=0)).label("responses"))
-         .select_from(party_incidents.join(cases, cases.c.incident_id == party_incidents.c.incident_id)
-                      .join(incidents, incidents.c.id == party_incidents.c.incident_id))
-         .where(party_incidents.c.actor_id.in_(actor_ids)).group_by(party_incidents.c.actor_id))
+    """CHMR cases opened on each actor's incidents, and how many reached a response. Driven
+    from the cases (few) so it does not grow with the actors' incidents."""
+    q = (select(cases.c.incident_id, cases.c.response_kind)
+         .select_from(cases.join(incidents, incidents.c.id == cases.c.incident_id)))
     if year_from is not None:
         q = q.where(incidents.c.year >= year_from)
     if year_to is not None:
         q = q.where(incidents.c.year <= year_to)
     if countries:
         q = q.where(incidents.c.country_iso3.in_(countries))
-    return {r["actor_id"]: {"cases": int(r["cases"] or 0), "responses": int(r["responses"] or 0)}
-            for r in conn.execute(q).mappings()}
+    by_incident: dict[int, list] = {}
+    for incident_id, response in conn.execute(q):
+        by_incident.setdefault(incident_id, []).append(response)
+    out: dict[int, dict] = {}
+    ids = sorted(by_incident)
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        rows = conn.execute(select(party_incidents.c.actor_id, party_incidents.c.incident_id)
+                            .where(party_incidents.c.incident_id.in_(chunk), party_incidents.c.actor_id.in_(actor_ids)))
+        for actor_id, incident_id in rows:
+            acc = out.setdefault(actor_id, {"cases": 0, "responses": 0})
+            acc["cases"] += len(by_incident[incident_id])
+            acc["responses"] += sum(1 for r in by_incident[incident_id] if r is not None)
+    return out
 
 
 def actors_of_incident(conn: Connection, incident_id: int) -> list[int]:

@@ -561,4 +561,5 @@ party_state = Table(
     Column("id", Integer, primary_key=True),
     Column("fingerprint", String(200), nullable=False),  # the store when party_facts were built
     Column("refreshed_at", DateTime(timezone=True), nullable=False),
+    Column("unattributed", Integer, nullable=False, default=0),  # report parties without an actor then
 )

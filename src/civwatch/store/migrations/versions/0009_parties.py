@@ -81,6 +81,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('fingerprint', sa.String(length=200), nullable=False),
     sa.Column('refreshed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('unattributed', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_party_state'))
     )
 
