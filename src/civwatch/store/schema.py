@@ -490,7 +490,7 @@ actors = Table(
     Column("branch", String(16)),  # state forces: military | police | government | unspecified
     Column("state_iso3", String(3), index=True),  # state forces: the state they belong to
     Column("countries", Text, nullable=False, default=""),  # others: comma-joined ISO3 they operate in
-    Column("auto_key", String(200), unique=True),  # how builds find it again; NULL for analysts' actors
+    Column("auto_key", Text, unique=True),  # how builds find it again; NULL for analysts' actors
     Column("merged_into", Integer, ForeignKey("actors.id")),  # a merged-away actor lives on as this one
     Column("corrected", Boolean, nullable=False, default=False),  # an analyst set its fields; builds keep them
     Column("note", Text),

@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('branch', sa.String(length=16), nullable=True),
     sa.Column('state_iso3', sa.String(length=3), nullable=True),
     sa.Column('countries', sa.Text(), nullable=False),
-    sa.Column('auto_key', sa.String(length=200), nullable=True),
+    sa.Column('auto_key', sa.Text(), nullable=True),
     sa.Column('merged_into', sa.Integer(), nullable=True),
     sa.Column('corrected', sa.Boolean(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
