@@ -47,7 +47,7 @@ def analyst(principal: Annotated[Principal, Depends(writer)]) -> Principal:
 def _ids(text: str | None) -> list[int]:
     out = []
     for item in split_values(text):
-        if not item.isdigit():
+        if not item.isdigit() or len(item) > 10 or int(item) > 2**31 - 1:
             raise ValueError(f"actors: {item!r} is not an actor id")
         out.append(int(item))
     return out

@@ -25,10 +25,9 @@ FORMATS = ("table", "json", "csv")
 def _ints(text: str | None) -> list[int]:
     out = []
     for item in split_values(text):
-        try:
-            out.append(int(item))
-        except ValueError:
-            raise ValueError(f"{item!r} is not an actor id (a number)") from None
+        if not item.isdigit() or len(item) > 10 or int(item) > 2**31 - 1:
+            raise ValueError(f"{item!r} is not an actor id (a number)")
+        out.append(int(item))
     return out
 
 

@@ -20,6 +20,12 @@ router = APIRouter(route_class=WebRoute)
 CATEGORIES = [c.value for c in PartyCategory]
 
 
+def _id(value: int) -> int:
+    if not 1 <= value <= 2**31 - 1:
+        raise HTTPException(404, f"no such id {value}")
+    return value
+
+
 def _int(value: str | None, name: str) -> int | None:
     if value in (None, ""):
         return None
@@ -49,7 +55,7 @@ def compare(request: Request, actors: str | None = None, states: str | None = No
     chosen = bool(actors or states or category)
     ids = []
     for item in split_values(actors):
-        if not item.isdigit():
+        if not item.isdigit() or len(item) > 10 or int(item) > 2**31 - 1:
             raise ValueError(f"actors: {item!r} is not an actor id")
         ids.append(int(item))
     data = {"chosen": chosen, "rows": [], "coverage": {}, "filters": {}}
@@ -64,7 +70,7 @@ def compare(request: Request, actors: str | None = None, states: str | None = No
 @router.get("/parties/like/{incident_id}.json", include_in_schema=False)
 def like(request: Request, incident_id: int) -> Response:
     try:
-        data = svc.like_incidents(engine(request), incident_id, 5)
+        data = svc.like_incidents(engine(request), _id(incident_id), 5)
     except svc.ActorNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     return page(request, "party_like.html", data)
@@ -74,7 +80,7 @@ def like(request: Request, incident_id: int) -> Response:
 @router.get("/parties/{actor_id}.json", include_in_schema=False)
 def actor(request: Request, actor_id: int) -> Response:
     try:
-        data = svc.show(engine(request), actor_id)
+        data = svc.show(engine(request), _id(actor_id))
     except svc.ActorNotFound as exc:
         raise HTTPException(404, str(exc)) from None
     user = current_user(request)
@@ -87,11 +93,12 @@ def actor(request: Request, actor_id: int) -> Response:
 @router.post("/parties/{actor_id}/merge", include_in_schema=False)
 async def merge(request: Request, actor_id: int) -> Response:
     user = require_user(request, Role.ANALYST)
+    _id(actor_id)
     form = await request.form()
     check_csrf(request.state.session, str(form.get("csrf", "")))
     others = []
     for item in split_values(str(form.get("others", ""))):
-        if not item.isdigit():
+        if not item.isdigit() or len(item) > 10 or int(item) > 2**31 - 1:
             raise ValueError(f"{item!r} is not an actor id")
         others.append(int(item))
     try:
