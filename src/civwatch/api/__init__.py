@@ -13,6 +13,7 @@ from civwatch.api import (
     indicators,
     linkage,
     missions,
+    parties,
     treaties,
 )
 from civwatch.api import decisions as decisions_api
@@ -32,3 +33,4 @@ router.include_router(missions.router)
 router.include_router(evidence_api.router)
 router.include_router(decisions_api.router)
 router.include_router(text_api.router)
+router.include_router(parties.router)

@@ -19,6 +19,7 @@ from civwatch.cli import (
     incidents,
     linking,
     missions,
+    parties,
     stats,
     treaties,
     users,
@@ -41,7 +42,7 @@ cli.add_typer(audit.app, name="audit")
 cli.add_typer(cases.app, name="cases")
 cli.add_typer(forecasts.app, name="forecast")
 cli.command("stats")(stats.stats)
-cli.command("compare")(stats.compare)
+cli.command("compare")(parties.compare)  # --by party here; other dimensions: stats.compare
 cli.command("serve")(stats.serve)
 cli.command("refresh-indicators")(stats.refresh)
 importing.register(cli)
@@ -54,6 +55,7 @@ cli.add_typer(missions.app, name="peacekeeping")
 cli.add_typer(evidence_cli.app, name="evidence")
 cli.add_typer(decisions_cli.app, name="decisions")
 cli.add_typer(text_cli.app, name="text")
+cli.add_typer(parties.app, name="parties")
 
 
 @cli.callback()

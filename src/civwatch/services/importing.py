@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
+from civwatch.services import parties
 from civwatch.sources import (
     acled,
     acled_frames,
@@ -298,6 +299,8 @@ def _finish(conn, job: _Job, summary: ImportSummary, writer, rejections: list[Re
     audit.append(conn, ImportBatchDone(actor=job.actor, entity_id=str(summary.batch_id), after={
         k: v for k, v in summary.as_dict().items() if k != "seconds"
     }))
+    # the party register learns the batch's party names in the same transaction (docs/parties.md)
+    parties.build_in(conn, summary.batch_id, job.actor)
 
 
 def rejections(engine: Engine, batch_id: int, limit: int | None = None) -> list[dict]:

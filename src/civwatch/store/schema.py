@@ -837,3 +837,91 @@ harm_extracted = Table(
     Column("span_end", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- parties (issue 25): the party register, one actor across sources ----------------------
+# Every report party points at an actor through its source name: (reports.source,
+# report_parties.name) -> actor_names -> actors. Merges and splits move name rows, so no report
+# row is rewritten and analysts' decisions hold through every re-import.
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("canonical_name", Text, nullable=False),
+    Column("category", String(32), nullable=False),  # PartyCategory
+    Column("branch", String(16)),  # state forces: military | police | government | unspecified
+    Column("state_iso3", String(3), index=True),  # state forces: the state they belong to
+    Column("countries", Text, nullable=False, default=""),  # others: comma-joined ISO3 they operate in
+    Column("auto_key", Text, unique=True),  # how builds find it again; NULL for analysts' actors
+    Column("merged_into", Integer, ForeignKey("actors.id")),  # a merged-away actor lives on as this one
+    Column("corrected", Boolean, nullable=False, default=False),  # an analyst set its fields; builds keep them
+    Column("note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+actor_names = Table(
+    "actor_names",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(32), nullable=False),
+    Column("name", Text, nullable=False),  # exactly as the source writes it
+    Column("actor_id", Integer, ForeignKey("actors.id"), index=True),  # NULL: unmatched, for an analyst
+    Column("status", String(12), nullable=False),  # NameStatus
+    Column("reason", Text, nullable=False),  # how it was matched, or why not
+    Column("categories", Text, nullable=False, default=""),  # per-report categories seen, comma-joined
+    Column("codes", Text, nullable=False, default=""),  # UCDP side ids / ACLED inter codes seen
+    Column("period_from", Integer),  # ACLED's "(2019-)"
+    Column("period_to", Integer),
+    Column("unit", Text),  # ACLED's sub-unit after the period
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "name", name="uq_actor_names_source_name"),
+)
+
+# Maintained from the register and the reports: which incidents each actor is the principal
+# perpetrator of (GED side_a of one-sided violence, ACLED actor1 where the importer names a
+# perpetrator), and the incident measures summed per actor, year, country and grade.
+party_incidents = Table(
+    "party_incidents",
+    metadata,
+    Column("actor_id", Integer, primary_key=True),
+    Column("incident_id", Integer, primary_key=True, index=True),
+)
+
+party_facts = Table(
+    "party_facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("actor_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("country_iso3", String(3), nullable=False),
+    Column("grade", String(12), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("n_deaths_known", Integer, nullable=False),
+    Column("deaths_low", Integer, nullable=False),
+    Column("deaths_best", Integer, nullable=False),
+    Column("deaths_high", Integer, nullable=False),
+    Column("n_injuries_known", Integer, nullable=False),
+    Column("injuries_low", Integer, nullable=False),
+    Column("injuries_best", Integer, nullable=False),
+    Column("injuries_high", Integer, nullable=False),
+    Column("casualties_disaggregated", Integer, nullable=False),
+    Column("casualties_women_children", Integer, nullable=False),
+    Column("casualties", Integer, nullable=False),
+    Column("casualties_ewipa", Integer, nullable=False),
+    Column("n_explosive", Integer, nullable=False),
+    Column("n_weapon_known", Integer, nullable=False),
+    Column("n_populated", Integer, nullable=False),
+    Column("n_populated_known", Integer, nullable=False),
+    Index("ix_party_facts_actor_year", "actor_id", "year"),
+)
+
+party_state = Table(
+    "party_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(200), nullable=False),  # the store when party_facts were built
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
+    Column("unattributed", Integer, nullable=False, default=0),  # report parties without an actor then
+)

@@ -14,6 +14,7 @@ from civwatch.web import (
     incident_pages,
     mission_pages,
     overview_pages,
+    party_pages,
     record_pages,
     static_files,
     textcounts_pages,
@@ -34,6 +35,7 @@ PAGES = (
     forecast_pages,
     evidence_pages,
     textcounts_pages,
+    party_pages,
 )
 for module in PAGES:
     router.include_router(module.router)
