@@ -82,8 +82,8 @@ DEFINITIONS: dict[str, Definition] = {
             "share",
             "Civilian casualties (killed and injured, best) of incidents with an explosive weapon (air- or "
             "ground-launched, improvised, mines and remnants, cluster munitions, grenades, drones) in a "
-            "populated area, divided by all civilian casualties. Coverage states casualties whose weapon or "
-            "place type is unknown.",
+            "populated area, divided by the civilian casualties whose weapon is known (unknown is not "
+            "zero). Coverage states casualties whose weapon or place type is unknown.",
             "ewipa-share",
         ),
         Definition(

@@ -13,6 +13,7 @@ from typing import Any
 import pycountry
 from sqlalchemy import Engine
 
+from civwatch.analytics import measures
 from civwatch.domain.query import Filters
 from civwatch.services import incidents, indicators
 
@@ -52,6 +53,9 @@ def _single(result: indicators.IndicatorResult) -> dict[str, Any]:
         "value": row.get("value"),
         "low": row.get("low"),
         "high": row.get("high"),
+        "base": row.get("base") or (
+            measures.share_text(0, 0, measures.SHARE_BASES[result.name]) if result.name in measures.SHARE_BASES else None
+        ),
         "definition": result.definition,
         "coverage": result.coverage,
     }

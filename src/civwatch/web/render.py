@@ -63,6 +63,17 @@ def _figure(fig: dict | None) -> str:
     return text
 
 
+def _range(row: dict | None) -> str:
+    """A row's low–high, only where the data give a range (not best–best); else empty."""
+    if not row:
+        return ""
+    best = row.get("best", row.get("value"))
+    low, high = row.get("low"), row.get("high")
+    if low is None or high is None or (low, high) == (best, best):
+        return ""
+    return f"{_number(low)}–{_number(high)}"
+
+
 def _as_json(value: Any) -> str:
     """A source row as JSON text, shown (escaped) as it was read."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
@@ -110,7 +121,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json)
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env
 
