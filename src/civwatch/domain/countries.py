@@ -35,6 +35,11 @@ def check_code(code: str, what: str = "country") -> str:
     return c
 
 
+def check_optional(code: str | None) -> str | None:
+    """For validators of forms and bodies: None stays None, a code must be a known country."""
+    return None if code is None else check_code(code, "country_iso3")
+
+
 def name_of(code: str) -> str:
     if code in EXTRA_NAMES:
         return EXTRA_NAMES[code]

@@ -17,6 +17,20 @@ from civwatch.domain.taxonomy import Grade, PartyCategory, ViolenceType, Weapon
 # The sources whose reports the store holds ("manual": recorded by hand in civwatch).
 SOURCES: tuple[str, ...] = ("ucdp-ged", "acled", "hxl", "airwars", "manual")
 
+class OutOfRange(ValueError):
+    """A number too large (or small) for what it counts: a 422 in the API, one line in the CLI."""
+
+
+# The widest whole number the store keeps in a counted column on every backend (PostgreSQL INTEGER).
+MAX_INT = 2**31 - 1
+
+
+def check_int(value: int, name: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
+    if not low <= value <= high:
+        raise OutOfRange(f"{name}: {str(value)[:24]} is out of range ({low}..{high})")
+    return value
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -105,6 +119,9 @@ class Filters:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, year in (("year_from", self.year_from), ("year_to", self.year_to)):
+            if year is not None:
+                check_int(year, name, 1, 9999)
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
         if self.date_from and self.date_to and self.date_from > self.date_to:

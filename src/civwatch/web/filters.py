@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import HTTPException, Request
 
-from civwatch.domain.query import Filters, parse_date, split_values
+from civwatch.domain.query import Filters, OutOfRange, parse_date, split_values
 
 # The page parameters that are filters (others, such as sort and cursor, are the page's own).
 FILTER_PARAMS = (
@@ -64,6 +64,8 @@ def from_request(request: Request) -> Filters:
             explosive=_bool("explosive", p.get("explosive")),
             text=(p.get("q") or "").strip() or None,
         )
+    except OutOfRange:
+        raise  # a 422, as in the API
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
 

@@ -20,8 +20,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.templating import Jinja2Templates
 
+from civwatch.domain.query import OutOfRange
 from civwatch.domain.taxonomy import TAXONOMIES, label
 from civwatch.services import auth
 from civwatch.settings import Settings
@@ -205,6 +207,8 @@ class WebRoute(APIRoute):
                 response = await handler(request)
             except (CsrfError, auth.AuthError, PermissionError) as exc:
                 response = error_page(request, 403, str(exc))
+            except (OutOfRange, OverflowError, DataError) as exc:  # a number the store cannot hold
+                response = error_page(request, 422, str(exc) if isinstance(exc, OutOfRange) else "a number in the request is out of range")
             except ValueError as exc:  # a service refused the request: say why
                 response = error_page(request, 400, str(exc))
             except HTTPException as exc:
