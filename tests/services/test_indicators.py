@@ -160,3 +160,20 @@ def test_compare_shares_leave_unknowns_out_of_their_base(store) -> None:
         assert s["populated_area_share"] is None  # "not populated" never recorded: unknown, not 100 %
         c = rows["civilians"]
         assert c["explosive_weapons_share"] is None and c["bases"]["explosive_weapons_share"].startswith("unknown")
+
+
+def test_linkage_status_says_whether_link_ran_on_the_current_reports(store) -> None:
+    from civwatch.services import linking
+
+    add_report(store, source="ucdp-ged", deaths=7, country="SYR")
+    add_report(store, source="acled", deaths=9, country="SYR", day=date(2021, 6, 1))
+    before = indicators.indicator(store, "incidents").coverage
+    assert before["linkage_run"]["last_run_at"] is None and "civwatch link has not run" in before["linkage"]
+    linking.link(store, actor="test")
+    after = indicators.indicator(store, "incidents").coverage
+    assert after["linkage_run"]["reports_not_linked"] == 0 and after["linkage_run"]["reports"] == 2
+    assert "has run on all current reports" in after["linkage"]
+    add_report(store, source="acled", deaths=1, country="SYR", day=date(2022, 1, 1))  # imported after the run
+    stale = indicators.compare(store).coverage
+    assert stale["linkage_run"]["reports_not_linked"] == 1
+    assert "1 of 3 reports were imported or changed since and are not linked yet" in stale["linkage"]

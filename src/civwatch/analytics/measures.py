@@ -136,8 +136,11 @@ def source_totals(summed: Iterable[dict]) -> list[dict]:
     return [{"source": s, "reports": counts[s]} for s in sorted(counts)]
 
 
-def overall_coverage(summed: Iterable[dict], level: str, source: str | None) -> dict:
-    """How far the numbers reach, and the linkage statement that says what one unit is."""
+def overall_coverage(summed: Iterable[dict], level: str, source: str | None, run: dict | None = None) -> dict:
+    """How far the numbers reach, and the linkage statement that says what one unit is.
+
+    `run` is the store's linkage state (reports, reports_not_linked, last_run_at): whether
+    `civwatch link` has run on the current reports is read from it, never guessed from counts."""
     groups = collapse(summed, [])
     acc = groups.get((), _blank())
     sources = sorted(acc["_sources"])
@@ -159,10 +162,29 @@ def overall_coverage(summed: Iterable[dict], level: str, source: str | None) -> 
         out["linkage"] = text
     else:
         out["linkage"] = f"{acc['n_reports']} reports linked into {acc['n']} incidents; each incident counted once"
+    if run is not None:
+        out["linkage_run"] = run
+        if level == "incident":
+            out["linkage"] = linkage_statement(run, acc["n_reports"], acc["n"], sources)
     if not acc["n"]:
         out["linkage"] = "no records match"
     out["linked"] = level == "incident" and acc["n_reports"] > acc["n"]
     return out
+
+
+def linkage_statement(run: dict, n_reports: int, n: int, sources: list[str]) -> str:
+    """What one counted unit is, from whether and when `civwatch link` ran."""
+    if run.get("last_run_at") is None:
+        text = "no linkage yet: civwatch link has not run, so each report is its own incident"
+        if len(sources) > 1:
+            text += f"; reports of one event from several sources ({', '.join(sources)}) are counted separately"
+        return text
+    day = str(run["last_run_at"])[:10]
+    pending = run.get("reports_not_linked", 0)
+    if pending:
+        return (f"civwatch link last ran on {day}; {pending:,} of {run.get('reports', 0):,} reports were imported or "
+                f"changed since and are not linked yet (run civwatch link); {n_reports:,} reports in {n:,} incidents")
+    return f"civwatch link has run on all current reports (last on {day}): {n_reports:,} reports in {n:,} incidents, each counted once"
 
 
 def add_change(rows: list[dict], by: list[str]) -> list[dict]:
