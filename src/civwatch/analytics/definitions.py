@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 METHODOLOGY = "docs/methodology.md"
+METHODOLOGY_PAGE = "/methodology"  # the same document, served by the dashboard
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Definition:
             "unit": self.unit,
             "definition": self.definition,
             "methodology": self.methodology,
+            "methodology_url": f"{METHODOLOGY_PAGE}#{self.section}",
             "has_range": self.has_range,
         }
 

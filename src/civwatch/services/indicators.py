@@ -28,6 +28,7 @@ from civwatch.analytics.definitions import (
     COMPARE_SECTION,
     DEFINITIONS,
     METHODOLOGY,
+    METHODOLOGY_PAGE,
     definition,
 )
 from civwatch.domain.query import Filters, parse_dimensions
@@ -85,6 +86,7 @@ class CompareResult:
                 "deaths per incident, share of incidents in populated areas, share with explosive weapons, "
                 "share of casualties who are women or children. No party identity enters any rule.",
                 "methodology": f"{METHODOLOGY}#{COMPARE_SECTION}",
+                "methodology_url": f"{METHODOLOGY_PAGE}#{COMPARE_SECTION}",
             },
             "coverage": self.coverage,
             "sources": self.sources,
@@ -232,7 +234,7 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         rows = measures.add_change(rows, dims)
     d = definition(name).as_dict()
     if change:
-        d["change"] = {"kind": "yoy", "methodology": f"{METHODOLOGY}#{CHANGE_SECTION}"}
+        d["change"] = {"kind": "yoy", "methodology": f"{METHODOLOGY}#{CHANGE_SECTION}", "methodology_url": f"{METHODOLOGY_PAGE}#{CHANGE_SECTION}"}
     return IndicatorResult(
         name=name,
         by=dims,

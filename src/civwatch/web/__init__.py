@@ -10,13 +10,14 @@ from civwatch.web import (
     case_pages,
     import_pages,
     incident_pages,
+    methodology_pages,
     overview_pages,
     record_pages,
     static_files,
 )
 
 router = APIRouter()
-for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages):
+for module in (static_files, auth_pages, overview_pages, incident_pages, import_pages, record_pages, case_pages, methodology_pages):
     router.include_router(module.router)
 
 __all__ = ["router"]
