@@ -129,3 +129,12 @@ def test_export_incidents_gives_the_api_formats(tmp_path: Path) -> None:
     assert out_xlsx.read_bytes()[:2] == b"PK"
     cases_out = tmp_path / "cases.csv"
     assert run("--db", db, "cases", "export", "-o", str(cases_out)).returncode == 0 and cases_out.exists()
+
+
+def test_enum_and_overflow_mistakes_name_what_is_valid(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")
+    line = _one_line(run("--db", db, "cases", "queue", "--state", "nope"))
+    assert "'nope'" in line and "initial_assessment" in line and "lesson_learned" in line
+    line = _one_line(run("--db", db, "incidents", "grade", "1", "--grade", "excellent", "--reason", "x"))
+    assert "'excellent'" in line and "confirmed" in line
+    assert "too large" in _one_line(run("--db", db, "rejects", "9" * 25))

@@ -72,7 +72,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from civwatch.services.store import StoreNotReady
     from civwatch.settings import ConfigError
 
-    return (ValueError, FileNotFoundError, IsADirectoryError, PermissionError, ConfigError, AuthError, StoreNotReady, DatabaseError)
+    return (ValueError, OverflowError, FileNotFoundError, IsADirectoryError, PermissionError, ConfigError, AuthError, StoreNotReady, DatabaseError)
 
 
 def _usage_line(exc: BaseException) -> str | None:
@@ -95,6 +95,24 @@ def _usage_line(exc: BaseException) -> str | None:
     return f"{message} (see `{where} --help`)"
 
 
+def _with_valid_codes(message: str) -> str:
+    """"'x' is not a valid Grade" (an enum refusing a value) -> the same, listing the valid codes."""
+    import re
+
+    m = re.fullmatch(r"'(.*)' is not a valid (\w+)", message)
+    if not m:
+        return message
+    from civwatch.domain import cases as domain_cases
+    from civwatch.domain import taxonomy
+
+    enum = getattr(taxonomy, m[2], None) or getattr(domain_cases, m[2], None)
+    try:
+        codes = [member.value for member in enum]  # type: ignore[union-attr]
+    except TypeError:
+        return message
+    return f"{message}; valid: {', '.join(map(str, codes))}"
+
+
 def app() -> None:
     """Run the CLI; known errors print one line, never a traceback."""
     try:
@@ -114,6 +132,9 @@ def app() -> None:
             sys.exit(2)
         if isinstance(exc, _user_errors()):
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            message = _with_valid_codes(message)
+            if isinstance(exc, OverflowError):
+                message = f"a number is too large for the store ({message})"
             if hasattr(exc, "orig") and hasattr(exc, "statement"):  # a SQLAlchemy DBAPI error
                 message = f"cannot use the store: {getattr(exc, 'orig', exc)}".splitlines()[0]
             err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
