@@ -37,7 +37,7 @@ def test_shares_are_none_without_a_denominator() -> None:
 
 def test_ewipa_share_is_unknown_when_no_weapon_is_known() -> None:
     rows = measures.indicator_rows("ewipa-share", [_row(source="x", casualties=8, casualties_weapon_unknown=8)], [])
-    assert rows[0]["value"] is None and rows[0]["denominator"] == 8
+    assert rows[0]["value"] is None and rows[0]["denominator"] == 0  # the base: casualties with a known weapon
     rows = measures.indicator_rows("ewipa-share", [_row(source="x", casualties=8, casualties_weapon_unknown=7)], [])
     assert rows[0]["value"] == 0  # one casualty's weapon is known and is not explosive: a lower bound
 
@@ -56,8 +56,8 @@ def test_zero_previous_gives_no_relative_change() -> None:
 
 def test_compare_computes_the_same_measures_for_every_group() -> None:
     summed = [
-        _row(party_category="state_forces", source="s", n=4, n_reports=4, deaths_best=8, n_explosive=2, n_populated=1, n_populated_known=2),
-        _row(party_category="non_state_armed_group", source="s", n=2, n_reports=2, deaths_best=8, n_explosive=2, n_populated=2, n_populated_known=2),
+        _row(party_category="state_forces", source="s", n=4, n_reports=4, deaths_best=8, n_explosive=2, n_weapon_known=4, n_populated=1, n_populated_known=2),
+        _row(party_category="non_state_armed_group", source="s", n=2, n_reports=2, deaths_best=8, n_explosive=2, n_weapon_known=2, n_populated=2, n_populated_known=2),
     ]
     rows = {r["party_category"]: r for r in measures.compare(summed, ["party_category"])}
     assert set(rows["state_forces"]) == set(rows["non_state_armed_group"])
@@ -69,3 +69,25 @@ def test_conflicts_are_counted_once_per_group() -> None:
     years = [{"conflict_id": "1", "year": 2020, "intensity": "war"}, {"conflict_id": "1", "year": 2020, "intensity": "war"},
              {"conflict_id": "2", "year": 2020, "intensity": "minor"}]
     assert measures.count_conflicts(years, ["year"]) == [{"year": 2020, "value": 2, "low": None, "high": None}]
+
+
+def test_compare_shares_are_over_their_known_base_and_say_it() -> None:
+    # 58 incidents: 18 explosive, 40 other known weapons... and 30 of unknown weapon (not "not explosive")
+    summed = [_row(party_category="state_forces", source="s", n=88, n_reports=88, n_explosive=18, n_weapon_known=58,
+                   n_populated=10, n_populated_known=10)]
+    row = measures.compare(summed, ["party_category"])[0]
+    assert row["explosive_weapons_share"] == round(18 / 58, 6)
+    assert row["bases"]["explosive_weapons_share"] == "31 % of 58 incidents with a known weapon"
+    # only "populated" was ever recorded: the share is unknown, not 100 %
+    assert row["populated_area_share"] is None
+    assert row["bases"]["populated_area_share"].startswith("unknown")
+    assert row["coverage"]["incidents_recorded_populated"] == 10
+    empty = measures.compare([_row(party_category="unknown", source="s", n=3, n_reports=3)], ["party_category"])[0]
+    assert empty["explosive_weapons_share"] is None and empty["women_children_share"] is None
+    assert empty["bases"]["women_children_share"] == "unknown (no civilian casualties with sex or age recorded)"
+
+
+def test_share_text() -> None:
+    assert measures.share_text(0, 7, "incidents with a known weapon") == "0 % of 7 incidents with a known weapon"
+    assert measures.share_text(1, 1000, "x") == "0.1 % of 1,000 x"
+    assert measures.share_text(0, 0, "x") == "unknown (no x)"

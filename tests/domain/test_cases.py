@@ -114,3 +114,15 @@ def test_deadlines_parse_and_overdue() -> None:
     assert overdue_by(S.REPORTED, t0, t0 + timedelta(hours=72), d) == timedelta(hours=24)
     assert overdue_by(S.REPORTED, t0, t0 + timedelta(hours=47), d) is None
     assert overdue_by(S.CLOSED, t0, t0 + timedelta(days=999), d) is None
+
+
+def test_reported_harm_refuses_unknown_country_codes() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from civwatch.domain.cases import ReportedHarm
+
+    assert ReportedHarm(summary="Shelling hit the market", country_iso3="ukr").country_iso3 == "UKR"
+    for code in ("ZZZ", "XXA"):
+        with pytest.raises(ValidationError, match="unknown country code"):
+            ReportedHarm(summary="Shelling hit the market", country_iso3=code)

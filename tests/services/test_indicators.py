@@ -65,7 +65,9 @@ def test_ewipa_share(store) -> None:
     add_report(store, deaths=3, weapon="small_arms", populated=True)
     add_report(store, deaths=2, weapon="unknown", populated=None)
     row = indicators.indicator(store, "ewipa-share").rows[0]
-    assert (row["numerator"], row["denominator"]) == (10, 20)
+    # unknown is not zero: the 2 casualties of unknown weapon are outside the base, not "not explosive"
+    assert (row["numerator"], row["denominator"]) == (10, 18)
+    assert row["base"] == "56 % of 18 civilian casualties with a known weapon"
     assert row["coverage"]["casualties_weapon_unknown"] == 2
     assert row["coverage"]["casualties_place_unknown"] == 2
 
@@ -139,3 +141,39 @@ def test_a_fresh_within_window_trusts_the_last_check_for_that_long(store, monkey
     monkeypatch.setenv("CIVWATCH_FRESH_WITHIN", "soon")
     with pytest.raises(ValueError, match="CIVWATCH_FRESH_WITHIN"):
         indicators.indicator(store, "civilian-deaths")
+
+
+def test_compare_shares_leave_unknowns_out_of_their_base(store) -> None:
+    """Unknown is not zero, on the cube path and the base-table path alike."""
+    add_report(store, deaths=2, category="state_forces", weapon="explosive_air_launched", populated=True)
+    add_report(store, deaths=1, category="state_forces", weapon="small_arms", populated=True)
+    for _ in range(3):
+        add_report(store, deaths=1, category="state_forces", weapon="unknown", populated=None)
+    add_report(store, deaths=1, category="civilians", weapon="unknown", populated=None)
+    # a date range inside a month is answered from the base tables, no filter from the cube
+    cube_rows = _by(indicators.compare(store).rows, "party_category")
+    base_rows = _by(indicators.compare(store, filters=Filters(date_from=date(2020, 1, 2), date_to=date(2020, 1, 30))).rows, "party_category")
+    for rows in (cube_rows, base_rows):
+        s = rows["state_forces"]
+        assert s["incidents"] == 5 and s["explosive_weapons_share"] == 0.5
+        assert s["bases"]["explosive_weapons_share"] == "50 % of 2 incidents with a known weapon"
+        assert s["populated_area_share"] is None  # "not populated" never recorded: unknown, not 100 %
+        c = rows["civilians"]
+        assert c["explosive_weapons_share"] is None and c["bases"]["explosive_weapons_share"].startswith("unknown")
+
+
+def test_linkage_status_says_whether_link_ran_on_the_current_reports(store) -> None:
+    from civwatch.services import linking
+
+    add_report(store, source="ucdp-ged", deaths=7, country="SYR")
+    add_report(store, source="acled", deaths=9, country="SYR", day=date(2021, 6, 1))
+    before = indicators.indicator(store, "incidents").coverage
+    assert before["linkage_run"]["last_run_at"] is None and "civwatch link has not run" in before["linkage"]
+    linking.link(store, actor="test")
+    after = indicators.indicator(store, "incidents").coverage
+    assert after["linkage_run"]["reports_not_linked"] == 0 and after["linkage_run"]["reports"] == 2
+    assert "has run on all current reports" in after["linkage"]
+    add_report(store, source="acled", deaths=1, country="SYR", day=date(2022, 1, 1))  # imported after the run
+    stale = indicators.compare(store).coverage
+    assert stale["linkage_run"]["reports_not_linked"] == 1
+    assert "1 of 3 reports were imported or changed since and are not linked yet" in stale["linkage"]

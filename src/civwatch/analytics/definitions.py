@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 METHODOLOGY = "docs/methodology.md"
+METHODOLOGY_PAGE = "/methodology"  # the same document, served by the dashboard
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Definition:
             "unit": self.unit,
             "definition": self.definition,
             "methodology": self.methodology,
+            "methodology_url": f"{METHODOLOGY_PAGE}#{self.section}",
             "has_range": self.has_range,
         }
 
@@ -82,8 +84,8 @@ DEFINITIONS: dict[str, Definition] = {
             "share",
             "Civilian casualties (killed and injured, best) of incidents with an explosive weapon (air- or "
             "ground-launched, improvised, mines and remnants, cluster munitions, grenades, drones) in a "
-            "populated area, divided by all civilian casualties. Coverage states casualties whose weapon or "
-            "place type is unknown.",
+            "populated area, divided by the civilian casualties whose weapon is known (unknown is not "
+            "zero). Coverage states casualties whose weapon or place type is unknown.",
             "ewipa-share",
         ),
         Definition(

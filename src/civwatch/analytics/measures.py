@@ -36,6 +36,25 @@ def ratio(num: int, den: int) -> float | None:
     return None if not den else round(num / den, 6)
 
 
+def share_text(num: int, den: int, base: str) -> str:
+    """A share with the base it is taken over: "31 % of 58 incidents with a known weapon";
+    "unknown (no incidents with a known weapon)" when the base is empty. Unknown is not zero."""
+    if not den:
+        return f"unknown (no {base})"
+    pct = 100 * num / den
+    shown = f"{pct:.0f}" if pct >= 1 or pct == 0 else f"{pct:.1f}"
+    return f"{shown} % of {den:,} {base}"
+
+
+def populated_base(acc: dict) -> int:
+    """The base of the populated-area share: incidents whose place type is known, but only where
+    the data can say "not populated". The importers record a place as populated or leave it
+    unknown (no source states that a place is not populated), so a base holding only "yes"
+    answers measures what was recorded, not where incidents happened: the share is unknown."""
+    known, yes = acc["n_populated_known"], acc["n_populated"]
+    return known if known > yes else 0
+
+
 def value_of(name: str, acc: dict) -> dict:
     """value / low / high (and, for shares, numerator / denominator) of one indicator."""
     if name == "civilian-deaths":
@@ -50,11 +69,8 @@ def value_of(name: str, acc: dict) -> dict:
         num, den = acc["casualties_women_children"], acc["casualties_disaggregated"]
         return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
     if name == "ewipa-share":
-        num, den = acc["casualties_ewipa"], acc["casualties"]
-        # no casualty with a known weapon: nothing is known either way, so the share is unknown
-        # (None), not 0 (a victim list such as Airwars' records no weapons)
-        value = None if den and not num and acc["casualties_weapon_unknown"] == den else ratio(num, den)
-        return {"value": value, "low": None, "high": None, "numerator": num, "denominator": den}
+        num, den = acc["casualties_ewipa"], acc["casualties"] - acc["casualties_weapon_unknown"]
+        return {"value": ratio(num, den), "low": None, "high": None, "numerator": num, "denominator": den}
     raise ValueError(f"no measure {name!r}")
 
 
@@ -76,6 +92,12 @@ def row_coverage(name: str, acc: dict) -> dict | None:
     return None
 
 
+SHARE_BASES = {
+    "women-children-share": "civilian casualties with sex or age recorded",
+    "ewipa-share": "civilian casualties with a known weapon",
+}
+
+
 def helper_dims(by: list[str]) -> list[str]:
     """Dimensions the store must also group by (collapsed away afterwards): the source."""
     return by if "source" in by else [*by, "source"]
@@ -89,6 +111,8 @@ def indicator_rows(name: str, summed: Iterable[dict], by: list[str]) -> list[dic
         acc = groups[key]
         row = {d: _present(d, v) for d, v in zip(by, key, strict=True)}
         row |= value_of(name, acc)
+        if "denominator" in row:
+            row["base"] = share_text(row["numerator"], row["denominator"], SHARE_BASES[name])
         cov = row_coverage(name, acc)
         if cov is not None:
             row["coverage"] = cov
@@ -112,8 +136,11 @@ def source_totals(summed: Iterable[dict]) -> list[dict]:
     return [{"source": s, "reports": counts[s]} for s in sorted(counts)]
 
 
-def overall_coverage(summed: Iterable[dict], level: str, source: str | None) -> dict:
-    """How far the numbers reach, and the linkage statement that says what one unit is."""
+def overall_coverage(summed: Iterable[dict], level: str, source: str | None, run: dict | None = None) -> dict:
+    """How far the numbers reach, and the linkage statement that says what one unit is.
+
+    `run` is the store's linkage state (reports, reports_not_linked, last_run_at): whether
+    `civwatch link` has run on the current reports is read from it, never guessed from counts."""
     groups = collapse(summed, [])
     acc = groups.get((), _blank())
     sources = sorted(acc["_sources"])
@@ -135,10 +162,29 @@ def overall_coverage(summed: Iterable[dict], level: str, source: str | None) -> 
         out["linkage"] = text
     else:
         out["linkage"] = f"{acc['n_reports']} reports linked into {acc['n']} incidents; each incident counted once"
+    if run is not None:
+        out["linkage_run"] = run
+        if level == "incident":
+            out["linkage"] = linkage_statement(run, acc["n_reports"], acc["n"], sources)
     if not acc["n"]:
         out["linkage"] = "no records match"
     out["linked"] = level == "incident" and acc["n_reports"] > acc["n"]
     return out
+
+
+def linkage_statement(run: dict, n_reports: int, n: int, sources: list[str]) -> str:
+    """What one counted unit is, from whether and when `civwatch link` ran."""
+    if run.get("last_run_at") is None:
+        text = "no linkage yet: civwatch link has not run, so each report is its own incident"
+        if len(sources) > 1:
+            text += f"; reports of one event from several sources ({', '.join(sources)}) are counted separately"
+        return text
+    day = str(run["last_run_at"])[:10]
+    pending = run.get("reports_not_linked", 0)
+    if pending:
+        return (f"civwatch link last ran on {day}; {pending:,} of {run.get('reports', 0):,} reports were imported or "
+                f"changed since and are not linked yet (run civwatch link); {n_reports:,} reports in {n:,} incidents")
+    return f"civwatch link has run on all current reports (last on {day}): {n_reports:,} reports in {n:,} incidents, each counted once"
 
 
 def add_change(rows: list[dict], by: list[str]) -> list[dict]:
@@ -183,11 +229,18 @@ def compare(summed: Iterable[dict], by: list[str]) -> list[dict]:
             "civilian_deaths_low": acc["deaths_low"],
             "civilian_deaths_high": acc["deaths_high"],
             "civilian_deaths_per_incident": ratio(acc["deaths_best"], acc["n"]),
-            "populated_area_share": ratio(acc["n_populated"], acc["n_populated_known"]),
-            "explosive_weapons_share": ratio(acc["n_explosive"], acc["n"]),
+            "populated_area_share": ratio(acc["n_populated"], populated_base(acc)),
+            "explosive_weapons_share": ratio(acc["n_explosive"], acc["n_weapon_known"]),
             "women_children_share": ratio(acc["casualties_women_children"], acc["casualties_disaggregated"]),
+            "bases": {
+                "populated_area_share": share_text(acc["n_populated"], populated_base(acc), "incidents whose place is known to be populated or not"),
+                "explosive_weapons_share": share_text(acc["n_explosive"], acc["n_weapon_known"], "incidents with a known weapon"),
+                "women_children_share": share_text(acc["casualties_women_children"], acc["casualties_disaggregated"], "civilian casualties with sex or age recorded"),
+            },
             "coverage": {
                 "incidents_place_known": acc["n_populated_known"],
+                "incidents_recorded_populated": acc["n_populated"],
+                "incidents_weapon_known": acc["n_weapon_known"],
                 "casualties_disaggregated": acc["casualties_disaggregated"],
                 "casualties": acc["casualties"],
             },

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 
-from civwatch.domain.query import Filters, split_values
+from civwatch.domain.query import Filters, parse_date, split_values
 from civwatch.services import auth
 from civwatch.services.auth import AuthError, Principal
 
@@ -54,8 +53,8 @@ def filters(
     violence_type: Annotated[str | None, Query(max_length=200)] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from: Annotated[str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(max_length=10, description="YYYY, YYYY-MM or YYYY-MM-DD (through the period's end)")] = None,
     populated_area: Annotated[bool | None, Query()] = None,
     explosive: Annotated[bool | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200, description="free text in headline, place and notes")] = None,
@@ -69,8 +68,8 @@ def filters(
         violence_types=split_values(violence_type),
         year_from=year_from,
         year_to=year_to,
-        date_from=date_from,
-        date_to=date_to,
+        date_from=parse_date(date_from, "date_from"),
+        date_to=parse_date(date_to, "date_to", end=True),
         populated_area=populated_area,
         explosive=explosive,
         text=q or None,

@@ -7,8 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from civwatch.domain.query import OutOfRange
 from civwatch.services.auth import AuthError
 from civwatch.services.incidents import NotFound
 
@@ -23,6 +25,14 @@ def problem(status: int, title: str, detail: str | None = None, **extra) -> JSON
     body |= extra
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _value_problem(status: int, title: str, exc: ValueError) -> JSONResponse:
+    """A refused value as a problem; "name: why" messages name their field."""
+    message = str(exc).splitlines()[0] if str(exc) else "invalid value"
+    field = message.split(":", 1)[0] if ":" in message and " " not in message.split(":", 1)[0] else None
+    extra = {"errors": [{"field": field, "message": message.split(":", 1)[1].strip()}]} if field else {}
+    return problem(status, title, message, **extra)
 
 
 def _field(loc: tuple) -> str:
@@ -56,12 +66,21 @@ def install(app: FastAPI) -> None:
     async def _missing(_: Request, exc: NotFound) -> JSONResponse:
         return problem(404, "Not found", str(exc))
 
+    @app.exception_handler(OutOfRange)
+    async def _range(_: Request, exc: OutOfRange) -> JSONResponse:
+        return _value_problem(422, "Invalid request", exc)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        return problem(422, "Invalid request", "a number in the request is too large for the store")
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        return problem(422, "Invalid request", "a value in the request does not fit the store (out of range or malformed)")
+
     @app.exception_handler(ValueError)
     async def _value(_: Request, exc: ValueError) -> JSONResponse:
-        message = str(exc).splitlines()[0] if str(exc) else "invalid value"
-        field = message.split(":", 1)[0] if ":" in message and " " not in message.split(":", 1)[0] else None
-        extra = {"errors": [{"field": field, "message": message.split(":", 1)[1].strip()}]} if field else {}
-        return problem(400, "Bad request", message, **extra)
+        return _value_problem(400, "Bad request", exc)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

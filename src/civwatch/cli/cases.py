@@ -254,7 +254,7 @@ def measures(db: DbOption = None) -> None:
 
 @app.command("export")
 def export(
-    out: Annotated[str, typer.Option("--out", help="CSV file to write ('-' for standard output).")] = "-",
+    out: Annotated[str, typer.Option("-o", "--output", "--out", help="CSV file to write ('-' for standard output).")] = "-",
     token: TokenOption = None,
     db: DbOption = None,
 ) -> None:

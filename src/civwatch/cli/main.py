@@ -32,7 +32,7 @@ from civwatch.cli.common import err_console, set_root_db
 cli = typer.Typer(
     name="civwatch",
     help="civwatch — record, merge, grade and measure civilian harm in armed conflict.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # `civwatch` alone: one line naming --help, exit 2
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -58,14 +58,20 @@ cli.add_typer(text_cli.app, name="text")
 cli.add_typer(parties.app, name="parties")
 
 
+def _version(value: bool) -> None:
+    """Eager: answers before the group asks for a command."""
+    if value:
+        print(f"civwatch {__version__}")
+        raise typer.Exit()
+
+
 @cli.callback()
 def root(
     db_url: Annotated[str | None, typer.Option("--db", help="Store URL or SQLite path for every command.")] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", is_eager=True, callback=_version)
+    ] = False,
 ) -> None:
-    if version:
-        print(f"civwatch {__version__}")
-        raise typer.Exit()
     set_root_db(db_url)
 
 
@@ -85,13 +91,51 @@ def taxonomy() -> None:
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DatabaseError
 
     from civwatch.services.auth import AuthError
     from civwatch.services.store import StoreNotReady
     from civwatch.settings import ConfigError
 
-    return (ValueError, FileNotFoundError, IsADirectoryError, PermissionError, ConfigError, AuthError, StoreNotReady, OperationalError)
+    return (ValueError, OverflowError, FileNotFoundError, IsADirectoryError, PermissionError, ConfigError, AuthError, StoreNotReady, DatabaseError)
+
+
+def _usage_line(exc: BaseException) -> str | None:
+    """One line for a command-line usage mistake, from click or from the click typer bundles
+    (typer 0.29 raises `typer._click` exceptions, which are not `click.ClickException`)."""
+    import click
+
+    try:
+        from typer import _click as bundled  # typer >= 0.29
+        kinds: tuple[type[BaseException], ...] = (click.ClickException, bundled.exceptions.ClickException)
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        kinds = (click.ClickException,)
+    if not isinstance(exc, kinds):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "civwatch"
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return f"{where}: a command is missing; `{where} --help` lists them"
+    message = " ".join(exc.format_message().split())
+    return f"{message} (see `{where} --help`)"
+
+
+def _with_valid_codes(message: str) -> str:
+    """"'x' is not a valid Grade" (an enum refusing a value) -> the same, listing the valid codes."""
+    import re
+
+    m = re.fullmatch(r"'(.*)' is not a valid (\w+)", message)
+    if not m:
+        return message
+    from civwatch.domain import cases as domain_cases
+    from civwatch.domain import taxonomy
+
+    enum = getattr(taxonomy, m[2], None) or getattr(domain_cases, m[2], None)
+    try:
+        codes = [member.value for member in enum]  # type: ignore[union-attr]
+    except TypeError:
+        return message
+    return f"{message}; valid: {', '.join(map(str, codes))}"
 
 
 def app() -> None:
@@ -107,14 +151,16 @@ def app() -> None:
         err_console.print("aborted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - turned into one line for users
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        usage = _usage_line(exc)
+        if usage is not None:
+            err_console.print(f"[bold red]error:[/] {usage}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         if isinstance(exc, _user_errors()):
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if type(exc).__name__ == "OperationalError":
+            message = _with_valid_codes(message)
+            if isinstance(exc, OverflowError):
+                message = f"a number is too large for the store ({message})"
+            if hasattr(exc, "orig") and hasattr(exc, "statement"):  # a SQLAlchemy DBAPI error
                 message = f"cannot use the store: {getattr(exc, 'orig', exc)}".splitlines()[0]
             err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
             sys.exit(2)

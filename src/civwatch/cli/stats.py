@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from civwatch.cli.common import DbOption, console, engine
-from civwatch.domain.query import Filters, split_values
+from civwatch.domain.query import Filters, parse_date, split_values
 from civwatch.services import indicators
 
 FORMATS = ("table", "json", "csv")
@@ -31,8 +30,8 @@ def _filters(
         grades=split_values(grade),
         year_from=year_from,
         year_to=year_to,
-        date_from=date.fromisoformat(date_from) if date_from else None,
-        date_to=date.fromisoformat(date_to) if date_to else None,
+        date_from=parse_date(date_from, "--from"),
+        date_to=parse_date(date_to, "--to", end=True),
         text=text,
     )
 
@@ -53,6 +52,11 @@ def _emit(rows: list[dict], fmt: str, title: str, footer: list[str]) -> None:
     rows = [{k: v for k, v in r.items() if k not in HIDDEN} for r in rows]
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+        return
+    if not rows and fmt == "table":
+        console.print(f"{title}: no records match these filters")
+        for line in footer:
+            console.print(line, highlight=False)
         return
     flat = [_flat(r) for r in rows]
     keys = list(dict.fromkeys(k for r in flat for k in r))
@@ -80,8 +84,8 @@ def stats(
     grade: Annotated[str | None, Opt("--grade")] = None,
     year_from: Annotated[int | None, Opt("--from-year")] = None,
     year_to: Annotated[int | None, Opt("--to-year")] = None,
-    date_from: Annotated[str | None, Opt("--from", help="First day, YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, Opt("--to", help="Last day, YYYY-MM-DD.")] = None,
+    date_from: Annotated[str | None, Opt("--from", help="First day: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, Opt("--to", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD (the whole year or month).")] = None,
     text: Annotated[str | None, Opt("--text", help="Free text in headline, place and notes.")] = None,
     change: Annotated[str | None, Opt("--change", help="yoy: add year-on-year change.")] = None,
     fmt: Annotated[str, Opt("--format", help="table, json or csv.")] = "table",
@@ -140,8 +144,28 @@ def serve(
 
     from civwatch.cli.common import _root_db
 
+    port_free(host, port)
     eng = engine(db or _root_db["url"])  # opens and upgrades the store once, before workers start
     os.environ["CIVWATCH_DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
     console.print(f"serving on http://{host}:{port}/ (API at /api, OpenAPI at /openapi.json)")
     # by import string: the application layer sits above the CLI
     uvicorn.run("civwatch.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+
+
+def port_free(host: str, port: int) -> None:
+    """ValueError when the address cannot be bound, before anything claims to be serving."""
+    import socket
+
+    if not 0 < port < 65536:
+        raise ValueError(f"--port: {port} is not a port number (1-65535)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ValueError(f"--host: cannot resolve {host!r}: {exc.strerror or exc}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ValueError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is another server running there?)") from None

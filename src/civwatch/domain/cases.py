@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from civwatch.domain.countries import check_optional
 from civwatch.domain.events import AuditEvent
 from civwatch.domain.taxonomy import CivilianObject, Role
 
@@ -492,6 +493,11 @@ class ReportedHarm(BaseModel):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() or None if isinstance(value, str) else value
+
+    @field_validator("country_iso3")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        return check_optional(value)
 
     @field_validator("date_start")
     @classmethod

@@ -6,10 +6,55 @@ options and query parameters.
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
+from civwatch.domain.countries import check_code
 from civwatch.domain.taxonomy import Grade, PartyCategory, ViolenceType, Weapon
+
+# The sources whose reports the store holds ("manual": recorded by hand in civwatch).
+SOURCES: tuple[str, ...] = ("ucdp-ged", "acled", "hxl", "airwars", "manual")
+
+class OutOfRange(ValueError):
+    """A number too large (or small) for what it counts: a 422 in the API, one line in the CLI."""
+
+
+# The widest whole number the store keeps in a counted column on every backend (PostgreSQL INTEGER).
+MAX_INT = 2**31 - 1
+
+
+def check_int(value: int, name: str, low: int = -MAX_INT, high: int = MAX_INT) -> int:
+    if not low <= value <= high:
+        raise OutOfRange(f"{name}: {str(value)[:24]} is out of range ({low}..{high})")
+    return value
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date(value: str | date | None, name: str, end: bool = False) -> date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD -> a day: the first day of the period, or its last with `end`.
+
+    The error names the option or parameter (`name`), so the CLI and the API say the same."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    m = _DATE.match(text)
+    try:
+        if not m:
+            raise ValueError
+        year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{name}: {value[:40]!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 # Grouping dimensions, in the order they appear in outputs. "source" groups by the report's
 # source (with --source) or by the combination of sources behind an incident (without).
@@ -74,13 +119,18 @@ class Filters:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, year in (("year_from", self.year_from), ("year_to", self.year_to)):
+            if year is not None:
+                check_int(year, name, 1, 9999)
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}")
         for code in self.countries:
-            if len(code) != 3 or not code.isalpha() or not code.isupper():
-                raise ValueError(f"country must be an ISO 3166-1 alpha-3 code like UKR, got {code!r}")
+            if code != check_code(code, "country"):
+                raise ValueError(f"country: write the code in capitals, {code.upper()!r}")
+        if self.source is not None and self.source not in SOURCES:
+            raise ValueError(f"source: unknown source {self.source[:40]!r}; sources are {', '.join(SOURCES)}")
         for name, values, enum in (
             ("party_category", self.party_categories, PartyCategory),
             ("weapon", self.weapons, Weapon),
@@ -148,6 +198,7 @@ SUMMED_MEASURES: tuple[str, ...] = (
     "casualties_weapon_unknown",
     "casualties_place_unknown",
     "n_explosive",
+    "n_weapon_known",
     "n_populated",
     "n_populated_known",
 )

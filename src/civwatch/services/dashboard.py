@@ -13,10 +13,15 @@ from typing import Any
 import pycountry
 from sqlalchemy import Engine
 
+from civwatch.analytics import measures
 from civwatch.domain.query import Filters
 from civwatch.services import incidents, indicators
 
-YEAR_RULE = "the latest calendar year that has ended and has civilian-death records in the selection"
+YEAR_RULE = (
+    "the latest calendar year that has ended, has civilian-death records in the selection and lies in the "
+    "period the imported sources cover (incidents typed in by hand do not move it)"
+)
+HAND = "manual"  # the source of incidents recorded by hand in civwatch
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +57,9 @@ def _single(result: indicators.IndicatorResult) -> dict[str, Any]:
         "value": row.get("value"),
         "low": row.get("low"),
         "high": row.get("high"),
+        "base": row.get("base") or (
+            measures.share_text(0, 0, measures.SHARE_BASES[result.name]) if result.name in measures.SHARE_BASES else None
+        ),
         "definition": result.definition,
         "coverage": result.coverage,
     }
@@ -83,10 +91,52 @@ def country_rows(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     ]
 
 
+def covered(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
+    """Each source in the selection with the years it covers and its incidents."""
+    rows = indicators.indicator(engine, "incidents", by=["source", "year"], filters=filters).rows
+    years: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
+    for r in rows:
+        for name in str(r["source"] or "").split(","):
+            if name:
+                years.setdefault(name, set()).add(r["year"])
+                counts[name] = counts.get(name, 0) + (r["value"] or 0)
+    return [
+        {"source": s, "first_year": min(ys), "last_year": max(ys), "years": len(ys), "incidents": counts[s]}
+        for s, ys in sorted(years.items())
+    ]
+
+
+def sample_state(engine: Engine) -> dict[str, Any]:
+    """Whether every imported event file is one of the bundled demo samples (then the figures are
+    a sample's, not complete counts), from the import batches' file hashes."""
+    from civwatch.services import demo
+    from civwatch.services.importing import batches
+
+    bundled = _sample_hashes(tuple(str(p) for p in demo.sample_files()))
+    events = [b for b in batches(engine, limit=10_000) if b.get("source_format") != "ucdp-acd" and (b.get("accepted") or 0) > 0]
+    sample = bool(events) and all(b.get("file_sha256") in bundled for b in events)
+    note = None
+    if sample:
+        note = ("These figures come from the bundled demo sample (a random sample of UCDP GED events and the "
+                "Ukraine state-based events, CC BY 4.0): an illustration of the tool, not complete counts.")
+    return {"sample": sample, "sample_note": note, "files": len(events)}
+
+
+@lru_cache(maxsize=4)
+def _sample_hashes(paths: tuple[str, ...]) -> frozenset[str]:
+    from civwatch.services.importing import file_sha256
+
+    return frozenset(file_sha256(p) for p in paths)
+
+
 def overview(engine: Engine, filters: Filters, today: date | None = None) -> dict[str, Any]:
     """Headline figures for the latest full year, the trend by year and deaths by country."""
     trend = indicators.indicator(engine, "civilian-deaths", by=["year"], filters=filters, change="yoy")
-    years = [r["year"] for r in trend.rows if r.get("value")]
+    sources_covered = covered(engine, filters)
+    imported = [s for s in sources_covered if s["source"] != HAND]
+    period = {y for s in imported for y in range(s["first_year"], s["last_year"] + 1)}
+    years = [r["year"] for r in trend.rows if r.get("value") and (not period or r["year"] in period)]
     year = latest_full_year(years, today)
     figures: dict[str, Any] = {}
     countries: list[dict[str, Any]] = []
@@ -117,7 +167,19 @@ def overview(engine: Engine, filters: Filters, today: date | None = None) -> dic
         "countries": countries,
         "coverage": trend.coverage,
         "sources": trend.sources,
+        "covered": sources_covered,
+        "period": [min(period), max(period)] if period else None,
+        "conflict_data": conflict_data_loaded(engine),
+        **sample_state(engine),
     }
+
+
+def conflict_data_loaded(engine: Engine) -> bool:
+    """Whether any UCDP/PRIO ACD conflict-year is in the store (so "none" can be told from "not loaded")."""
+    try:
+        return bool(indicators.indicator(engine, "active-conflicts").rows)
+    except ValueError:
+        return False
 
 
 def filter_options(engine: Engine) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Engine
 
+from civwatch.domain.countries import check_optional
 from civwatch.domain.events import IncidentCreated, IncidentEdited
 from civwatch.domain.model import Figure
 from civwatch.domain.query import Filters
@@ -100,6 +101,11 @@ class IncidentFields(BaseModel):
             raise ValueError("control characters are not allowed")
         return value
 
+    @field_validator("country_iso3")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        return check_optional(value)
+
     @field_validator("date_start", "date_end")
     @classmethod
     def _plausible(cls, value: date | None) -> date | None:
@@ -120,8 +126,22 @@ class IncidentIn(IncidentFields):
         return self
 
 
+# Fields every incident has: a PATCH may change them, never empty them (a 422, like any bad body).
+NOT_NULL = ("date_start", "date_end", "country_iso3", "date_precision", "geo_precision", "weapon", "perpetrator_category")
+
+
 class IncidentPatch(IncidentFields):
     reason: str | None = Field(default=None, max_length=500, description="why the edit was made (kept in the audit trail)")
+
+    @model_validator(mode="after")
+    def _not_emptied(self) -> IncidentPatch:
+        emptied = [k for k in NOT_NULL if k in self.model_fields_set and getattr(self, k) is None]
+        if emptied:
+            raise ValueError(f"{', '.join(emptied)}: cannot be null (every incident has one; send a value)")
+        start, end = self.date_start, self.date_end
+        if start is not None and end is not None and end < start:
+            raise ValueError("date_end is before date_start")
+        return self
 
     @field_validator("reason")
     @classmethod

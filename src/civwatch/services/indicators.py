@@ -28,11 +28,13 @@ from civwatch.analytics.definitions import (
     COMPARE_SECTION,
     DEFINITIONS,
     METHODOLOGY,
+    METHODOLOGY_PAGE,
     definition,
 )
 from civwatch.domain.query import Filters, parse_dimensions
 from civwatch.store import conflict_queries as conflict_store
 from civwatch.store import cube
+from civwatch.store import linkage as linkage_store
 
 ALIASES = {"conflicts": "active-conflicts"}  # the import issue's first name for it
 FRESHNESS_SECONDS = 0.0  # how long a checked fingerprint is trusted (0: check on every call; three primary-key lookups)
@@ -84,6 +86,7 @@ class CompareResult:
                 "deaths per incident, share of incidents in populated areas, share with explosive weapons, "
                 "share of casualties who are women or children. No party identity enters any rule.",
                 "methodology": f"{METHODOLOGY}#{COMPARE_SECTION}",
+                "methodology_url": f"{METHODOLOGY_PAGE}#{COMPARE_SECTION}",
             },
             "coverage": self.coverage,
             "sources": self.sources,
@@ -206,6 +209,17 @@ def indicator(
     return _cached(key, lambda: _compute(engine, d.name, dims, filters, change))
 
 
+def linkage_run(engine: Engine) -> dict:
+    """Whether `civwatch link` has run on the current reports (one scan per store state)."""
+    fp = store_fingerprint(engine)
+
+    def scan() -> dict:
+        with engine.connect() as conn:
+            return linkage_store.run_state(conn)
+
+    return _cached(("linkage-run", _key(engine), fp), scan)
+
+
 def filters_key(f: Filters) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in f.as_dict().items()))
 
@@ -214,12 +228,13 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
     level = "report" if filters.source else "incident"
     with engine.connect() as conn:
         summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+    run = linkage_run(engine)
     rows = measures.indicator_rows(name, summed, dims)
     if change:
         rows = measures.add_change(rows, dims)
     d = definition(name).as_dict()
     if change:
-        d["change"] = {"kind": "yoy", "methodology": f"{METHODOLOGY}#{CHANGE_SECTION}"}
+        d["change"] = {"kind": "yoy", "methodology": f"{METHODOLOGY}#{CHANGE_SECTION}", "methodology_url": f"{METHODOLOGY_PAGE}#{CHANGE_SECTION}"}
     return IndicatorResult(
         name=name,
         by=dims,
@@ -227,7 +242,7 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         level=level,
         rows=rows,
         definition=d,
-        coverage=measures.overall_coverage(summed, level, filters.source),
+        coverage=measures.overall_coverage(summed, level, filters.source, run),
         sources=measures.source_totals(summed),
         change=change,
     )
@@ -281,12 +296,13 @@ def compare(engine: Engine, by: list[str] | str | None = "party_category", filte
     def run() -> CompareResult:
         with engine.connect() as conn:
             summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+        run = linkage_run(engine)
         return CompareResult(
             by=dims,
             filters=filters,
             level=level,
             rows=measures.compare(summed, dims),
-            coverage=measures.overall_coverage(summed, level, filters.source),
+            coverage=measures.overall_coverage(summed, level, filters.source, run),
             sources=measures.source_totals(summed),
         )
 

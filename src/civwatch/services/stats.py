@@ -3,23 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Engine
 
-from civwatch.domain.query import Filters
+from civwatch.domain.query import SOURCES, Filters, parse_date
 from civwatch.services import indicators
-
-SOURCES = ("ucdp-ged", "acled", "hxl", "airwars", "manual")
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{what} must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 def stats(
@@ -36,7 +23,7 @@ def stats(
         raise ValueError(f"unknown source {source!r}; sources are {', '.join(SOURCES)}")
     if country is not None and (len(country) != 3 or not country.isalpha()):
         raise ValueError(f"--country takes an ISO 3166-1 alpha-3 code such as MMR, got {country!r}")
-    start, end = _date(date_from, "--from"), _date(date_to, "--to")
+    start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to", end=True)
     if measure in ("conflicts", "active-conflicts"):  # conflict-years: a date range means its years
         f = Filters(countries=(country.upper(),) if country else (), year_from=start.year if start else None, year_to=end.year if end else None)
     else:

@@ -119,7 +119,14 @@ def columns(header: list[str]) -> dict[str, int]:
 def country_of(iso3_text: str, iso_text: str, name: str, gwno: str) -> tuple[str, str | None]:
     """ISO3 from (in order) the iso3 column, ISO numeric, the country name, the GW number."""
     received = (iso_text or gwno or iso3_text or name).strip() or None
-    for found in (countries.from_iso3(iso3_text), countries.from_iso_numeric(iso_text), countries.from_name(name), countries.from_gw(gwno)):
+    if iso3_text.strip() and countries.from_iso3(iso3_text) is None:
+        raise ValueError(f"unknown country code {iso3_text.strip()[:12]!r} (iso3)")
+    by_code = countries.from_iso3(iso3_text) or countries.from_iso_numeric(iso_text)
+    if by_code:
+        if name.strip():
+            countries.check_name(by_code, name)  # a name that contradicts the code rejects the row
+        return by_code, received
+    for found in (countries.from_name(name), countries.from_gw(gwno)):
         if found:
             return found, received
     shown = name.strip() or iso3_text.strip() or iso_text.strip() or gwno.strip()

@@ -21,8 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from civwatch.domain.query import MAX_INT
 from civwatch.domain.records import Rejection, ReportRecord
 
+# The largest count the store keeps, on SQLite and PostgreSQL alike (PostgreSQL INTEGER): a
+# larger one rejects its row, never the file.
+MAX_COUNT = MAX_INT
 MAX_FIELD = 1 << 20  # 1 MiB: a row with a longer field is rejected, never stored
 # The csv module parses fields up to 64 MiB, so a record with a long field is still read whole
 # and the next record starts where it should; longer still, it raises and reading resumes at
@@ -102,9 +106,24 @@ def open_table(path: Path) -> Table:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    if is_xlsx(path):
-        return _open_xlsx(path)
-    return _open_csv(path)
+    table = _open_xlsx(path) if is_xlsx(path) else _open_csv(path)
+    if table.hxl_row is None:  # HXL tables are read by their hashtags, which may repeat a name
+        refuse_duplicates(path.name, table.header)
+    return table
+
+
+def refuse_duplicates(name: str, header: list[str]) -> None:
+    """SourceError naming the repeated column names: which of two "best" columns is the figure
+    cannot be guessed, so the file is refused before any row is read."""
+    seen: dict[str, int] = {}
+    for h in header:
+        key = h.strip().lower()
+        if key:
+            seen[key] = seen.get(key, 0) + 1
+    repeated = [h for h, n in seen.items() if n > 1]
+    if repeated:
+        shown = ", ".join(repr(h[:40]) for h in repeated[:10])
+        raise SourceError(f"{name}: duplicate column names {shown}; give each column one name and import again")
 
 
 def _open_csv(path: Path) -> Table:
@@ -169,26 +188,43 @@ def _looks_like_hxl(row: list[str]) -> bool:
 def _open_xlsx(path: Path) -> Table:
     import openpyxl  # imported lazily: only XLSX imports pay for it
 
+    check_unpacked_size(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear error
         raise SourceError(f"{path.name} is not a readable XLSX workbook: {exc}") from None
     sheet = book.worksheets[0]
+    # read-only mode trusts the sheet's stored <dimension>; a stale one (files written by other
+    # tools) silently cuts rows and columns: read every row the sheet holds instead
+    sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     try:
         header = [_cell_text(c).strip() for c in next(rows)]
     except StopIteration:
         book.close()
         raise SourceError(f"{path.name}: the first sheet is empty") from None
+    except Exception as exc:  # noqa: BLE001 - malformed sheet XML
+        book.close()
+        raise SourceError(f"{path.name}: the first sheet cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from None
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
     table = Table(header=header, rows=iter(()), encoding="xlsx", kind="xlsx")
 
     def gen() -> Iterator[tuple[int, list[str]]]:
+        line = 1
         try:
             for line, values in enumerate(rows, start=2):
                 cells = [_cell_text(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
+                if len(cells) < width:  # a sheet stores no trailing empty cells
+                    cells += [""] * (width - len(cells))
                 yield line, cells
+        except SourceError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - malformed sheet XML: the file is refused, nothing half-stored
+            raise SourceError(f"{path.name}: the sheet cannot be read after row {line} ({type(exc).__name__}: {str(exc)[:200]})") from None
         finally:
             book.close()
 
@@ -199,6 +235,28 @@ def _open_xlsx(path: Path) -> Table:
     elif first is not None:
         table.rows = itertools.chain([first], table.rows)
     return table
+
+
+MAX_XLSX_UNPACKED = 4 << 30  # 4 GiB of XML at most (a 1M-row ACLED workbook unpacks to about 1 GiB)
+MAX_XLSX_RATIO = 400  # a member packed tighter than this is a zip bomb, not a spreadsheet
+
+
+def check_unpacked_size(path: Path) -> None:
+    """SourceError when the workbook would unpack to more than the bounds allow, checked from
+    the zip directory before anything is decompressed."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"{path.name} is not a readable XLSX workbook: {exc}") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNPACKED:
+        raise SourceError(f"{path.name} unpacks to {total:,} bytes, more than the {MAX_XLSX_UNPACKED:,} allowed; export it as CSV")
+    for m in members:
+        if m.file_size > (1 << 24) and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise SourceError(f"{path.name}: {m.filename} unpacks {m.file_size // max(m.compress_size, 1)}-fold, refused as a zip bomb")
 
 
 def _cell_text(value: object) -> str:
@@ -263,10 +321,23 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def nul_field(row: list[str]) -> int | None:
+    """The position of the first field holding a NUL byte (no store keeps one in text), or None."""
+    for i, cell in enumerate(row):
+        if "\x00" in cell:
+            return i
+    return None
+
+
 def check_width(row: list[str], width: int) -> str | None:
     """Why a row cannot be read (truncated, malformed), or None."""
     if len(row) == 1 and row[0].startswith("\x00csv-error:"):
         return "malformed CSV record: " + row[0][len("\x00csv-error: ") :]
+    nul = nul_field(row)
+    if nul is not None:
+        return f"NUL byte in field {nul + 1}"
+    if row and max(map(len, row)) > MAX_FIELD:
+        return f"field larger than field limit ({MAX_FIELD})"
     if len(row) < width:
         return f"truncated row: {len(row)} fields, the header has {width}"
     if len(row) > width and any(c.strip() for c in row[width:]):
@@ -362,6 +433,8 @@ def parse_count(text: str, what: str, required: bool = True) -> int | None:
         n = int(f)
     if n < 0:
         raise ValueError(f"negative {what} {n}")
+    if n > MAX_COUNT:
+        raise ValueError(f"{what} {s[:24]} is out of range (at most {MAX_COUNT:,})")
     return n
 
 

@@ -17,8 +17,10 @@ from importlib import resources
 
 import pycountry
 
-ISO3_ALIASES = {"ROM": "ROU", "XKX": "XKX", "KSV": "XKX", "ZAR": "COD", "TMP": "TLS", "YUG": "SRB"}
-HISTORICAL_ISO3 = {"DDR", "CSK", "YMD", "SUN", "SCG"}
+from civwatch.domain.countries import HISTORICAL_ISO3, ISO3_ALIASES, contradiction
+from civwatch.domain.countries import known_iso3 as _known_iso3
+
+__all__ = ["HISTORICAL_ISO3", "ISO3_ALIASES", "contradiction", "from_gw", "from_iso3", "from_iso_numeric", "from_name"]
 
 NAME_ALIASES = {
     "democratic republic of congo": "COD",
@@ -137,7 +139,14 @@ def from_name(name: str) -> str | None:
 
 
 def known_iso3() -> set[str]:
-    return {c.alpha_3 for c in pycountry.countries} | set(ISO3_ALIASES.values()) | HISTORICAL_ISO3
+    return set(_known_iso3())
+
+
+def check_name(iso3: str, name: str) -> None:
+    """ValueError when a row's country name contradicts its code (an unknown name included)."""
+    why = contradiction(iso3, name, from_name(name) if name and name.strip() else None)
+    if why:
+        raise ValueError(why)
 
 
 def gw_codes() -> dict[int, str]:

@@ -33,7 +33,7 @@ from typing import TypeVar
 import polars as pl
 
 from civwatch.domain.records import LINE_KEY, REPORT_FIELDS, ReportRecord
-from civwatch.sources.base import MAX_FIELD, Table
+from civwatch.sources.base import MAX_COUNT, MAX_FIELD, Table
 
 T = TypeVar("T")
 LINE = LINE_KEY  # the row's spreadsheet row number (header = 1), the key between the frames
@@ -283,7 +283,7 @@ def certain(fn: Callable[..., object]) -> Callable[..., object]:
 def count(text: pl.Expr) -> pl.Expr:
     """A non-negative whole count in plain digits; null otherwise (the row adapter decides)."""
     n = text.str.strip_chars().cast(pl.Int64, strict=False)
-    return pl.when(n >= 0).then(n)
+    return pl.when((n >= 0) & (n <= MAX_COUNT)).then(n)
 
 
 def coordinate(text: pl.Expr, limit: float) -> tuple[pl.Expr, pl.Expr]:

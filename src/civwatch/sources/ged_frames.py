@@ -38,6 +38,16 @@ def _populated(key: str) -> bool | None:
     return ucdp_ged._populated(where_prec, where)
 
 
+def _gw_country(key: str) -> str | None:
+    """ISO3 of a Gleditsch-Ward number whose country name (if any) agrees; None leaves the row
+    to the row adapter, which rejects it with the reason."""
+    gw, _, name = key.partition("\x1f")
+    iso3 = countries.from_gw(gw)
+    if iso3 is None or (name.strip() and countries.contradiction(iso3, name, countries.from_name(name))):
+        return None
+    return iso3
+
+
 def _optional_count(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(value, certified) of a count that may be empty."""
     empty = text.str.strip_chars() == ""
@@ -64,6 +74,7 @@ def map_batch(frame: pl.DataFrame, header: list[str]) -> FrameBatch:
         _start=c("date_start"),
         _end=c("date_end"),
         _gw=c("country_id").str.strip_chars(),
+        _gwc=pl.concat_str([c("country_id").str.strip_chars(), c("country")], separator="\x1f"),
         latitude=lat, longitude=lon,
         civilian_deaths_best=count(c("deaths_civilians")),
         total_deaths_best=count(c("best")),
@@ -75,7 +86,7 @@ def map_batch(frame: pl.DataFrame, header: list[str]) -> FrameBatch:
     f = f.with_columns(
         _start=lookup(f["_start"], _date, pl.String),
         _end=pl.when(f["_end"].str.strip_chars() == "").then(pl.lit("")).otherwise(lookup(f["_end"], _date, pl.String)),
-        country_iso3=lookup(f["_gw"], countries.from_gw, pl.String),
+        country_iso3=lookup(f["_gwc"], _gw_country, pl.String),
     ).with_columns(_end=pl.when(pl.col("_end") == "").then(pl.col("_start")).otherwise(pl.col("_end")))
     certified = (
         (f["source_id"] != "") & f["_start"].is_not_null() & f["_end"].is_not_null() & (f["_end"] >= f["_start"]).fill_null(False)

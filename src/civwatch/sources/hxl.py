@@ -18,9 +18,11 @@ from pathlib import Path
 from civwatch.domain.records import HarmRow, Rejection, ReportRecord
 from civwatch.sources import countries
 from civwatch.sources.base import (
+    MAX_FIELD,
     RawBuilder,
     SourceError,
     Table,
+    nul_field,
     parse_coord,
     parse_count,
     parse_date,
@@ -114,9 +116,16 @@ class HxlAdapter:
                     raise ValueError(f"end date {end} is before {day}")
                 code = values[i_iso] if i_iso is not None else ""
                 name = values[i_cname] if i_cname is not None else ""
-                iso3 = countries.from_iso3(code) or countries.from_name(name)
+                nul = nul_field(values)
+                if nul is not None:
+                    raise ValueError(f"NUL byte in field {nul + 1}")
+                if any(len(v) > MAX_FIELD for v in values):
+                    raise ValueError(f"a field is longer than the limit ({MAX_FIELD:,} characters)")
+                iso3 = countries.from_iso3(code) or (None if code.strip() else countries.from_name(name))
                 if iso3 is None:
                     raise ValueError(f"unknown country {(code or name)[:40]!r}")
+                if code.strip() and name.strip():
+                    countries.check_name(iso3, name)
                 lat = parse_coord(values[i_lat], "latitude", 90.0) if i_lat is not None else None
                 lon = parse_coord(values[i_lon], "longitude", 180.0) if i_lon is not None else None
                 harm: list[HarmRow] = []

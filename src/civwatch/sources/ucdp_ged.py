@@ -87,7 +87,7 @@ class GedAdapter:
         i_id, i_tov, i_ds, i_de = col("id"), col("type_of_violence"), col("date_start"), col("date_end")
         i_dc, i_best, i_low, i_high = col("deaths_civilians"), col("best"), col("low"), col("high")
         i_da, i_db = col("deaths_a"), col("deaths_b")
-        i_cid, i_lat, i_lon = col("country_id"), col("latitude"), col("longitude")
+        i_cid, i_lat, i_lon, i_country = col("country_id"), col("latitude"), col("longitude"), col("country")
         i_wp, i_wc, i_dp = col("where_prec"), col("where_coordinates"), col("date_prec")
         i_a1, i_a2 = col("adm_1"), col("adm_2")
         i_sa, i_sb, i_said, i_sbid = col("side_a"), col("side_b"), col("side_a_new_id"), col("side_b_new_id")
@@ -114,6 +114,8 @@ class GedAdapter:
                 iso3 = countries.from_gw(gw)
                 if iso3 is None:
                     raise ValueError(f"unknown country: country_id {gw[:20]!r}")
+                if get(row, i_country).strip():
+                    countries.check_name(iso3, get(row, i_country))
                 lat = parse_coord(get(row, i_lat), "latitude", 90.0)
                 lon = parse_coord(get(row, i_lon), "longitude", 180.0)
                 civ = parse_count(row[i_dc], "deaths_civilians")

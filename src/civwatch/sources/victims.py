@@ -117,7 +117,14 @@ class VictimsAdapter:
 
     @staticmethod
     def _country(iso3_text: str, name: str, incident: str) -> str:
-        found = countries.from_iso3(iso3_text) or countries.from_name(name) or ID_PREFIX_COUNTRY.get(incident[:4].lower())
+        if iso3_text.strip():
+            found = countries.from_iso3(iso3_text)
+            if not found:
+                raise ValueError(f"unknown country code {iso3_text.strip()[:12]!r} for incident {incident[:40]!r}")
+            if name.strip():
+                countries.check_name(found, name)
+            return found
+        found = countries.from_name(name) or ID_PREFIX_COUNTRY.get(incident[:4].lower())
         if not found:
             raise ValueError(f"unknown country for incident {incident[:40]!r}")
         return found

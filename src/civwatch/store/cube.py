@@ -91,6 +91,7 @@ def _derived(t, weapon, populated) -> list[ColumnElement]:
         case((weapon == "unknown", casualties), else_=0).label("casualties_weapon_unknown"),
         case((populated.is_(None), casualties), else_=0).label("casualties_place_unknown"),
         case((explosive, 1), else_=0).label("n_explosive"),
+        case((func.coalesce(weapon, "unknown") != "unknown", 1), else_=0).label("n_weapon_known"),
         case((populated.is_(True), 1), else_=0).label("n_populated"),
         case((populated.is_not(None), 1), else_=0).label("n_populated_known"),
     ]

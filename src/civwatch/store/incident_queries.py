@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
-from civwatch.domain.query import Filters
+from civwatch.domain.query import Filters, check_int
 from civwatch.store.cube import base_conditions
 from civwatch.store.schema import (
     damaged_objects,
@@ -81,9 +81,12 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
             raise ValueError
         if not isinstance(row_id, int):
             raise ValueError
-        return value, row_id
     except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         raise ValueError("cursor is not one this API gave out") from None
+    check_int(row_id, "cursor", 0)
+    if isinstance(value, int):
+        check_int(value, "cursor", -1)
+    return value, row_id
 
 
 def page(conn: Connection, filters: Filters, sort: str = "-date", cursor: str | None = None, limit: int = 50) -> tuple[list[dict], str | None]:

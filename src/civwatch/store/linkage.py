@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 
 from civwatch.store.schema import (
     incident_redirects,
@@ -47,6 +47,17 @@ def report_rows(conn: Connection, incident_ids: Iterable[int] | None = None) -> 
 
 def seen(conn: Connection) -> dict[int, str]:
     return dict(conn.execute(select(linkage_seen.c.report_id, linkage_seen.c.content_sha)).tuples().all())
+
+
+def run_state(conn: Connection) -> dict:
+    """Whether `civwatch link` has run on the current reports: reports, those linked as they now
+    are (same content), and when the last run was. Read from what runs record, not from counts."""
+    s = linkage_seen
+    pending = case((or_(s.c.report_id.is_(None), s.c.content_sha != reports.c.content_sha), 1), else_=0)
+    q = select(func.count(), func.coalesce(func.sum(pending), 0)).select_from(reports.outerjoin(s, s.c.report_id == reports.c.id))
+    total, not_linked = conn.execute(q).one()
+    last = conn.execute(select(func.max(s.c.linked_at))).scalar()
+    return {"reports": int(total), "reports_not_linked": int(not_linked), "last_run_at": last.isoformat() if last else None}
 
 
 def mark_seen(conn: Connection, rows: Iterable[dict], already: dict[int, str]) -> int:

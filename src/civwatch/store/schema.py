@@ -269,6 +269,7 @@ indicator_cube = Table(
     Column("casualties_weapon_unknown", Integer, nullable=False),
     Column("casualties_place_unknown", Integer, nullable=False),
     Column("n_explosive", Integer, nullable=False),
+    Column("n_weapon_known", Integer, nullable=False),  # base of the explosive share (0012_trust_errors)
     Column("n_populated", Integer, nullable=False),
     Column("n_populated_known", Integer, nullable=False),
     Index("ix_indicator_cube_slice", "level", "dim", "year", "country_iso3"),

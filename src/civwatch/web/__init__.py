@@ -12,6 +12,7 @@ from civwatch.web import (
     forecast_pages,
     import_pages,
     incident_pages,
+    methodology_pages,
     mission_pages,
     overview_pages,
     party_pages,
@@ -36,6 +37,7 @@ PAGES = (
     evidence_pages,
     textcounts_pages,
     party_pages,
+    methodology_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

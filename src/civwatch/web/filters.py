@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import HTTPException, Request
 
-from civwatch.domain.query import Filters, split_values
+from civwatch.domain.query import Filters, OutOfRange, parse_date, split_values
 
 # The page parameters that are filters (others, such as sort and cursor, are the page's own).
 FILTER_PARAMS = (
@@ -24,13 +24,11 @@ def _int(name: str, value: str | None) -> int | None:
         raise HTTPException(400, f"{name} must be a whole number, got {value!r}") from None
 
 
-def _date(name: str, value: str | None) -> date | None:
-    if value in (None, ""):
-        return None
+def _date(name: str, value: str | None, end: bool = False) -> date | None:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, f"{name} must be a date like 2022-02-24, got {value!r}") from None
+        return parse_date(value, name, end=end)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 def _bool(name: str, value: str | None) -> bool | None:
@@ -61,11 +59,13 @@ def from_request(request: Request) -> Filters:
             year_from=_int("year_from", p.get("year_from")),
             year_to=_int("year_to", p.get("year_to")),
             date_from=_date("date_from", p.get("date_from")),
-            date_to=_date("date_to", p.get("date_to")),
+            date_to=_date("date_to", p.get("date_to"), end=True),
             populated_area=_bool("populated_area", p.get("populated_area")),
             explosive=_bool("explosive", p.get("explosive")),
             text=(p.get("q") or "").strip() or None,
         )
+    except OutOfRange:
+        raise  # a 422, as in the API
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
 

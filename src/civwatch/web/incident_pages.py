@@ -6,6 +6,7 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from civwatch.domain.query import OutOfRange, check_int
 from civwatch.services import audit_trail, dashboard
 from civwatch.services import incidents as incident_service
 from civwatch.web.evidence_pages import evidence_panel
@@ -15,16 +16,32 @@ from civwatch.web.render import WebRoute, engine, page
 router = APIRouter(route_class=WebRoute)
 
 SORTS = ("-date", "date", "-civilian_deaths", "civilian_deaths")
+LIMIT = 50
+MAX_LIMIT = 500  # as GET /api/incidents
+
+
+def page_limit(value: str | None) -> int:
+    if value in (None, ""):
+        return LIMIT
+    try:
+        n = int(value)
+    except ValueError:
+        raise HTTPException(400, f"limit must be a whole number, got {value[:20]!r}") from None
+    return check_int(n, "limit", 1, MAX_LIMIT)
 
 
 @router.get("/incidents", include_in_schema=False)
 @router.get("/incidents.json", include_in_schema=False)
-def incidents(request: Request, sort: str = "-date", cursor: str | None = None) -> Response:
+def incidents(request: Request, sort: str = "-date", cursor: str | None = None, limit: str | None = None) -> Response:
+    """The API's `limit` (1-500, default 50) holds here too."""
+    limit = page_limit(limit)
     if sort not in SORTS:
         raise HTTPException(400, f"sort must be one of {', '.join(SORTS)}")
     filters = from_request(request)
     try:
-        data = incident_service.page(engine(request), filters, sort=sort, cursor=cursor or None, limit=50)
+        data = incident_service.page(engine(request), filters, sort=sort, cursor=cursor or None, limit=limit)
+    except OutOfRange:
+        raise
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
     return page(request, "incidents.html", data, options=dashboard.filter_options(engine(request)))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
+from civwatch.domain.countries import is_known
 from civwatch.services import dashboard, indicators, treaties
 from civwatch.web.filters import filter_params, from_request
 from civwatch.web.render import WebRoute, engine, page
@@ -42,9 +43,12 @@ def countries(request: Request) -> Response:
 @router.get("/countries/{iso3}", include_in_schema=False)
 @router.get("/countries/{iso3}.json", include_in_schema=False)
 def country(request: Request, iso3: str) -> Response:
+    code = iso3.upper()
+    if not is_known(code):
+        raise HTTPException(404, f"no country {iso3[:10]!r}: country pages are at ISO 3166-1 alpha-3 codes such as /countries/UKR")
     filters = from_request(request)
-    data = dashboard.country_profile(engine(request), iso3.upper(), filters)
-    data["treaties"] = treaties.country_section(engine(request), iso3.upper())  # None until treaties are imported
+    data = dashboard.country_profile(engine(request), code, filters)
+    data["treaties"] = treaties.country_section(engine(request), code)  # None until treaties are imported
     return page(
         request, "country.html", data,
         options=dashboard.filter_options(engine(request)), incident_filters=filter_params(request),

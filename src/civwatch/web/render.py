@@ -20,8 +20,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.templating import Jinja2Templates
 
+from civwatch.domain.query import OutOfRange
 from civwatch.domain.taxonomy import TAXONOMIES, label
 from civwatch.services import auth
 from civwatch.settings import Settings
@@ -61,6 +63,17 @@ def _figure(fig: dict | None) -> str:
     if (low is not None or high is not None) and (low, high) != (fig["best"], fig["best"]):
         text += f" ({_number(low)}–{_number(high)})"
     return text
+
+
+def _range(row: dict | None) -> str:
+    """A row's low–high, only where the data give a range (not best–best); else empty."""
+    if not row:
+        return ""
+    best = row.get("best", row.get("value"))
+    low, high = row.get("low"), row.get("high")
+    if low is None or high is None or (low, high) == (best, best):
+        return ""
+    return f"{_number(low)}–{_number(high)}"
 
 
 def _as_json(value: Any) -> str:
@@ -110,7 +123,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json)
+    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range)
     env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
     return env
 
@@ -194,6 +207,8 @@ class WebRoute(APIRoute):
                 response = await handler(request)
             except (CsrfError, auth.AuthError, PermissionError) as exc:
                 response = error_page(request, 403, str(exc))
+            except (OutOfRange, OverflowError, DataError) as exc:  # a number the store cannot hold
+                response = error_page(request, 422, str(exc) if isinstance(exc, OutOfRange) else "a number in the request is out of range")
             except ValueError as exc:  # a service refused the request: say why
                 response = error_page(request, 400, str(exc))
             except HTTPException as exc:
