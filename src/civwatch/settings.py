@@ -24,6 +24,9 @@ KNOWN = {
     "CIVWATCH_TOKEN": "API token the CLI acts with (case work)",
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
+    "CIVWATCH_AUDIT_KEY": "secret (kept outside the store) that signs the audit anchor `civwatch audit verify` writes",
+    "CIVWATCH_AUDIT_ANCHOR": "file where `civwatch audit verify` keeps the chain's signed head (default: the user data folder)",
+    "CIVWATCH_TRUSTED_PROXIES": "comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (default: none)",
     "CIVWATCH_FRESH_WITHIN": "seconds a server trusts its last check that the indicator cube is current (default 0)",
 }
 

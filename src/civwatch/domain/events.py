@@ -76,6 +76,26 @@ class TokenIssued(AuditEvent):
 
 
 @dataclass(frozen=True)
+class TokenRevoked(AuditEvent):
+    kind: ClassVar[str] = "token_revoked"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
+class UserDisabled(AuditEvent):
+    kind: ClassVar[str] = "user_disabled"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
+class LoginFailed(AuditEvent):
+    """A failed or throttled login: the username tried and a keyed hash of the address, never the password."""
+
+    kind: ClassVar[str] = "login_failed"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
 class CaseMoved(AuditEvent):
     kind: ClassVar[str] = "case_moved"
     entity: ClassVar[str] = "case"

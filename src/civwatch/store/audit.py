@@ -90,3 +90,13 @@ def entries(conn: Connection, entity: str | None = None, entity_id: str | None =
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(audit_log)).scalar_one())
+
+
+def head(conn: Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry, or None for an empty trail."""
+    row = conn.execute(select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    return (int(row[0]), row[1]) if row else None
+
+
+def hash_at(conn: Connection, seq: int) -> str | None:
+    return conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == seq)).scalar()

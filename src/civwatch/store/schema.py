@@ -215,6 +215,7 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("expires_at", DateTime(timezone=True)),  # access (issue 11): a token stops working then
 )
 
 audit_log = Table(
@@ -474,4 +475,26 @@ incident_redirects = Table(
     Column("old_id", Integer, primary_key=True),  # an incident merged away ...
     Column("new_id", Integer, nullable=False, index=True),  # ... lives on as this one
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# --- access (issue 11): server-side web sessions and the login attempts that throttle guessing ---
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the session id the cookie carries
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),  # logout, or the user disabled
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("address", String(64), nullable=False, index=True),  # keyed hash of the client address
+    Column("ok", Boolean, nullable=False),
 )
