@@ -22,7 +22,7 @@ from civwatch.web import jobs
 from civwatch.web.render import COOKIE, SessionCodec, error_html, wants_json
 
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies and forms; uploads have their own limit
-UPLOAD_PATHS = {"/imports": jobs.MAX_UPLOAD_BYTES}
+UPLOAD_PATHS = ("/imports",)  # multipart uploads: capped at jobs.MAX_UPLOAD_BYTES
 
 
 class BodyTooLarge(Exception):
@@ -57,7 +57,8 @@ class AccessGuard:
             if refused:
                 await _refuse(request, *refused)(scope, receive, send)
                 return
-        limit = UPLOAD_PATHS.get(request.url.path, MAX_BODY_BYTES) if request.method == "POST" else MAX_BODY_BYTES
+        upload = request.method == "POST" and request.url.path in UPLOAD_PATHS
+        limit = jobs.MAX_UPLOAD_BYTES if upload else MAX_BODY_BYTES
         length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > limit:
             await _too_large(request, limit)(scope, receive, send)
