@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -25,8 +25,11 @@ MAX_BODY_BYTES = 1024 * 1024  # JSON bodies and forms; uploads have their own li
 UPLOAD_PATHS = ("/imports",)  # multipart uploads: capped at jobs.MAX_UPLOAD_BYTES
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised from inside `receive`; an HTTPException so the body parser passes it on as a 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit // (1024 * 1024)} MB")
 
 
 class AccessGuard:
@@ -72,7 +75,7 @@ class AccessGuard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched(message: Message) -> None:
