@@ -15,6 +15,11 @@ from civwatch.domain.events import GENESIS, AuditEvent, entry_hash, event_fields
 from civwatch.store.schema import audit_log
 
 AUDIT_LOCK_KEY = 7_365_001
+MAX_ENTRY_CHARS = 256 * 1024  # before + after of one entry: a record of a decision, not a file
+
+
+class EntryTooLarge(ValueError):
+    pass
 
 
 def _iso(at: datetime) -> str:
@@ -30,6 +35,9 @@ def append(conn: Connection, event: AuditEvent) -> int:
     last = conn.execute(select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).scalar()
     prev = last or GENESIS
     row = event_fields(event)
+    size = len(row["before"] or "") + len(row["after"] or "")
+    if size > MAX_ENTRY_CHARS:
+        raise EntryTooLarge(f"the change is too large to record ({size} characters; at most {MAX_ENTRY_CHARS})")
     at = _iso(row["at"])
     digest = entry_hash(prev, at, row["actor"], row["event"], row["entity"], row["entity_id"], row["before"], row["after"])
     result = conn.execute(
