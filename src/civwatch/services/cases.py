@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from civwatch.domain import privacy
 from civwatch.domain.cases import (
     OPEN_ROLES,
     PERSONAL_DATA_ROLES,
@@ -52,7 +53,6 @@ from civwatch.domain.cases import (
     parse_deadlines,
     refuse_control_characters,
 )
-from civwatch.domain import privacy
 from civwatch.domain.events import CaseMoved
 from civwatch.domain.taxonomy import CivilianObject, Grade, Weapon
 from civwatch.domain.triage import Triage, TriageFacts, score
