@@ -26,6 +26,9 @@ API_BODIES = {
         "to": "initial_assessment", "reason": "walk", "details": {"outcome": "needs_information", "reasons": ["walk"], "information_needed": "walk"}},
     ("POST", "/api/cases/{case_id}/parties"): lambda ids: {"role": "victim", "name": "Someone Walked"},
     ("POST", "/api/public-reports/{report_id}/review"): lambda ids: {"accept": False, "reason": "walk"},
+    ("POST", "/api/cases/{case_id}/publication"): lambda ids: {
+        "summary": "Shelling of a market; the case was assessed and a response is under way.", "reason": "walk"},
+    ("POST", "/api/cases/{case_id}/publication/withdraw"): lambda ids: {"reason": "walk"},
     ("POST", "/api/incidents/{incident_id}/merge"): lambda ids: {"other": int(ids["other_incident"]), "reason": "walk"},
     ("POST", "/api/incidents/{incident_id}/split"): lambda ids: {"report_ids": [1], "reason": "walk"},
     ("POST", "/api/incidents/{incident_id}/grade"): lambda ids: {"grade": "weak", "reason": "walk"},

@@ -68,3 +68,29 @@ def test_no_audit_entry_past_its_size_bound(store) -> None:
     with store.connect() as conn:
         assert audit.count(conn) == 1
         assert len(json.loads(conn.execute(select(audit_log.c.after)).scalar_one())["notes"]) == audit.MAX_ENTRY_CHARS - 100
+
+
+def test_publishing_a_summary_is_explicit_audited_and_names_no_one(store, case) -> None:
+    from civwatch.services import case_publications as pub
+    from civwatch.services.auth import AuthError
+
+    case_id, users = case
+    assert pub.published(store) == []  # nothing of a case is public until someone publishes it
+    text = "A market was shelled; the case was assessed and the family was contacted."
+    with pytest.raises(PermissionError, match="approver"):
+        pub.publish(store, case_id, users["rita"], text, "cleared")
+    with pytest.raises(AuthError):
+        pub.publish(store, case_id, None, text, "cleared")
+    with pytest.raises(svc.CaseRuleError, match="names no one"):
+        pub.publish(store, case_id, users["ann"], text + " Contact: 963 555 0101.", "cleared")
+    before = _counts(store)
+    pub.publish(store, case_id, users["ann"], text, "cleared by the cell's legal adviser")
+    (shown,) = pub.published(store)
+    assert shown["case_id"] == case_id and shown["summary"] == text and "published_by" not in shown
+    with store.connect() as conn:
+        entry = audit.entries(conn, entity="case", entity_id=str(case_id), limit=1)[0]
+    assert entry["event"] == "case_summary_published" and entry["actor"] == "ann"
+    assert json.loads(entry["after"]) == {"summary": text, "reason": "cleared by the cell's legal adviser"}
+    assert _counts(store) == (before[0], before[1] + 1)
+    pub.withdraw(store, case_id, users["ann"], "the family asked")
+    assert pub.published(store) == []

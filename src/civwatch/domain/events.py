@@ -101,6 +101,18 @@ class CaseMoved(AuditEvent):
     entity: ClassVar[str] = "case"
 
 
+@dataclass(frozen=True)
+class CaseSummaryPublished(AuditEvent):
+    kind: ClassVar[str] = "case_summary_published"
+    entity: ClassVar[str] = "case"
+
+
+@dataclass(frozen=True)
+class CaseSummaryWithdrawn(AuditEvent):
+    kind: ClassVar[str] = "case_summary_withdrawn"
+    entity: ClassVar[str] = "case"
+
+
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 

@@ -498,3 +498,13 @@ login_attempts = Table(
     Column("address", String(64), nullable=False, index=True),  # keyed hash of the client address
     Column("ok", Boolean, nullable=False),
 )
+
+# A case's summary made public: an explicit, audited act of an approver (case work is private).
+case_publications = Table(
+    "case_publications",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
+    Column("summary", Text, nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,7 +1,7 @@
-"""access: token expiry, server-side web sessions, login attempts
+"""access: token expiry, server-side web sessions, login attempts, published case summaries
 
 Revision ID: 0008_access
-Revises: 0001_core
+Revises: 0007_cases (which revises 0001_core: users, api_tokens)
 Create Date: 2026-12-01 21:20:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_access'
-down_revision = '0001_core'
+down_revision = '0007_cases'
 branch_labels = None
 depends_on = None
 
@@ -53,8 +53,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_login_attempts_username'), ['username'], unique=False)
         batch_op.create_index(batch_op.f('ix_login_attempts_address'), ['address'], unique=False)
 
+    op.create_table('case_publications',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('published_by', sa.Text(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_publications_case_id_cases')),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_publications'))
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('case_publications')
     op.drop_table('login_attempts')
     op.drop_table('web_sessions')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
