@@ -19,7 +19,8 @@ from civwatch.services import access, auth
 from civwatch.services.store import open_store
 from civwatch.settings import Settings
 from civwatch.web import jobs
-from civwatch.web.render import COOKIE, SessionCodec, error_html, wants_json
+from civwatch.web.render import error_html, wants_json
+from civwatch.web.session import COOKIE, SessionCodec
 
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies and forms; uploads have their own limit
 UPLOAD_PATHS = ("/imports",)  # multipart uploads: capped at jobs.MAX_UPLOAD_BYTES

@@ -29,7 +29,10 @@ def _bearer(request: Request) -> str | None:
 
 def optional_principal(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Principal | None:
     token = _bearer(request)
-    return auth.principal_for_token(engine, token) if token else None
+    if not token:
+        return None
+    resolved = getattr(request.state, "reader", None)  # the app's guard looked this token up already
+    return resolved if resolved is not None else auth.principal_for_token(engine, token)
 
 
 def writer(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:

@@ -143,6 +143,8 @@ def session(request: Request) -> Session:
 def current_user(request: Request) -> auth.Principal | None:
     """The logged-in user (session cookie), or the holder of a Bearer token: a page's JSON twin
     is read by scripts with the same token as the API. Forms still need the session's CSRF token."""
+    if not hasattr(request.state, "user") and hasattr(request.state, "reader"):
+        request.state.user = request.state.reader  # the app's guard resolved the caller the same way
     if not hasattr(request.state, "user"):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.strip():
