@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,9 @@ KNOWN = {
     "CIVWATCH_TOKEN": "API token the CLI acts with (case work)",
     "CIVWATCH_NEW_PASSWORD": "password for `civwatch users add` without a prompt",
     "CIVWATCH_SHARED_DATA": "folder of the shared real data (default: ../shared/data)",
+    "CIVWATCH_AUDIT_KEY": "secret (kept outside the store) that signs the audit anchor `civwatch audit verify` writes",
+    "CIVWATCH_AUDIT_ANCHOR": "file where `civwatch audit verify` keeps the chain's signed head (default: the user data folder)",
+    "CIVWATCH_TRUSTED_PROXIES": "comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (default: none)",
     "CIVWATCH_FRESH_WITHIN": "seconds a server trusts its last check that the indicator cube is current (default 0)",
     "CIVWATCH_EVIDENCE_ROOT": "folder of the evidence files (default: `evidence/` beside a SQLite store, else in the user data directory)",
     "CIVWATCH_EVIDENCE_MAX_BYTES": "largest evidence upload accepted, in bytes (default 2147483648 = 2 GiB)",
@@ -100,3 +105,48 @@ def evidence_max_bytes() -> int:
     if value < 1:
         raise ConfigError("CIVWATCH_EVIDENCE_MAX_BYTES must be at least 1")
     return value
+
+
+# ---- scratch files (import stages, UTF-8 copies, uploads) ------------------------------------
+
+
+def scratch_dir(database_url: str) -> Path:
+    """Where scratch files of this store go: a hidden folder beside a SQLite file (they are about
+    as big as what they feed it, and the same disk), else the user cache folder."""
+    if database_url.startswith("sqlite"):
+        database = database_url.split("///", 1)[-1].split("?", 1)[0]
+        if database and database != ":memory:":
+            return Path(database).expanduser().resolve().parent / ".civwatch-scratch"
+    return Path(platformdirs.user_cache_dir("civwatch", appauthor=False)) / "scratch"
+
+
+def scratch_folder(database_url: str, kind: str) -> Path:
+    """A new private folder for one job's scratch files, named `<kind>-<pid>-...` so that a later
+    start can tell the folders of a process that died (`clean_stale`). The caller removes it."""
+    root = scratch_dir(database_url)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return Path(tempfile.mkdtemp(prefix=f"{kind}-{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(database_url: str) -> int:
+    """Remove the scratch folders of processes that are gone (killed mid-import); returns how many."""
+    root = scratch_dir(database_url)
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for entry in root.iterdir():
+        parts = entry.name.split("-")
+        if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) != os.getpid() and not _alive(int(parts[1])):
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+            removed += 1
+    return removed

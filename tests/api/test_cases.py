@@ -56,7 +56,8 @@ def test_open_move_and_read_a_case(client, store, world) -> None:
     party = client.post(f"{path}/parties", json={"role": "claimant", "name": "Layla Haddad-Qq", "contact": "+963 11 000"},
                         headers=bearer(t["ivan"]))
     assert party.status_code == 201
-    public_view = client.get(path).json()
+    assert client.get(path).status_code == 401  # case files are private: anonymous readers get nothing
+    public_view = client.get(path, headers=bearer(t["rita"])).json()  # a case role without personal data
     assert public_view["parties"][0]["name"] == "[withheld]" and public_view["personal_data_visible"] is False
     assert client.get(path, headers=bearer(t["ann"])).json()["parties"][0]["name"] == "Layla Haddad-Qq"
     assert [s["to_state"] for s in public_view["timeline"]] == ["reported", "initial_assessment", "investigation"]
@@ -64,11 +65,13 @@ def test_open_move_and_read_a_case(client, store, world) -> None:
         "factor": "civilian deaths", "value": row["deaths_civilians"], "points": min(2 * int(row["deaths_civilians"]), 30),
         "cap": 30, "rule": "2 per death"}
 
-    queue = client.get("/api/cases").json()["cases"]
+    rita = bearer(t["rita"])
+    assert client.get("/api/cases").status_code == 401 and client.get("/api/cases/measures").status_code == 401
+    queue = client.get("/api/cases", headers=rita).json()["cases"]
     assert [c["id"] for c in queue] == [case["id"]] and queue[0]["score"] == public_view["triage"]["score"]
-    assert client.get("/api/cases", params={"overdue": True}).json()["cases"] == []
-    assert client.get("/api/cases/measures").json()["time_to_state"]["other"]["investigation"]["cases"] == 1
-    assert client.get("/api/cases/999").status_code == 404
+    assert client.get("/api/cases", params={"overdue": True}, headers=rita).json()["cases"] == []
+    assert client.get("/api/cases/measures", headers=rita).json()["time_to_state"]["other"]["investigation"]["cases"] == 1
+    assert client.get("/api/cases/999", headers=rita).status_code == 404
     with store.connect() as conn:
         trail = json.dumps([dict(r) for r in conn.execute(select(audit_log)).mappings()], default=str)
     assert "Layla" not in trail
@@ -106,7 +109,8 @@ def test_export_csv_names_people_only_for_roles_granted_them(client, world) -> N
     t = world["tokens"]
     created = client.post("/api/cases", json={"report": {"summary": "@SUM(A1) clinic struck"}}, headers=bearer(t["rita"])).json()
     client.post(f"/api/cases/{created['id']}/parties", json={"role": "victim", "name": "Rana Aziz-Qw"}, headers=bearer(t["ivan"]))
-    public = client.get("/api/cases/export.csv")
+    assert client.get("/api/cases/export.csv").status_code == 401
+    public = client.get("/api/cases/export.csv", headers=bearer(t["rita"]))
     assert public.status_code == 200 and public.headers["content-type"].startswith("text/csv")
     assert "Rana" not in public.text and "'@SUM(A1)" in public.text
     assert "Rana Aziz-Qw" in client.get("/api/cases/export.csv", headers=bearer(t["ann"])).text

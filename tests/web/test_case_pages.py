@@ -131,14 +131,18 @@ def test_a_case_walks_from_report_to_closed_in_the_browser(as_user, case_server,
                      "record lesson", "close"]
     screenshot(ann, "closed-case")
 
-    vic = as_user("vic")
-    vic.goto(case_url)
-    people = vic.locator("#people-table").inner_text()
+    rita = as_user("rita")  # a case role without personal data
+    rita.goto(case_url)
+    people = rita.locator("#people-table").inner_text()
     assert "Amina" not in people and "[withheld]" in people and "+252" not in people
-    assert vic.locator("form[id^='move-']").count() == 0
+    assert rita.locator("form[id^='move-']").count() == 0
+    vic = as_user("vic")  # a viewer holds no case-work role: case files are private
+    response = vic.goto(case_url)
+    assert response.status == 403 and "Amina" not in vic.content()
     with httpx.Client(base_url=case_server.url) as client:
-        assert "Amina" not in client.get(case_url.replace(case_server.url, "") + ".json").text
-    assert abe.errors == ann.errors == ivan.errors == vic.errors == []
+        anonymous = client.get(case_url.replace(case_server.url, "") + ".json")
+        assert anonymous.status_code == 401 and "Amina" not in anonymous.text
+    assert abe.errors == ann.errors == ivan.errors == rita.errors == []
 
 
 def test_public_report_review_and_the_queue_at_both_widths(as_user, case_server, screenshot) -> None:
@@ -170,8 +174,10 @@ def test_public_report_review_and_the_queue_at_both_widths(as_user, case_server,
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(narrow, "case-390")
 
+    anon.goto("/cases")
+    assert "/login" in anon.url  # the queue is case work: anonymous visitors are sent to log in
     for width in (1280, 390):
-        pg = as_user(None, width=width)
+        pg = as_user("rita", width=width)
         pg.goto("/cases")
         rows = pg.locator("#case-queue tbody tr")
         scores = [float(s) for s in pg.locator("#case-queue tbody tr td:nth-child(2)").all_inner_texts()]

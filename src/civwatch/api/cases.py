@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from civwatch.api.deps import get_engine, optional_principal, reader, writer
 from civwatch.api.errors import problem
 from civwatch.domain.cases import CaseState, PartyRole, ReportedHarm
+from civwatch.services import case_publications as publications
 from civwatch.services import cases as svc
 from civwatch.services.auth import Principal
 
@@ -173,3 +174,35 @@ def review_public_report(body: ReviewIn, engine: Annotated[Engine, Depends(get_e
     if isinstance(case_id, JSONResponse):
         return case_id
     return {"report_id": report_id, "status": "accepted" if body.accept else "rejected", "case_id": case_id}
+
+
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    summary: str = Field(min_length=20, max_length=5000, description="what the public may read: names no one")
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+@router.post("/cases/{case_id}/publication", summary="Publish a case's summary (approver): explicit and audited",
+             responses=WRITE_RESPONSES)
+def publish(body: PublishIn, engine: Annotated[Engine, Depends(get_engine)], principal: Annotated[Principal, Depends(writer)],
+            case_id: CaseId) -> Any:
+    done = _run(publications.publish, engine, case_id, principal, body.summary, body.reason)
+    return done if isinstance(done, JSONResponse) else jsonable_encoder(done)
+
+
+@router.post("/cases/{case_id}/publication/withdraw", summary="Withdraw a published case summary (approver)",
+             responses=WRITE_RESPONSES)
+def withdraw(body: WithdrawIn, engine: Annotated[Engine, Depends(get_engine)], principal: Annotated[Principal, Depends(writer)],
+             case_id: CaseId) -> Any:
+    done = _run(publications.withdraw, engine, case_id, principal, body.reason)
+    return done if isinstance(done, JSONResponse) else {"case_id": case_id, "published": False}
+
+
+@router.get("/published-cases", summary="Case summaries their approvers made public", dependencies=[Depends(reader)])
+def published(engine: Annotated[Engine, Depends(get_engine)]) -> dict:
+    return {"published": jsonable_encoder(publications.published(engine))}

@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
 
 from civwatch.domain.query import Filters, parse_date, split_values
-from civwatch.services import auth
+from civwatch.services import access, auth
 from civwatch.services.auth import AuthError, Principal
 
 
@@ -28,7 +28,10 @@ def _bearer(request: Request) -> str | None:
 
 def optional_principal(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> Principal | None:
     token = _bearer(request)
-    return auth.principal_for_token(engine, token) if token else None
+    if not token:
+        return None
+    resolved = getattr(request.state, "reader", None)  # the app's guard looked this token up already
+    return resolved if resolved is not None else auth.principal_for_token(engine, token)
 
 
 def writer(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
@@ -38,9 +41,14 @@ def writer(principal: Annotated[Principal | None, Depends(optional_principal)]) 
 
 
 def reader(request: Request, principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal | None:
-    """Reads are public unless CIVWATCH_PRIVATE_READS is set; then any valid token may read."""
-    if getattr(request.app.state, "private_reads", False) and principal is None:
-        raise AuthError("this server's data is private: send an API token as 'Authorization: Bearer <token>'")
+    """The caller of a read. The app's AccessGuard has applied the access rule already; this
+    applies the same rule (`services.access`) again for routers mounted without the guard.
+    A read may come with the dashboard's session (the guard found its user); a write may not."""
+    principal = principal or getattr(request.state, "reader", None)
+    needed = access.need(request.method, request.url.path, getattr(request.app.state, "private_reads", False))
+    refused = access.refusal(needed, principal)
+    if refused:
+        raise AuthError(refused[1]) if refused[0] == 401 else PermissionError(refused[1])
     return principal
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from civwatch.cli.common import DbOption, console, engine, fail
@@ -9,14 +12,21 @@ app = typer.Typer(help="The append-only, hash-chained audit trail.", no_args_is_
 
 
 @app.command("verify")
-def verify(db: DbOption = None) -> None:
-    """Check every entry's hash and the chain; name any edited or deleted entry."""
-    checked, breaches = audit_trail.verify(engine(db))
-    if breaches:
-        for b in breaches:
-            console.print(f"[red]entry {b.seq}[/]: {b.problem}")
-        raise fail(f"audit trail broken: {len(breaches)} problem(s) in {checked} entries", code=3)
-    console.print(f"audit trail intact: {checked} entries verified")
+def verify(
+    anchor: Annotated[Path | None, typer.Option("--anchor", help="Anchor file (default: CIVWATCH_AUDIT_ANCHOR or the user data folder).")] = None,
+    update: Annotated[bool, typer.Option("--update/--no-update", help="Move the anchor to the current head when intact.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Check every entry's hash, the chain, and the anchor the last verify left outside the store;
+    name any edited or deleted entry, a deleted tail, or a re-hashed chain. Exit 3 on a breach."""
+    result = audit_trail.verify_anchored(engine(db), anchor=anchor, update=update)
+    for line in result.how:
+        console.print(f"checked: {line}", highlight=False, soft_wrap=True)
+    if result.breaches:
+        for b in result.breaches:
+            console.print(f"[red]entry {b.seq}[/]: {b.problem}", highlight=False, soft_wrap=True)
+        raise fail(f"audit trail broken: {len(result.breaches)} problem(s) in {result.checked} entries", code=3)
+    console.print(f"audit trail intact: {result.checked} entries verified")
 
 
 @app.command("log")

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from civwatch.cli.common import DbOption, console, engine, fail
 from civwatch.services import auth
+from civwatch.services import case_publications as publications
 from civwatch.services import cases as svc
 
 app = typer.Typer(help="CHMR case work: report -> assessment -> investigation -> findings -> response -> lesson.", no_args_is_help=True)
@@ -150,6 +151,27 @@ def party(
     with _clear_errors():
         pid = svc.add_party(eng, case_id, who, role, name, identifier, contact, relationship)
     console.print(f"recorded {role} as party {pid} of case {case_id}")
+
+
+@app.command("publish")
+def publish(
+    case_id: int,
+    summary: Annotated[str, typer.Option("--summary", help="What the public may read; it names no one.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why this summary may be public (kept in the audit trail).")],
+    withdraw: Annotated[bool, typer.Option("--withdraw", help="Withdraw the published summary instead.")] = False,
+    token: TokenOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish a case's summary (approver): the one thing of a case the public sees. Audited."""
+    eng = engine(db)
+    who = _principal(eng, token)
+    with _clear_errors():
+        if withdraw:
+            publications.withdraw(eng, case_id, who, reason)
+            console.print(f"withdrew the published summary of case {case_id}")
+        else:
+            publications.publish(eng, case_id, who, summary, reason)
+            console.print(f"published the summary of case {case_id} (see /published-cases)")
 
 
 @app.command("show")

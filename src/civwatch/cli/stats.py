@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from civwatch.cli.common import DbOption, console, engine
 from civwatch.domain.query import Filters, parse_date, split_values
-from civwatch.services import indicators
+from civwatch.services import indicators, scratch
 
 FORMATS = ("table", "json", "csv")
 HIDDEN = ("sources", "coverage")  # per-row extras of the API; `--format json --full` shows them
@@ -145,11 +146,15 @@ def serve(
     from civwatch.cli.common import _root_db
 
     port_free(host, port)
+    options = server_options(workers)  # refuses >1 worker without CIVWATCH_SECRET_KEY, before anything starts
     eng = engine(db or _root_db["url"])  # opens and upgrades the store once, before workers start
     os.environ["CIVWATCH_DATABASE_URL"] = eng.url.render_as_string(hide_password=False)
+    removed = scratch.clean_stale(eng)
+    if removed:
+        console.print(f"removed {removed} stale scratch file(s) left by stopped imports or uploads")
     console.print(f"serving on http://{host}:{port}/ (API at /api, OpenAPI at /openapi.json)")
     # by import string: the application layer sits above the CLI
-    uvicorn.run("civwatch.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run("civwatch.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning", **options)
 
 
 def port_free(host: str, port: int) -> None:
@@ -169,3 +174,21 @@ def port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             raise ValueError(f"cannot serve on {host}:{port}: {exc.strerror or exc} (is another server running there?)") from None
+
+
+
+def server_options(workers: int, environ: dict[str, str] | None = None) -> dict:
+    """uvicorn options from the settings: proxy headers believed only from CIVWATCH_TRUSTED_PROXIES
+    (uvicorn alone trusts X-Forwarded-For from loopback, which defeats per-address limits); and
+    more than one worker only with CIVWATCH_SECRET_KEY (each worker would sign sessions with a
+    key of its own, and logins would fail at random)."""
+    env = os.environ if environ is None else environ
+    if workers > 1 and not env.get("CIVWATCH_SECRET_KEY"):
+        raise ValueError(
+            f"--workers {workers} needs CIVWATCH_SECRET_KEY: every worker must sign sessions with the same key "
+            "(e.g. export CIVWATCH_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))"
+        )
+    proxies = [p.strip() for p in env.get("CIVWATCH_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}

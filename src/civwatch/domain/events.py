@@ -76,8 +76,40 @@ class TokenIssued(AuditEvent):
 
 
 @dataclass(frozen=True)
+class TokenRevoked(AuditEvent):
+    kind: ClassVar[str] = "token_revoked"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
+class UserDisabled(AuditEvent):
+    kind: ClassVar[str] = "user_disabled"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
+class LoginFailed(AuditEvent):
+    """A failed or throttled login: the username tried and a keyed hash of the address, never the password."""
+
+    kind: ClassVar[str] = "login_failed"
+    entity: ClassVar[str] = "user"
+
+
+@dataclass(frozen=True)
 class CaseMoved(AuditEvent):
     kind: ClassVar[str] = "case_moved"
+    entity: ClassVar[str] = "case"
+
+
+@dataclass(frozen=True)
+class CaseSummaryPublished(AuditEvent):
+    kind: ClassVar[str] = "case_summary_published"
+    entity: ClassVar[str] = "case"
+
+
+@dataclass(frozen=True)
+class CaseSummaryWithdrawn(AuditEvent):
+    kind: ClassVar[str] = "case_summary_withdrawn"
     entity: ClassVar[str] = "case"
 
 

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from civwatch.domain import privacy
 from civwatch.domain.cases import (
     OPEN_ROLES,
     PERSONAL_DATA_ROLES,
@@ -154,6 +155,7 @@ def open_from_incident(
     """Open a case for an incident of the register; its facts seed the triage."""
     _require(principal, OPEN_ROLES, "opening a case")
     refuse_control_characters(reason)
+    privacy.bound(reason=reason)
     now = _now(now)
     with engine.begin() as conn:
         inc = store.incident(conn, incident_id)
@@ -212,6 +214,7 @@ def open_from_report(
     """Open a case from a report of harm typed in by a recorder (no register incident needed)."""
     _require(principal, OPEN_ROLES, "opening a case")
     refuse_control_characters(reason)
+    privacy.bound(reason=reason)
     facts = _parse_harm(facts)
     now = _now(now)
     values = {
@@ -238,6 +241,7 @@ def submit_public_report(
     """A report of harm from anyone, no account needed: rate-limited per address, queued for review."""
     facts = _parse_harm(facts)
     refuse_control_characters(reporter_name, reporter_contact)
+    privacy.bound(reporter_name=reporter_name, reporter_contact=reporter_contact)
     now = _now(now)
     digest = client_hash(address)
     limit = public_report_limit()
@@ -279,6 +283,7 @@ def review_public_report(
     if not (reason or "").strip():
         raise ValueError("a review needs a reason")
     refuse_control_characters(reason)
+    privacy.bound(reason=reason)
     now = _now(now)
     with engine.begin() as conn:
         row = store.get_public_report(conn, report_id)
@@ -329,16 +334,14 @@ def _snapshot(row: dict) -> CaseSnapshot:
 
 
 def _check_no_personal_data(parties: list[dict], texts: list[str]) -> None:
-    """Refuse a reason or details that repeat a case party's name, identifier or contact."""
-    haystack = "\n".join(texts).casefold()
-    for party in parties:
-        for f in PERSONAL_FIELDS:
-            value = (party.get(f) or "").strip()
-            if len(value) >= 3 and value.casefold() in haystack:
-                raise CaseRuleError(
-                    f"the reason or details repeat the {f} of a person in the case; personal data belong "
-                    "in the case's people only (refer to them by party id)"
-                )
+    """Refuse a reason or details that repeat a case party's name, identifier or contact, however
+    spaced, punctuated or formatted (`domain.privacy`)."""
+    field = privacy.repeated_field(parties, texts, PERSONAL_FIELDS)
+    if field:
+        raise CaseRuleError(
+            f"the reason or details repeat the {field} of a person in the case; personal data belong "
+            "in the case's people only (refer to them by party id)"
+        )
 
 
 def _values_for(target: CaseState, same_state: bool, details: dict, actor: str, now: datetime) -> dict[str, Any]:
@@ -379,6 +382,7 @@ def move(
     """
     if principal is None:
         raise AuthError("moving a case needs an account")
+    privacy.bound(reason=reason, details=json.dumps(details or {}, ensure_ascii=False, default=str))
     now = _now(now)
     try:
         with engine.begin() as conn:
@@ -430,6 +434,7 @@ def add_party(
     except ValueError:
         raise ValueError(f"unknown party role {role!r}; roles are {', '.join(r.value for r in PartyRole)}") from None
     refuse_control_characters(name, identifier, contact, relationship)
+    privacy.bound(name=name, identifier=identifier, contact=contact, relationship=relationship)
     if not any((name, identifier, contact)):
         raise ValueError("a person needs at least a name, an identifier or a contact")
     now = _now(now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
 from civwatch.services import parties
+from civwatch.settings import scratch_folder
 from civwatch.sources import (
     acled,
     acled_frames,
@@ -118,7 +120,9 @@ def import_file(
         if bulk and detection.format in BULK:
             BULK_COLUMNS[detection.format](table.header)  # SourceError, as the row adapter gives, even with no rows
             try:
-                read_path, read_table = scratch.enter_context(frames.utf8(path, table))
+                folder = scratch_folder(engine.url.render_as_string(hide_password=False), "utf8")
+                scratch.callback(shutil.rmtree, folder, True)
+                read_path, read_table = scratch.enter_context(frames.utf8(path, table, folder))
                 records = frames.check_regular(read_path, read_table)
             except frames.NotRegular as why:
                 log.info("%s is read row by row: %s", path.name, why)

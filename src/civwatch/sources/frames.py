@@ -61,16 +61,17 @@ class FrameBatch:
 
 
 @contextmanager
-def utf8(path: Path, table: Table) -> Iterator[tuple[Path, Table]]:
+def utf8(path: Path, table: Table, folder: Path | None = None) -> Iterator[tuple[Path, Table]]:
     """The file as UTF-8, for the column reader (polars and DuckDB read UTF-8): itself, or a
     temporary copy decoded as the row reader decodes it (Windows-1252, Latin-1). Byte for byte
-    the structure (commas, quotes, newlines) is the same, so lines and records are too."""
+    the structure (commas, quotes, newlines) is the same, so lines and records are too. The copy
+    goes in `folder` (the store's scratch folder) and is removed whatever happens."""
     if table.encoding in ("utf-8", "utf-8-sig") or table.kind != "csv":
         yield path, table
         return
     if table.encoding not in ("cp1252", "latin-1"):
         raise NotRegular(f"{table.encoding} is read row by row")
-    fd, name = tempfile.mkstemp(prefix="civwatch-utf8-", suffix=".csv")
+    fd, name = tempfile.mkstemp(prefix="civwatch-utf8-", suffix=".csv", dir=folder)
     try:
         decoder = codecs.getincrementaldecoder(table.encoding)(errors="strict")
         with open(path, "rb") as src, os.fdopen(fd, "wb") as out:

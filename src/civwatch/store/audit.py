@@ -15,6 +15,11 @@ from civwatch.domain.events import GENESIS, AuditEvent, entry_hash, event_fields
 from civwatch.store.schema import audit_log
 
 AUDIT_LOCK_KEY = 7_365_001
+MAX_ENTRY_CHARS = 256 * 1024  # before + after of one entry: a record of a decision, not a file
+
+
+class EntryTooLarge(ValueError):
+    pass
 
 
 def _iso(at: datetime) -> str:
@@ -30,6 +35,9 @@ def append(conn: Connection, event: AuditEvent) -> int:
     last = conn.execute(select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).scalar()
     prev = last or GENESIS
     row = event_fields(event)
+    size = len(row["before"] or "") + len(row["after"] or "")
+    if size > MAX_ENTRY_CHARS:
+        raise EntryTooLarge(f"the change is too large to record ({size} characters; at most {MAX_ENTRY_CHARS})")
     at = _iso(row["at"])
     digest = entry_hash(prev, at, row["actor"], row["event"], row["entity"], row["entity_id"], row["before"], row["after"])
     result = conn.execute(
@@ -90,3 +98,13 @@ def entries(conn: Connection, entity: str | None = None, entity_id: str | None =
 
 def count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(audit_log)).scalar_one())
+
+
+def head(conn: Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry, or None for an empty trail."""
+    row = conn.execute(select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    return (int(row[0]), row[1]) if row else None
+
+
+def hash_at(conn: Connection, seq: int) -> str | None:
+    return conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == seq)).scalar()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -29,6 +28,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from civwatch.domain.records import INCIDENT_FIELDS, LINE_KEY, REPORT_FIELDS
+from civwatch.settings import scratch_folder
 from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
 
 SEQ = "_seq"
@@ -48,10 +48,8 @@ class Stage:
         self.conn = conn
         self.seq = 0
         self.created: set[str] = set()
-        # beside the store's file (the stage is about as big as what it will write), else in /tmp
-        database = conn.engine.url.database or ""
-        beside = os.path.dirname(os.path.abspath(database)) if database and database != ":memory:" else None
-        self.folder = tempfile.mkdtemp(prefix=".civwatch-import-", dir=beside)
+        # beside the store's file (the stage is about as big as what it will write)
+        self.folder = str(scratch_folder(conn.engine.url.render_as_string(hide_password=False), "import"))
         self.path = os.path.join(self.folder, "stage.sqlite")
         self._adbc = None
         self.attached = False

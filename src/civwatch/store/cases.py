@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from civwatch.store.schema import (
     case_parties,
+    case_publications,
     case_transitions,
     cases,
     damaged_objects,
@@ -147,3 +148,28 @@ def review_public_report(conn: Connection, report_id: int, values: dict[str, Any
         .values(**values)
     )
     return result.rowcount == 1
+
+
+# ---- published summaries -------------------------------------------------------------------------
+
+
+def publication(conn: Connection, case_id: int) -> dict | None:
+    row = conn.execute(select(case_publications).where(case_publications.c.case_id == case_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def set_publication(conn: Connection, case_id: int, summary: str, actor: str, at: datetime) -> None:
+    conn.execute(case_publications.delete().where(case_publications.c.case_id == case_id))
+    conn.execute(case_publications.insert().values(case_id=case_id, summary=summary, published_by=actor, published_at=at))
+
+
+def remove_publication(conn: Connection, case_id: int) -> int:
+    return conn.execute(case_publications.delete().where(case_publications.c.case_id == case_id)).rowcount
+
+
+def publications(conn: Connection, limit: int = 500) -> list[dict]:
+    q = (select(case_publications.c.case_id, case_publications.c.summary, case_publications.c.published_at,
+                cases.c.country_iso3, cases.c.date_start, cases.c.state)
+         .join(cases, cases.c.id == case_publications.c.case_id)
+         .order_by(case_publications.c.published_at.desc()).limit(limit))
+    return [dict(r) for r in conn.execute(q).mappings()]

@@ -217,6 +217,7 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("expires_at", DateTime(timezone=True)),  # access (issue 11): a token stops working then
 )
 
 audit_log = Table(
@@ -925,4 +926,36 @@ party_state = Table(
     Column("fingerprint", String(200), nullable=False),  # the store when party_facts were built
     Column("refreshed_at", DateTime(timezone=True), nullable=False),
     Column("unattributed", Integer, nullable=False, default=0),  # report parties without an actor then
+)
+
+# --- access (issue 11): server-side web sessions and the login attempts that throttle guessing ---
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the session id the cookie carries
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),  # logout, or the user disabled
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("address", String(64), nullable=False, index=True),  # keyed hash of the client address
+    Column("ok", Boolean, nullable=False),
+)
+
+# A case's summary made public: an explicit, audited act of an approver (case work is private).
+case_publications = Table(
+    "case_publications",
+    metadata,
+    Column("case_id", Integer, ForeignKey("cases.id"), primary_key=True),
+    Column("summary", Text, nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
 )

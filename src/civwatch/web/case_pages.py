@@ -28,6 +28,7 @@ from civwatch.domain.cases import (
     state_label,
 )
 from civwatch.domain.taxonomy import CivilianObject
+from civwatch.services import case_publications as publications
 from civwatch.services import cases as svc
 from civwatch.web.evidence_pages import evidence_panel
 from civwatch.web.render import WebRoute, current_user, engine, page, require_user
@@ -216,6 +217,15 @@ async def add_party(request: Request, case_id: int) -> Response:
     except (svc.CaseRuleError, ValueError) as exc:
         return await run_in_threadpool(_case_page, request, case_id, 422, str(exc), {"to": "party"})
     return RedirectResponse(f"/cases/{case_id}#people", status_code=303)
+
+
+# ---- what of case work is public: the summaries approvers published -----------------------------
+
+
+@router.get("/published-cases", include_in_schema=False)
+@router.get("/published-cases.json", include_in_schema=False)
+def published_cases(request: Request) -> Response:
+    return page(request, "published_cases.html", {"published": publications.published(engine(request))})
 
 
 # ---- reports from the public -------------------------------------------------------------------

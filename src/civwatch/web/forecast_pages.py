@@ -24,11 +24,19 @@ def forecasts(request: Request, level: Literal["country", "admin1"] = "country",
     return page(request, "forecasts.html", data)
 
 
-@router.get("/forecasts/{unit:path}", include_in_schema=False)
-def forecast_unit(request: Request, unit: str) -> Response:
-    as_json = unit.endswith(".json")
-    if as_json:
-        unit = unit[: -len(".json")]
+@router.get("/forecasts/{country}", include_in_schema=False)
+@router.get("/forecasts/{country}.json", include_in_schema=False)
+def forecast_country(request: Request, country: str) -> Response:
+    return _unit_page(request, country)
+
+
+@router.get("/forecasts/{country}/{admin1}", include_in_schema=False)
+@router.get("/forecasts/{country}/{admin1}.json", include_in_schema=False)
+def forecast_admin1(request: Request, country: str, admin1: str) -> Response:
+    return _unit_page(request, f"{country}/{admin1}")
+
+
+def _unit_page(request: Request, unit: str) -> Response:
     try:
         data = svc.unit_view(engine(request), unit)
     except LookupError as exc:

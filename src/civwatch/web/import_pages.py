@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import shutil
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from civwatch.domain.taxonomy import Role
-from civwatch.services import import_log
+from civwatch.services import import_log, scratch
 from civwatch.services.incidents import NotFound
 from civwatch.web import jobs
 from civwatch.web.render import WebRoute, current_user, engine, page, require_user
@@ -30,21 +31,29 @@ def imports(request: Request) -> Response:
 
 
 @router.post("/imports", include_in_schema=False)
-def upload(
-    request: Request,
-    file: Annotated[UploadFile, File()],
-    format: Annotated[str, Form()] = "",  # noqa: A002
-    csrf: Annotated[str, Form()] = "",
-) -> Response:
-    check_csrf(request.state.session, csrf)
-    user = require_user(request, *IMPORT_ROLES)
-    if format and format not in FORMATS:
-        raise HTTPException(400, f"format must be one of {', '.join(FORMATS)}")
+async def upload(request: Request) -> Response:
+    """Role, CSRF token (in the form's action, `?csrf=`, or an X-CSRF-Token header) and declared
+    size are checked before a byte of the body is read; the body then streams to the scratch
+    folder beside the store, and is removed on any failure."""
+    check_csrf(request.state.session, request.query_params.get("csrf") or request.headers.get("x-csrf-token"))
+    user = await run_in_threadpool(require_user, request, *IMPORT_ROLES)
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > jobs.MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"the file is larger than {jobs.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; import it with `civwatch import`")
+    eng = engine(request)
+    folder = await run_in_threadpool(scratch.folder, eng, "upload")
     try:
-        path = jobs.save_upload(file.file, file.filename or "upload.csv")
+        path, fields = await jobs.receive_upload(request.stream(), request.headers.get("content-type", ""), folder)
+        fmt = fields.get("format", "")
+        if fmt and fmt not in FORMATS:
+            raise HTTPException(400, f"format must be one of {', '.join(FORMATS)}")
     except jobs.UploadTooLarge as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(413, str(exc)) from None
-    job = jobs.start(engine(request), path, format or None, actor=user.username, owner=user.id)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job = await run_in_threadpool(jobs.start, eng, path, fmt or None, user.username, user.id)
     return RedirectResponse(f"/imports/jobs/{job.id}", status_code=303)
 
 

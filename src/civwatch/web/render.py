@@ -154,10 +154,24 @@ def session(request: Request) -> Session:
 
 
 def current_user(request: Request) -> auth.Principal | None:
+    """The logged-in user (session cookie), or the holder of a Bearer token: a page's JSON twin
+    is read by scripts with the same token as the API. Forms still need the session's CSRF token."""
+    if not hasattr(request.state, "user") and hasattr(request.state, "reader"):
+        request.state.user = request.state.reader  # the app's guard resolved the caller the same way
     if not hasattr(request.state, "user"):
-        uid = request.state.session.uid
-        request.state.user = auth.principal_by_id(engine(request), uid) if uid is not None else None
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            request.state.user = auth.principal_for_token(engine(request), token.strip())
+        else:
+            sid = request.state.session.sid
+            request.state.user = auth.session_principal(engine(request), sid) if sid else None
     return request.state.user
+
+
+def client_address(request: Request) -> str:
+    """The caller's address. uvicorn rewrites it from X-Forwarded-For only when the connection
+    comes from an address in CIVWATCH_TRUSTED_PROXIES (see `civwatch serve`)."""
+    return request.client.host if request.client else "unknown"
 
 
 def asset(path: str) -> str:
@@ -187,6 +201,12 @@ def json_twin(request: Request) -> str:
         return str(request.url.path) + ("?" + request.url.query if request.url.query else "")
     base = "/overview" if path == "/" else path.rstrip("/")
     return base + ".json" + ("?" + request.url.query if request.url.query else "")
+
+
+def error_html(status: int, message: str) -> HTMLResponse:
+    """A bare error page for requests refused before any route ran (no session loaded yet)."""
+    body = templates.env.get_template("refused.html").render(status=status, detail=message, asset=asset)
+    return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

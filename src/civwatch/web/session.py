@@ -1,7 +1,8 @@
 """Signed session cookies and CSRF tokens for the HTML pages (standard library only).
 
-The cookie holds {"uid", "csrf", "exp"} as base64 JSON plus an HMAC-SHA256 of it, so a visitor
-can read but not forge it. Every visitor gets a CSRF token, logged in or not (the login form
+The cookie holds {"sid", "csrf", "exp"} as base64 JSON plus an HMAC-SHA256 of it, so a visitor
+can read but not forge it. `sid` names a server-side session (`web_sessions`, only its hash
+stored): logging out, or disabling the user, ends it on the server, so a copied cookie dies too. Every visitor gets a CSRF token, logged in or not (the login form
 needs one too); every POST from a form must carry it back (`check_csrf`).
 """
 
@@ -26,7 +27,7 @@ class CsrfError(PermissionError):
 @dataclass
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    uid: int | None = None
+    sid: str | None = None
     exp: int = 0
     changed: bool = False
 
@@ -40,7 +41,7 @@ class SessionCodec:
         return base64.urlsafe_b64encode(hmac.new(self._key, payload, hashlib.sha256).digest()).decode().rstrip("=")
 
     def dumps(self, session: Session) -> str:
-        body = json.dumps({"uid": session.uid, "csrf": session.csrf, "exp": session.exp}, separators=(",", ":"))
+        body = json.dumps({"sid": session.sid, "csrf": session.csrf, "exp": session.exp}, separators=(",", ":"))
         payload = base64.urlsafe_b64encode(body.encode("utf-8"))
         return payload.decode().rstrip("=") + "." + self._sign(payload.rstrip(b"="))
 
@@ -52,8 +53,8 @@ class SessionCodec:
                 try:
                     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
                     if int(data["exp"]) > time.time() and isinstance(data["csrf"], str):
-                        uid = data.get("uid")
-                        return Session(csrf=data["csrf"], uid=int(uid) if uid is not None else None, exp=int(data["exp"]))
+                        sid = data.get("sid")
+                        return Session(csrf=data["csrf"], sid=sid if isinstance(sid, str) else None, exp=int(data["exp"]))
                 except (ValueError, KeyError, TypeError):
                     pass
         return Session(exp=int(time.time()) + MAX_AGE, changed=True)
@@ -64,15 +65,15 @@ def check_csrf(session: Session, submitted: str | None) -> None:
         raise CsrfError("the form expired or did not come from this site; reload the page and try again")
 
 
-def log_in(session: Session, uid: int) -> None:
+def log_in(session: Session, sid: str) -> None:
     """A new token at login, so a token seen before login is worthless after it."""
-    session.uid = uid
+    session.sid = sid
     session.csrf = secrets.token_urlsafe(24)
     session.exp = int(time.time()) + MAX_AGE
     session.changed = True
 
 
 def log_out(session: Session) -> None:
-    session.uid = None
+    session.sid = None
     session.csrf = secrets.token_urlsafe(24)
     session.changed = True
