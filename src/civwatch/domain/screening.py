@@ -21,8 +21,8 @@ class ScreeningError(ValueError):
     """An application or decision refused, with the reason (and the valid values)."""
 
 
-class ScreeningNotFound(LookupError):
-    pass
+class ScreeningNotFound(ScreeningError):
+    """No such assessment."""
 
 
 class ScreeningImmutable(ScreeningError):
@@ -254,7 +254,7 @@ def signals(ev: dict, config: dict) -> dict[str, tuple[bool | None, str]]:
         by_grade = h.get("by_grade") or {}
         deaths = sum(by_grade.get(g, {}).get("deaths_best", 0) for g in grades)
         counted = sum(by_grade.get(g, {}).get("incidents", 0) for g in grades)
-        out["harm"] = (None, "no incident with a civilian death figure") if h.get("incidents_with_death_figure", 0) == 0 else (
+        out["harm"] = (None, "no incident with a civilian death figure") if h.get("civilian_deaths") is None else (
             deaths >= t["civilian_deaths"],
             f"{deaths} civilian deaths (best; grades {', '.join(grades)}) against a threshold of {t['civilian_deaths']}")
         out["harm_confirmed"] = (counted >= t["min_incidents"], f"{counted} incidents of grades {', '.join(grades)}")

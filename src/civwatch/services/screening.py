@@ -166,8 +166,14 @@ def _harm(conn, iso3: str, item: str, date_from: date, date_to: date) -> dict:
     hi_year = min(date_to.year, span[1].year) if span[1] else None
     series = [(y, by_year.get(y, 0)) for y in range(lo_year, hi_year + 1)] if lo_year and hi_year and lo_year <= hi_year else []
 
-    def fig(prefix: str) -> dict | None:  # unknown is not zero: no incident with a figure -> None
+    covered = bool(forces) and span[1] is not None and not missing
+
+    def fig(prefix: str) -> dict | None:
+        """Unknown is not zero: None unless an incident gives the figure, or (deaths only) the
+        store covers the whole window and holds no incident of these forces in it."""
         if not acc[f"n_{prefix}_known"]:
+            if prefix == "deaths" and covered and acc["n"] == 0:
+                return {"low": 0, "best": 0, "high": 0, "incidents_with_figure": 0}
             return None
         return {"low": acc[f"{prefix}_low"], "best": acc[f"{prefix}_best"], "high": acc[f"{prefix}_high"],
                 "incidents_with_figure": acc[f"n_{prefix}_known"]}
@@ -298,9 +304,11 @@ def _complete(ev: dict) -> bool:
 
 # --- assessments --------------------------------------------------------------------------------
 
-def _require(principal: Principal | None, roles: tuple[Role, ...], what: str) -> str:
+def _require(principal: Principal | None, roles: tuple[Role, ...], what: str, by: str | None) -> str:
+    """The acting user's name; a principal (API, pages) must hold one of the roles. Without one
+    the caller is the local operator of the CLI, named by `by`."""
     if principal is None:
-        return "cli"
+        return by or "cli"
     if not principal.has(*roles):
         raise PermissionError(f"{what} needs the role {' or '.join(r.value for r in roles)}")
     return principal.username
@@ -322,9 +330,9 @@ def merged_config(overrides: dict | None) -> dict:
 
 
 def new(engine: Engine, raw: dict, principal: Principal | None = None, config: dict | None = None,
-        as_of: date | None = None, supersedes: int | None = None) -> int:
+        as_of: date | None = None, supersedes: int | None = None, by: str | None = None) -> int:
     """Check the application, assemble the evidence, assess every criterion, store it all."""
-    by = _require(principal, CREATE_ROLES, "an assessment")
+    by = _require(principal, CREATE_ROLES, "an assessment", by)
     as_of = as_of or _today()
     app = dom.check_application(raw, countries.known_iso3(), as_of)
     cfg = merged_config(config)
@@ -361,9 +369,9 @@ def list_assessments(engine: Engine, decided: bool | None = None) -> list[dict]:
 
 
 def decide(engine: Engine, assessment_id: int, decision: str, reasons: str, mitigation: str = "",
-           principal: Principal | None = None) -> dict:
+           principal: Principal | None = None, by: str | None = None) -> dict:
     """Record the officer's decision once; a decided assessment is immutable (403 without the role)."""
-    by = _require(principal, DECIDE_ROLES, "a screening decision")
+    by = _require(principal, DECIDE_ROLES, "a screening decision", by)
     d = dom.check_decision(decision, reasons)
     with engine.begin() as conn:
         a = store.get_assessment(conn, assessment_id)
