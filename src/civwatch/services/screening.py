@@ -215,7 +215,7 @@ def _conflict(conn, iso3: str, date_from: date, date_to: date) -> dict:
     if lo is None:
         return {"loaded": False, "missing": ["no UCDP/PRIO Armed Conflict Dataset loaded"], "conflict_years": None, "rows": []}
     rows = []
-    for r in store.conflict_rows(conn, date_from.year, date_to.year):
+    for r in store.conflict_rows(conn, date_from.year, date_to.year, gw) if gw else []:
         raw = json.loads(r["raw"])
         primary = {c.strip() for k in ("gwno_a", "gwno_b") for c in str(raw.get(k, "")).split(",") if c.strip()}
         secondary = {c.strip() for k in ("gwno_a_2nd", "gwno_b_2nd") for c in str(raw.get(k, "")).split(",") if c.strip()}

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, case, func, select, update
+from sqlalchemy import Connection, and_, case, func, or_, select, update
 
 from civwatch.domain.taxonomy import Weapon
 from civwatch.store.bulk import BulkWriter
@@ -125,10 +125,15 @@ def harm_data_span(conn: Connection, country: str) -> tuple[date | None, date | 
     return (r[0], r[1]) if r else (None, None)
 
 
-def conflict_rows(conn: Connection, year_from: int, year_to: int) -> list[dict]:
+def conflict_rows(conn: Connection, year_from: int, year_to: int, codes: Iterable[str] = ()) -> list[dict]:
+    """Conflict-years in the years; with `codes`, only rows whose raw text holds one of them
+    (a cheap superset: the caller reads the GW fields from the raw JSON)."""
     c = conflict_years.c
     q = (select(c.conflict_id, c.year, c.location, c.side_a, c.side_b, c.intensity_level, c.type_of_conflict, c.raw, c.batch_id)
          .where(c.year >= year_from, c.year <= year_to).order_by(c.year, c.conflict_id))
+    codes = list(codes)
+    if codes:
+        q = q.where(or_(*[c.raw.contains(code, autoescape=True) for code in codes]))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 

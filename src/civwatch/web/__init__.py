@@ -16,6 +16,7 @@ from civwatch.web import (
     overview_pages,
     party_pages,
     record_pages,
+    screening_pages,
     static_files,
     textcounts_pages,
     treaty_pages,
@@ -36,6 +37,7 @@ PAGES = (
     evidence_pages,
     textcounts_pages,
     party_pages,
+    screening_pages,
 )
 for module in PAGES:
     router.include_router(module.router)
