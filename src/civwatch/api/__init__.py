@@ -18,6 +18,7 @@ from civwatch.api import (
 )
 from civwatch.api import decisions as decisions_api
 from civwatch.api import evidence as evidence_api
+from civwatch.api import screening as screening_api
 from civwatch.api import textcounts as text_api
 
 router = APIRouter(prefix="/api")
@@ -34,3 +35,4 @@ router.include_router(evidence_api.router)
 router.include_router(decisions_api.router)
 router.include_router(text_api.router)
 router.include_router(parties.router)
+router.include_router(screening_api.router)

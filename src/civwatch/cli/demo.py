@@ -23,6 +23,7 @@ def demo(
     treaties = demo_service.load_treaties(engine(db))
     # the real UN peacekeeping files from the shared data, when present (not bundled)
     peacekeeping = demo_service.load_peacekeeping(engine(db))
+    demo_service.load_screening(engine(db))  # the SIPRI register from the shared data, when present
     summary["forecasts"] = demo_service.fit_forecasts(engine(db))
     if as_json:
         print(json.dumps({**summary, "treaties": treaties, "peacekeeping": peacekeeping}, ensure_ascii=False, default=str))

@@ -26,6 +26,7 @@ from civwatch.cli import (
 )
 from civwatch.cli import decisions as decisions_cli
 from civwatch.cli import evidence as evidence_cli
+from civwatch.cli import screening as screening_cli
 from civwatch.cli import textcounts as text_cli
 from civwatch.cli.common import err_console, set_root_db
 
@@ -56,6 +57,7 @@ cli.add_typer(evidence_cli.app, name="evidence")
 cli.add_typer(decisions_cli.app, name="decisions")
 cli.add_typer(text_cli.app, name="text")
 cli.add_typer(parties.app, name="parties")
+cli.add_typer(screening_cli.app, name="screening")
 
 
 def _version(value: bool) -> None:

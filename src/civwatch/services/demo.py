@@ -90,3 +90,18 @@ def load_peacekeeping(engine: Engine, actor: str = "demo", folder: Path | None =
             continue
         out.append(missions_import.import_file(engine, path, actor=actor).as_dict())
     return out
+
+
+def load_screening(engine: Engine, actor: str = "demo") -> dict | None:
+    """Import the real SIPRI trade register of the shared data once, for screening's transfer
+    evidence; None when the file is absent (it is not bundled)."""
+    from civwatch.services import screening
+
+    folder = peacekeeping_folder()
+    path = folder.parent / "arms_transfers" / "sipri_trade_register_all_1950-2024_generated_2025-03-13.csv" if folder else None
+    if path is None or not path.is_file():
+        return None
+    done = already_imported(engine, file_sha256(path))
+    if done is not None:
+        return {"file": path.name, "batch_id": done, "skipped": True}
+    return screening.import_sipri(engine, path, actor=actor)

@@ -959,3 +959,61 @@ case_publications = Table(
     Column("published_by", Text, nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- screening (issue 13): arms-export and assistance screening ---------------------------
+# SIPRI trade-register rows (every row of a file accounted for by its import batch), and the
+# assessments: application, configuration, evidence and criteria stored as JSON as they were
+# made; a decided assessment is never updated again (a new one supersedes it).
+
+sipri_transfers = Table(
+    "sipri_transfers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("recipient_marker", String(2), nullable=False, default=""),  # '*' non-state, '**' organisation
+    Column("recipient_iso3", String(3), index=True),
+    Column("supplier", Text, nullable=False),
+    Column("supplier_marker", String(2), nullable=False, default=""),
+    Column("supplier_iso3", String(3)),
+    Column("order_year", Integer),
+    Column("order_year_uncertain", Boolean, nullable=False, default=False),
+    Column("number_ordered", Integer),
+    Column("number_ordered_uncertain", Boolean, nullable=False, default=False),
+    Column("designation", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("number_delivered", Integer),
+    Column("number_delivered_uncertain", Boolean, nullable=False, default=False),
+    Column("delivery_years", Text, nullable=False, default=""),  # SIPRI's '; '-separated list
+    Column("status", String(32), nullable=False),
+    Column("comments", Text, nullable=False, default=""),
+    Column("tiv_unit", Float),
+    Column("tiv_total", Float),
+    Column("tiv_delivered", Float),
+    Column("content_sha", String(64), nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+screening_assessments = Table(
+    "screening_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", Text, nullable=False, index=True),  # the exporter's reference
+    Column("recipient_iso3", String(3), nullable=False, index=True),
+    Column("item", String(8), nullable=False),
+    Column("application", Text, nullable=False),  # JSON
+    Column("config", Text, nullable=False),  # JSON: thresholds and weights used
+    Column("evidence", Text, nullable=False),  # JSON: every item with provenance and date
+    Column("criteria", Text, nullable=False),  # JSON: finding, rating per criterion
+    Column("evidence_complete", Boolean, nullable=False),
+    Column("as_of", Date, nullable=False),  # the application date the evidence is read on
+    Column("supersedes", Integer, ForeignKey("screening_assessments.id")),
+    Column("decision", String(32)),
+    Column("reasons", Text),
+    Column("mitigation", Text),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -17,6 +17,7 @@ from civwatch.web import (
     overview_pages,
     party_pages,
     record_pages,
+    screening_pages,
     static_files,
     textcounts_pages,
     treaty_pages,
@@ -38,6 +39,7 @@ PAGES = (
     textcounts_pages,
     party_pages,
     methodology_pages,
+    screening_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

@@ -1,0 +1,94 @@
+"""Screening pages: the application form, an assessment (criteria table, evidence with links
+into incidents, a chart of the recipient's harm, the decision form for approvers), the list of
+assessments and decisions, the consistency review. Each has a JSON twin; writes need the role
+and the CSRF token and go through the same services as the API and the CLI.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+
+from civwatch.domain import screening as dom
+from civwatch.services import screening as svc
+from civwatch.web.render import WebRoute, current_user, engine, page, require_user
+from civwatch.web.session import check_csrf
+
+router = APIRouter(route_class=WebRoute)
+FIELDS = ("recipient", "end_user", "item", "quantity", "value", "currency", "intended_use", "period_from", "period_to",
+          "reference", "kind")
+
+
+def _id(value: int) -> int:
+    if not 1 <= value <= 2**31 - 1:
+        raise HTTPException(404, f"no such id {value}")
+    return value
+
+
+def _choices() -> dict:
+    return {"items": dom.ITEM_CATEGORIES, "end_users": [e.value for e in dom.EndUser], "kinds": [k.value for k in dom.Kind],
+            "currencies": dom.CURRENCIES, "decisions": [d.value for d in dom.Decision]}
+
+
+@router.get("/screening", include_in_schema=False)
+@router.get("/screening.json", include_in_schema=False)
+def assessments(request: Request) -> Response:
+    rows = svc.list_assessments(engine(request))
+    complete, total = svc.decisions_with_complete_evidence(engine(request))
+    data = {"assessments": rows, "decided": total, "decided_with_complete_evidence": complete}
+    return page(request, "screening_list.html", data)
+
+
+@router.get("/screening/new", include_in_schema=False)
+def form(request: Request) -> Response:
+    user = current_user(request)
+    return page(request, "screening_form.html", {"defaults": dom.DEFAULT_CONFIG}, choices=_choices(),
+                can_assess=bool(user and user.has(*svc.CREATE_ROLES)))
+
+
+@router.post("/screening/new", include_in_schema=False)
+async def create(request: Request) -> Response:
+    user = require_user(request, *svc.CREATE_ROLES)
+    f = await request.form()
+    check_csrf(request.state.session, str(f.get("csrf", "")))
+    raw = {k: str(f.get(k, "")) for k in FIELDS}
+    window = str(f.get("window_years", "")).strip()
+    if window and (not window.isdigit() or not 1 <= int(window) <= 50):
+        raise ValueError("the window must be 1 to 50 years")
+    aid = svc.new(engine(request), raw, user, config={"window_years": int(window)} if window else None)
+    return RedirectResponse(f"/screening/{aid}", status_code=303)
+
+
+@router.get("/screening/consistency", include_in_schema=False)
+@router.get("/screening/consistency.json", include_in_schema=False)
+def consistency(request: Request, max_distance: float = 0.5) -> Response:
+    if not 0 <= max_distance <= 10:
+        raise ValueError("max_distance must be between 0 and 10")
+    return page(request, "screening_consistency.html", svc.consistency(engine(request), max_distance))
+
+
+@router.get("/screening/{assessment_id}", include_in_schema=False)
+@router.get("/screening/{assessment_id}.json", include_in_schema=False)
+def assessment(request: Request, assessment_id: int) -> Response:
+    try:
+        a = svc.show(engine(request), _id(assessment_id))
+    except svc.ScreeningNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    user = current_user(request)
+    years = a["evidence"]["harm"]["by_year"]
+    peak = max([y["deaths_best"] for y in years] + [1])
+    return page(request, "screening.html", a, choices=_choices(), peak=peak,
+                can_decide=bool(user and user.has(*svc.DECIDE_ROLES)) and a["decision"] is None)
+
+
+@router.post("/screening/{assessment_id}/decision", include_in_schema=False)
+async def decide(request: Request, assessment_id: int) -> Response:
+    user = require_user(request, *svc.DECIDE_ROLES)
+    f = await request.form()
+    check_csrf(request.state.session, str(f.get("csrf", "")))
+    try:
+        svc.decide(engine(request), _id(assessment_id), str(f.get("decision", "")), str(f.get("reasons", "")),
+                   str(f.get("mitigation", "")), user)
+    except svc.ScreeningNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return RedirectResponse(f"/screening/{assessment_id}", status_code=303)
