@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from civwatch.web import (
     auth_pages,
+    brief_pages,
     case_pages,
     evidence_pages,
     forecast_pages,
@@ -36,6 +37,7 @@ PAGES = (
     evidence_pages,
     textcounts_pages,
     party_pages,
+    brief_pages,
 )
 for module in PAGES:
     router.include_router(module.router)
