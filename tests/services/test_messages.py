@@ -20,7 +20,7 @@ SRC = Path(messages.__file__).resolve().parent.parent
 PREFIXES = ("brief", "section", "col", "note", "measure", "coverage", "value", "footnote", "def", "source", "annex", "tp",
             "status", "status_short", "page", "points", "link", "party_category", "weapon", "grade", "case_state",
             "instrument", "short", "forum")
-LITERAL = re.compile(r"""["']((?:%s)\.[\w.-]+)["']""" % "|".join(PREFIXES))
+LITERAL = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")\.[\w.-]+)["']""")
 
 
 def used_ids() -> set[str]:
