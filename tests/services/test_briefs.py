@@ -263,3 +263,36 @@ def test_bad_language_format_and_paper_are_clear_errors(client: TestClient, engi
         briefs_render.html(data, "en", "a5")
     assert client.get("/api/briefs/country/UKR?lang=de").status_code == 422
     assert client.get("/api/briefs/country/UKR?format=docx").status_code == 422
+
+
+def test_brief_on_sqlite_and_postgresql(store, shared_data: Path) -> None:
+    """The same brief on both stores: figures from the raw file, a valid PDF, case counts by state."""
+    importing.import_file(store, shared_data / GED_UKR)
+    want: dict[int, int] = defaultdict(int)
+    for r in ged_rows(shared_data / GED_UKR):
+        if ged_country_iso3(r["country"]) == "UKR":
+            want[int(r["date_start"][:4])] += int(r["deaths_civilians"])
+    data = briefs.country(store, "UKR")
+    sec = next(s for s in data["sections"] if s["id"] == "harm_over_time")
+    assert {row[0]["v"]: row[1]["v"] for row in sec["rows"]} == dict(want)
+    assert next(s for s in data["sections"] if s["id"] == "cases")["status"] == "not_loaded"
+    assert briefs.country(store, "UKR")["fingerprint"] == data["fingerprint"]
+    assert pypdf.PdfReader(io.BytesIO(briefs_render.pdf(data, "fr"))).pages
+
+
+def test_case_counts_by_state_and_nothing_personal(tmp_path: Path) -> None:
+    from civwatch.services import cases
+    from tests.case_support import make_users
+
+    e = open_store(str(tmp_path / "cases.sqlite"))
+    users = make_users(e)
+    secret = "Reported by Olena Kovalenko, phone 0501234567"
+    for iso3 in ("UKR", "UKR", "SYR"):
+        cases.open_from_report(e, {"summary": f"Shelling of a market. {secret}", "country_iso3": iso3, "civilian_deaths": 2},
+                               users["rita"])
+    data = briefs.country(e, "UKR")
+    sec = next(s for s in data["sections"] if s["id"] == "cases")
+    assert sec["status"] == "ok" and [[c["v"] for c in r] for r in sec["rows"]] == [["case_state.reported", 2]]
+    html = briefs_render.html(data, "en")
+    assert "Kovalenko" not in html and "0501234567" not in html and "market" not in html
+    assert briefs.country(e, "ISL")["sections"][[s["id"] for s in data["sections"]].index("cases")]["status"] == "empty"
