@@ -296,3 +296,15 @@ def test_case_counts_by_state_and_nothing_personal(tmp_path: Path) -> None:
     html = briefs_render.html(data, "en")
     assert "Kovalenko" not in html and "0501234567" not in html and "market" not in html
     assert briefs.country(e, "ISL")["sections"][[s["id"] for s in data["sections"]].index("cases")]["status"] == "empty"
+
+
+def test_an_ad_hoc_list_of_states_is_a_forum(client: TestClient, engine) -> None:
+    data = get_json(client, "/api/briefs/forum/CAN,FRA,USA?format=json&as_of=2020-06-30")
+    assert data["subject"]["states"] == ["CAN", "FRA", "USA"]
+    gaps = next(s for s in data["sections"] if s["id"] == "gaps")
+    att = next(r for r in gaps["rows"] if r[0]["v"] == "instrument.att")
+    want = [treaties.status(engine, c, "att", date(2020, 6, 30))["status"] for c in ("CAN", "FRA", "USA")]
+    assert att[1]["v"] == want.count("party") and att[3]["v"] == want.count("signatory")
+    text = pdf_text(client.get("/api/briefs/forum/CAN,FRA,USA?as_of=2020-06-30").content)
+    assert "Forum brief: States: CAN, FRA, USA" in text
+    assert client.get("/api/briefs/forum/CAN,XXZ").status_code == 404

@@ -64,7 +64,7 @@ def party(actor_id: Annotated[str, typer.Argument(help="Actor id of the party re
 
 
 @app.command("forum")
-def forum(forum_id: Annotated[str, typer.Argument(help="Forum id: G7, NATO, EU, AU, ASEAN, OAS, UN, ...")], output: Out,
+def forum(forum_id: Annotated[str, typer.Argument(help="Forum id (G7, NATO, EU, AU, ASEAN, OAS, UN, ...) or a list of states: CAN,FRA,DEU.")], output: Out,
           lang: Lang = "en", fmt: Fmt = "pdf", as_of: AsOf = None, paper: Paper = "a4", db: DbOption = None) -> None:
     """A forum brief: members x instruments, gaps with templated talking points, members' forces' record."""
     _write("forum", forum_id, lang, fmt, as_of, paper, output, db)

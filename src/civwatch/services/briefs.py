@@ -309,42 +309,73 @@ def party(engine: Engine, actor_id: int, as_of: date | None = None) -> dict:
 
 # --- forum ---------------------------------------------------------------------------------------
 
+MAX_LIST = 200  # states in an ad-hoc list
+
+
+def _custom_members(ref: str) -> list[str] | None:
+    """`CAN,FRA,DEU` (or `list:CAN,FRA,DEU`): an ad-hoc group of states; None for a forum id."""
+    text = ref.strip()
+    text = text[5:] if text.lower().startswith("list:") else text
+    if "," not in text and not ref.strip().lower().startswith("list:"):
+        return None
+    codes = sorted({_country_code(c) for c in text.split(",") if c.strip()})
+    if not codes:
+        raise BriefNotFound("an ad-hoc list names no state (give ISO3 codes: CAN,FRA,DEU)")
+    if len(codes) > MAX_LIST:
+        raise ValueError(f"an ad-hoc list holds at most {MAX_LIST} states, got {len(codes)}")
+    return codes
+
+
 def forum(engine: Engine, ref: str, as_of: date | None = None) -> dict:
-    """The forum brief: members x POC instruments, gaps with templated talking points, forces' record."""
-    try:
-        fo = fdom.forum(ref)
-    except ValueError as exc:
-        raise BriefNotFound(str(exc)) from None
+    """The forum brief: members x POC instruments, gaps with templated talking points, forces' record.
+    `ref` is a forum id (G7, NATO, ...) or an ad-hoc list of states (`CAN,FRA,DEU`)."""
     as_of = as_of or _today()
+    custom = _custom_members(ref)
+    if custom is None:
+        try:
+            fo = fdom.forum(ref)
+        except ValueError as exc:
+            raise BriefNotFound(str(exc)) from None
+        fid = fo.id
+        subject = {"id": fid, "name": f"forum.{fid}"}
+        members = treaties.forum_members(engine, fid, as_of)
+    else:
+        fid = ",".join(custom)
+        subject = {"id": fid, "name": "forum.custom", "states": custom}
+        members = custom
+    subject["members"] = len(members)
     state = store_state(engine)
     notes: dict[str, dict] = {}
     OK, NOT = dom.SectionStatus.OK, dom.SectionStatus.NOT_LOADED
-    view = treaties.forum_view(engine, fo.id, as_of)
-    imported = [i for i in view["instruments"] if i["imported"]]
     points: list[dom.TalkingPoint] = []
-    if not view["members"]:
+    if not members:
         out = [section(s, NOT, note="note.no_members") for s in ("matrix", "gaps", "forces_record")]
-        return _envelope(dom.BriefKind.FORUM, {"id": fo.id, "name": f"forum.{fo.id}"}, as_of, {"forum": fo.id}, out, notes, points, state)
+        return _envelope(dom.BriefKind.FORUM, subject, as_of, {"forum": fid}, out, notes, points, state)
     note = _footnote(notes, "treaties", "def.treaty_status", source_msgid="source.treaties")
-    _footnote(notes, "forum", "def.forum_member", source_msgid="source.forums")
+    if custom is None:
+        _footnote(notes, "forum", "def.forum_member", source_msgid="source.forums")
+    imported = [tdom.BY_ID[i["id"]] for i in treaties.instruments(engine, as_of)["instruments"] if i["imported"] and i["poc"]]
+    # one status rule for every cell: services.treaties.status (the JSON API's /treaties/status)
+    w = treaties.world(engine)
+    cells = {iso: {i.id: treaties.status(engine, iso, i.key, as_of, w)["status"] for i in imported} for iso in members}
     out: list[dict] = []
     if not imported:
         out += [section("matrix", NOT), section("gaps", NOT)]
     else:
-        by_key = {i["id"]: tdom.BY_ID[i["id"]].key for i in imported}
-        out.append(section("matrix", OK, ["col.member", *[f"short.{by_key[i['id']]}" for i in imported]], [
-            [txt(f"{m['country']}"), *[msg(f"status_short.{m['cells'][i['id']]}") for i in imported]] for m in view["matrix"]], note))
+        out.append(section("matrix", OK, ["col.member", *[f"short.{i.key}" for i in imported]], [
+            [txt(iso), *[msg(f"status_short.{cells[iso][i.id]}") for i in imported]] for iso in members], note))
         gap_rows = []
         for i in imported:
-            g = treaties.gaps(engine, fo.id, by_key[i["id"]], as_of)  # by key: ids such as IV-11-b do not resolve upper-cased
-            not_party = g["members"] - g["party"]
-            gap_rows.append([msg(f"instrument.{by_key[i['id']]}"), n(g["party"]), n(not_party), n(len(g["signed_not_ratified"])),
-                             n(len(g["withdrawn"])), txt(", ".join(r["country"] for r in g["signed_not_ratified"] + g["never_acted"]))])
-            points += dom.forum_gap_points(g["members"], f"msg:instrument.{by_key[i['id']]}", not_party,
-                                           len(g["signed_not_ratified"]), len(g["withdrawn"]))
+            by_status: dict[str, list[str]] = {"party": [], "signatory": [], "withdrawn": [], "none": []}
+            for iso in members:
+                by_status[cells[iso][i.id]].append(iso)
+            not_party = len(members) - len(by_status["party"])
+            gap_rows.append([msg(f"instrument.{i.key}"), n(len(by_status["party"])), n(not_party), n(len(by_status["signatory"])),
+                             n(len(by_status["withdrawn"])), txt(", ".join(by_status["signatory"] + by_status["none"]))])
+            points += dom.forum_gap_points(len(members), f"msg:instrument.{i.key}", not_party,
+                                           len(by_status["signatory"]), len(by_status["withdrawn"]))
         out.append(section("gaps", OK, ["col.instrument", "col.party", "col.not_party", "col.signed_not_ratified", "col.withdrawn",
                                         "col.not_party_members"], gap_rows, note))
-    members = treaties.forum_members(engine, fo.id, as_of)
     try:
         forces = parties.compare(engine, states=members, year_to=as_of.year)["rows"]
         forces_note = None
@@ -355,8 +386,7 @@ def forum(engine: Engine, ref: str, as_of: date | None = None) -> dict:
     out.append(section("forces_record", OK, ["col.state", "col.party", "col.incidents", "col.civilian_deaths", "measure.explosive-share"], [
         [txt(r["state_iso3"]), txt(r["actor"]), n(r["incidents"]), fig(r["civilian_deaths"], r["civilian_deaths_low"], r["civilian_deaths_high"]),
          share(r["explosive_weapons_share"], r["explosive_weapons_base"])] for r in forces], pnote, note=forces_note))
-    subject = {"id": fo.id, "name": f"forum.{fo.id}", "members": view["members"]}
-    return _envelope(dom.BriefKind.FORUM, subject, as_of, {"forum": fo.id}, out, notes, points, state)
+    return _envelope(dom.BriefKind.FORUM, subject, as_of, {"forum": fid}, out, notes, points, state)
 
 
 def build(engine: Engine, kind: str, ref: str, as_of: date | None = None) -> dict:

@@ -85,6 +85,8 @@ def subject_name(data: dict, lang: str) -> str:
     if data["kind"] == dom.BriefKind.COUNTRY.value:
         return country_label(s["id"], lang)
     if data["kind"] == dom.BriefKind.FORUM.value:
+        if s.get("states"):
+            return messages.text("forum.custom", lang, states=", ".join(s["states"]))
         return messages.text(s["name"], lang)
     return s["name"]
 
