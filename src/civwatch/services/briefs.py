@@ -5,7 +5,7 @@
     pdf = briefs_render.pdf(data, lang="en", paper="letter")
 
 Each section is {"id", "status" (ok | empty | not_loaded), "table": {"head": [msgid], "rows": [[cell]]},
-"chart", "footnote"}; a cell is {"t": kind, "v": value} so the renderer formats every number by
+"chart", "footnotes"}; a cell is {"t": kind, "v": value} so the renderer formats every number by
 the locale and a test can find each printed number in this dict. Figures come from the services
 the dashboard and the JSON API use (indicators, treaties, parties, missions), never recomputed.
 """
@@ -69,10 +69,10 @@ def year(value: int | None) -> dict:
 
 
 def section(sid: str, status: dom.SectionStatus, head: list[str] | None = None, rows: list[list[dict]] | None = None,
-            footnote: str | None = None, chart: dict | None = None, note: str | None = None) -> dict:
+            footnote: str | list[str] | None = None, chart: dict | None = None, note: str | None = None) -> dict:
     if status is dom.SectionStatus.OK and not rows:
         status = dom.SectionStatus.EMPTY
-    return {"id": sid, "status": status.value, "head": head or [], "rows": rows or [], "footnote": footnote,
+    return {"id": sid, "status": status.value, "head": head or [], "rows": rows or [], "footnotes": [footnote] if isinstance(footnote, str) else list(footnote or []),
             "chart": chart, "note": note}
 
 
@@ -172,7 +172,7 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
         _footnote(notes, name, _defn(name), r.sources, methodology=_methodology(name))
         if v:
             share_rows.append([msg(f"measure.{name}"), share(v.get("value"), v.get("denominator")), n(v.get("numerator"))])
-    out.append(section("shares", OK, ["col.measure", "col.share", "col.casualties_counted"], share_rows, "ewipa-share"))
+    out.append(section("shares", OK, ["col.measure", "col.share", "col.casualties_counted"], share_rows, ["ewipa-share", "women-children-share"]))
 
     if not tables.get("conflict_years", [0])[0]:
         out.append(section("active_conflicts", NOT))
