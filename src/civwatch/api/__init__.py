@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from civwatch.api import (
+    briefs,
     cases,
     exports,
     forecasts,
@@ -36,3 +37,4 @@ router.include_router(decisions_api.router)
 router.include_router(text_api.router)
 router.include_router(parties.router)
 router.include_router(screening_api.router)
+router.include_router(briefs.router)

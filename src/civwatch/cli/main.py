@@ -10,6 +10,7 @@ import typer
 from civwatch import __version__
 from civwatch.cli import (
     audit,
+    briefs,
     cases,
     db,
     demo,
@@ -58,6 +59,7 @@ cli.add_typer(decisions_cli.app, name="decisions")
 cli.add_typer(text_cli.app, name="text")
 cli.add_typer(parties.app, name="parties")
 cli.add_typer(screening_cli.app, name="screening")
+cli.add_typer(briefs.app, name="brief")
 
 
 def _version(value: bool) -> None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from civwatch.web import (
     auth_pages,
+    brief_pages,
     case_pages,
     evidence_pages,
     forecast_pages,
@@ -40,6 +41,7 @@ PAGES = (
     party_pages,
     methodology_pages,
     screening_pages,
+    brief_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

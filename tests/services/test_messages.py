@@ -1,0 +1,80 @@
+"""The message catalogue: every message the briefs use exists in English and French, with the same
+placeholders; numbers and dates follow the locale."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from civwatch.domain import briefs as dom
+from civwatch.domain import forums as fdom
+from civwatch.domain import treaties as tdom
+from civwatch.domain.cases import CaseState
+from civwatch.domain.taxonomy import Grade, PartyCategory, Weapon
+from civwatch.services import messages
+
+SRC = Path(messages.__file__).resolve().parent.parent
+PREFIXES = ("brief", "section", "col", "note", "measure", "coverage", "value", "footnote", "def", "source", "annex", "tp",
+            "status", "status_short", "page", "points", "link", "party_category", "weapon", "grade", "case_state",
+            "instrument", "short", "forum")
+LITERAL = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")\.[\w.-]+)["']""")
+
+
+def used_ids() -> set[str]:
+    """Literal message ids in the brief code and template, and every id built from a taxonomy."""
+    ids: set[str] = set()
+    for path in [SRC / "services" / "briefs.py", SRC / "services" / "briefs_render.py", SRC / "domain" / "briefs.py",
+                 SRC / "services" / "brief_templates" / "brief.html"]:
+        ids |= set(LITERAL.findall(path.read_text(encoding="utf-8")))
+    ids |= {f"party_category.{c.value}" for c in PartyCategory} | {f"weapon.{w.value}" for w in Weapon}
+    ids |= {f"grade.{g.value}" for g in Grade} | {f"case_state.{s.value}" for s in CaseState}
+    ids |= {f"status.{s.value}" for s in tdom.Status} | {f"status_short.{s.value}" for s in tdom.Status}
+    ids |= {f"{p}.{i.key}" for i in tdom.INSTRUMENTS if i.poc for p in ("instrument", "short")}
+    ids |= {f"forum.{f}" for f in fdom.BY_ID} | {f"brief.title.{k.value}" for k in dom.BriefKind}
+    ids |= {f"section.{s}" for secs in dom.SECTIONS.values() for s in secs}
+    ids |= {"link.en", "link.fr", "link.back", "link.pdf", "link.pdf_letter"}
+    return {i for i in ids if not i.endswith((".", ".css", ".html"))}
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_every_message_used_is_in_the_catalogue(lang: str) -> None:
+    missing = sorted(used_ids() - set(messages.catalogue(lang)))
+    assert missing == []
+
+
+def test_both_languages_hold_the_same_messages_with_the_same_placeholders() -> None:
+    en, fr = messages.catalogue("en"), messages.catalogue("fr")
+    assert set(en) == set(fr)
+    assert {k for k in en if messages.placeholders(en[k]) != messages.placeholders(fr[k])} == set()
+
+
+def test_the_check_sees_a_missing_message() -> None:
+    with pytest.raises(messages.MissingMessage, match="fr catalogue"):
+        messages.text("section.no_such_section", "fr")
+    assert "section.no_such_section" not in messages.catalogue("en")
+
+
+def test_numbers_and_dates_per_locale() -> None:
+    assert messages.number(12345, "fr") == "12\u202f345"
+    assert messages.number(12345, "en") == "12,345"
+    assert messages.day(date(2026, 12, 1), "fr") == "1 déc. 2026"
+    assert messages.day(date(2026, 12, 1), "en") == "Dec 1, 2026"
+    assert messages.percent(0.125, "fr").replace("\u202f", " ").replace("\xa0", " ") == "12,5 %"
+    assert messages.percent(0.125, "en") == "12.5%"
+    assert messages.percent(None, "fr") == "inconnu"
+
+
+def test_a_talking_point_is_filled_per_locale() -> None:
+    p = dom.forum_gap_points(32, "msg:instrument.ccm", 9, 2, 0)
+    assert [messages.text(x.msgid, "en", **x.values) for x in p] == [
+        "9 of 32 members are not party to the Convention on Cluster Munitions.", "2 signed and did not ratify."]
+    fr = [messages.text(x.msgid, "fr", **x.values) for x in p]
+    assert fr[0].startswith("9 des 32 membres") and "armes à sous-munitions" in fr[0]
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="language"):
+        messages.catalogue("de")
