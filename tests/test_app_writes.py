@@ -16,6 +16,10 @@ from tests.access_support import INCIDENT, World, build_world, csrf_of, fill, ro
 # among them still need the CSRF token (checked below); the API one carries no credentials.
 PUBLIC_WRITES = {("POST", "/login"), ("POST", "/logout"), ("POST", "/report-harm"), ("POST", "/api/public-reports")}
 
+SCREENING_APPLICATION = {"recipient": "SDN", "end_user": "armed_forces", "item": "ML4", "quantity": 10, "value": 1000000.0,
+                    "currency": "CAD", "intended_use": "walk", "period_from": "2030-01-01", "period_to": "2031-01-01",
+                    "reference": "WALK-1", "kind": "export"}
+
 # A body each API route accepts from the right role (so a refusal is about the caller, not the
 # body), and the form fields of each form route; ids come from the seeded store.
 API_BODIES = {
@@ -44,6 +48,8 @@ API_BODIES = {
     ("POST", "/api/parties/names/{name_id}/assign"): lambda ids: {"actor_id": 1, "reason": "walk"},
     ("POST", "/api/parties/{actor_id}/correct"): lambda ids: {"canonical_name": "Walked forces"},
     ("POST", "/api/parties/{actor_id}/merge"): lambda ids: {"others": [2], "reason": "walk"},
+    ("POST", "/api/screening"): lambda ids: SCREENING_APPLICATION,
+    ("POST", "/api/screening/{assessment_id}/decision"): lambda ids: {"decision": "refer", "reasons": "walk"},
     ("POST", "/api/parties/{actor_id}/split"): lambda ids: {"name_ids": [1], "canonical_name": "Walked", "category": "unknown"},
 }
 FORM_FIELDS = {
@@ -57,6 +63,8 @@ FORM_FIELDS = {
     ("POST", "/cases/public-reports/{report_id:int}/review"): {"decision": "reject", "reason": "walk"},
     ("POST", "/parties/{actor_id}/merge"): {"others": "2", "reason": "walk"},
     ("POST", "/record/textcounts.json"): {"text": "Two civilians were killed."},
+    ("POST", "/screening/new"): {k: str(v) for k, v in SCREENING_APPLICATION.items()},
+    ("POST", "/screening/{assessment_id}/decision"): {"decision": "refer", "reasons": "walk"},
 }
 # POSTs that compute and write nothing: open (a text in, figures out) or the recording form's
 # helper (a recorder's, with the form's token); they are walked for refusals only where gated.
@@ -70,6 +78,7 @@ CONTROL_ELSEWHERE = {
     ("POST", "/api/parties/names/{name_id}/assign"), ("POST", "/api/parties/{actor_id}/correct"),
     ("POST", "/api/parties/{actor_id}/merge"), ("POST", "/api/parties/{actor_id}/split"), ("POST", "/parties/{actor_id}/merge"),
     ("POST", "/record/textcounts.json"),  # writes nothing: figures for the recorder to accept
+    ("POST", "/api/screening/{assessment_id}/decision"), ("POST", "/screening/{assessment_id}/decision"),  # test_screening*
 }
 # A role the route refuses. Assessor holds no register, import or linkage role; the case moves
 # and people need the assessor or personal-data roles, which a recorder lacks.
@@ -78,6 +87,7 @@ WRONG_ROLE = {
     "/cases/{case_id:int}/move": Role.RECORDER, "/cases/{case_id:int}/parties": Role.RECORDER,
     "/api/decisions": Role.RECORDER, "/api/evidence": Role.APPROVER, "/api/evidence/captures": Role.APPROVER,
     "/api/evidence/{item_id}/links": Role.APPROVER, "/api/evidence/{item_id}/transfers": Role.APPROVER,
+    "/api/screening": Role.RECORDER, "/screening/new": Role.RECORDER,
 }
 
 

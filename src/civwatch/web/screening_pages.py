@@ -40,6 +40,7 @@ def assessments(request: Request) -> Response:
 
 
 @router.get("/screening/new", include_in_schema=False)
+@router.get("/screening/new.json", include_in_schema=False)
 def form(request: Request) -> Response:
     user = current_user(request)
     return page(request, "screening_form.html", {"defaults": dom.DEFAULT_CONFIG}, choices=_choices(),
