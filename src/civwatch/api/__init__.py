@@ -17,6 +17,7 @@ from civwatch.api import (
 )
 from civwatch.api import decisions as decisions_api
 from civwatch.api import evidence as evidence_api
+from civwatch.api import plan as plan_api
 
 router = APIRouter(prefix="/api")
 router.include_router(indicators.router)
@@ -30,3 +31,4 @@ router.include_router(forecasts.router)
 router.include_router(missions.router)
 router.include_router(evidence_api.router)
 router.include_router(decisions_api.router)
+router.include_router(plan_api.router)

@@ -25,6 +25,7 @@ from civwatch.cli import (
 )
 from civwatch.cli import decisions as decisions_cli
 from civwatch.cli import evidence as evidence_cli
+from civwatch.cli import plan as plan_cli
 from civwatch.cli.common import err_console, set_root_db
 
 cli = typer.Typer(
@@ -52,6 +53,7 @@ cli.add_typer(treaties.app, name="treaties")
 cli.add_typer(missions.app, name="peacekeeping")
 cli.add_typer(evidence_cli.app, name="evidence")
 cli.add_typer(decisions_cli.app, name="decisions")
+cli.add_typer(plan_cli.app, name="plan")
 
 
 @cli.callback()

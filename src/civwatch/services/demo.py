@@ -90,3 +90,10 @@ def load_peacekeeping(engine: Engine, actor: str = "demo", folder: Path | None =
             continue
         out.append(missions_import.import_file(engine, path, actor=actor).as_dict())
     return out
+
+
+def load_plan(engine: Engine, actor: str = "demo") -> dict:
+    """The bundled sample national action plan (ILLUSTRATIVE: made up to show the mechanism), once."""
+    from civwatch.services import plan
+
+    return plan.load_sample(engine, actor=actor)

@@ -14,6 +14,7 @@ from civwatch.web import (
     incident_pages,
     mission_pages,
     overview_pages,
+    plan_pages,
     record_pages,
     static_files,
     treaty_pages,
@@ -32,6 +33,7 @@ PAGES = (
     mission_pages,
     forecast_pages,
     evidence_pages,
+    plan_pages,
 )
 for module in PAGES:
     router.include_router(module.router)
