@@ -259,21 +259,26 @@ class Plan(_Model):
         raise KeyError(cid)
 
 
-def identifiers(plan: Plan) -> list[tuple[str, tuple]]:
-    """Every identifier with its path in the document (for duplicate checks with line numbers)."""
-    out: list[tuple[str, tuple]] = []
-    for i, s in enumerate(plan.sources):
-        out.append((s.id, ("sources", i, "id")))
-    for oi, o in enumerate(plan.objectives):
-        out.append((o.id, ("objectives", oi, "id")))
-        for ci, c in enumerate(o.commitments):
+def _items(data: Any, key: str) -> list[tuple[int, dict]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    return [(i, x) for i, x in enumerate(items) if isinstance(x, dict)] if isinstance(items, list) else []
+
+
+def identifiers(data: dict) -> list[tuple[Any, tuple]]:
+    """Every identifier with its path in the document (for duplicate checks with line numbers).
+    Works on the raw document, so it runs even when the schema found problems elsewhere."""
+    out: list[tuple[Any, tuple]] = []
+    for i, s in _items(data, "sources"):
+        out.append((s.get("id"), ("sources", i, "id")))
+    for oi, o in _items(data, "objectives"):
+        out.append((o.get("id"), ("objectives", oi, "id")))
+        for ci, c in _items(o, "commitments"):
             base = ("objectives", oi, "commitments", ci)
-            out.append((c.id, (*base, "id")))
-            for ii, ind in enumerate(c.indicators):
-                out.append((ind.id, (*base, "indicators", ii, "id")))
-            for ai, a in enumerate(c.actions):
-                out.append((a.id, (*base, "actions", ai, "id")))
-    return out
+            out.append((c.get("id"), (*base, "id")))
+            for key in ("indicators", "actions"):
+                for ii, x in _items(c, key):
+                    out.append((x.get("id"), (*base, key, ii, "id")))
+    return [(ident, path) for ident, path in out if isinstance(ident, str | int)]
 
 
 @dataclass(frozen=True)
@@ -282,30 +287,38 @@ class Problem:
     message: str
 
 
-def check(plan: Plan, known_departments: dict[str, str]) -> list[Problem]:
+def check(data: dict | Plan, known_departments: dict[str, str]) -> list[Problem]:
     """What the schema alone cannot see: duplicate identifiers, unknown departments, links to
-    sources the plan does not list."""
+    sources the plan does not list. Runs on the raw document (or a validated plan)."""
+    if isinstance(data, Plan):
+        data = data.model_dump(mode="json")
     problems: list[Problem] = []
     seen: dict[str, tuple] = {}
-    for ident, path in identifiers(plan):
-        if ident in seen:
-            problems.append(Problem(path, f"duplicate identifier {ident!r} (first used at {'.'.join(map(str, seen[ident]))})"))
+    for ident, path in identifiers(data):
+        key = str(ident)
+        if key in seen:
+            problems.append(Problem(path, f"duplicate identifier {key!r} (first used at {'.'.join(map(str, seen[key]))})"))
         else:
-            seen[ident] = path
+            seen[key] = path
     known = ", ".join(known_departments)
-    source_ids = {s.id for s in plan.sources}
-    for oi, o in enumerate(plan.objectives):
-        for ci, c in enumerate(o.commitments):
+
+    def dept(value: Any, path: tuple) -> None:
+        if isinstance(value, str) and value.strip() not in known_departments:
+            problems.append(Problem(path, f"unknown department {value!r} (departments are {known}; set {DEPARTMENTS_ENV})"))
+
+    source_ids = {s.get("id") for _, s in _items(data, "sources")}
+    for oi, o in _items(data, "objectives"):
+        for ci, c in _items(o, "commitments"):
             base = ("objectives", oi, "commitments", ci)
-            for field, value in [("lead", c.lead), *((("partners", i), p) for i, p in enumerate(c.partners))]:
-                if value not in known_departments:
-                    path = (*base, *field) if isinstance(field, tuple) else (*base, field)
-                    problems.append(Problem(path, f"unknown department {value!r} (departments are {known}; set {DEPARTMENTS_ENV})"))
-            for ai, a in enumerate(c.actions):
-                if a.department is not None and a.department not in known_departments:
-                    problems.append(Problem((*base, "actions", ai, "department"), f"unknown department {a.department!r} (departments are {known})"))
+            dept(c.get("lead"), (*base, "lead"))
+            partners = c.get("partners")
+            for i, p in enumerate(partners if isinstance(partners, list) else []):
+                dept(p, (*base, "partners", i))
+            for ai, a in _items(c, "actions"):
+                dept(a.get("department"), (*base, "actions", ai, "department"))
+            answers = c.get("answers")
             if source_ids:
-                for i, ref in enumerate(c.answers):
+                for i, ref in enumerate(answers if isinstance(answers, list) else []):
                     if ref not in source_ids:
                         problems.append(Problem((*base, "answers", i), f"answers {ref!r}, which is not among the plan's sources"))
     return problems

@@ -84,7 +84,11 @@ def _civilian_deaths(engine: Engine, ind: dom.Indicator, on: date, ctx: dict) ->
         v = ind.params.get(key) or ()
         return tuple(v.split(",")) if isinstance(v, str) else tuple(v)
 
-    f = Filters(date_from=on - timedelta(days=window - 1), date_to=on, countries=tup("countries"), party_categories=tup("party_categories"))
+    try:
+        first = on - timedelta(days=window - 1)
+    except OverflowError:
+        raise ValueError(f"the date {on} is too early for a {window}-day window") from None
+    f = Filters(date_from=first, date_to=on, countries=tup("countries"), party_categories=tup("party_categories"))
     rows = indicators.indicator(engine, "civilian-deaths", filters=f).rows
     value = rows[0]["value"] if rows else 0
     return _result(value, "people", window_days=window, date_from=f.date_from, date_to=on,

@@ -99,6 +99,7 @@ def parse(text: str | bytes, known_departments: dict[str, str] | None = None) ->
         raise PlanRefused(problems)
     if not isinstance(data, dict):
         raise PlanRefused([YamlProblem(1, "", "a plan is a mapping with id, title, period and objectives")])
+    problems = [YamlProblem(_line(lines, p.path), _dotted(p.path), p.message) for p in dom.check(data, known)]
     try:
         plan = dom.Plan.model_validate(data)
     except ValidationError as exc:
@@ -111,9 +112,6 @@ def parse(text: str | bytes, known_departments: dict[str, str] | None = None) ->
             else:
                 message = err["msg"].removeprefix("Value error, ")
             problems.append(YamlProblem(_line(lines, loc), _dotted(loc), message))
-        raise PlanRefused(sorted(problems, key=lambda p: (p.line or 0))) from None
-    for p in dom.check(plan, known):
-        problems.append(YamlProblem(_line(lines, p.path), _dotted(p.path), p.message))
     if problems:
         raise PlanRefused(sorted(problems, key=lambda p: (p.line or 0)))
     return plan
