@@ -236,3 +236,31 @@ def test_screening_slot_manual_figures_and_approval(store) -> None:
     with store.connect() as conn:
         last = audit.entries(conn, limit=1)[0]
     assert last["event"] == "plan_report_approved" and last["actor"] == "ann"
+
+
+def test_poc_personnel_equals_the_missions_api(tmp_path, shared_data: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from civwatch.app import create_app
+    from civwatch.services import missions_import
+
+    folder = shared_data / "peacekeeping"
+    engine = make_engine(f"sqlite:///{tmp_path / 'pko.sqlite'}")
+    upgrade(engine)
+    missions_import.import_path(engine, folder, actor="test")
+    users = make_users(engine)
+    text = plan(commitment("C7", indicator("troops", "missions.poc_personnel@1", baseline="{value: 10000, date: 2005-01-01}",
+                                           target="{value: 60000, date: 2012-12-31}")))
+    svc.import_yaml(engine, text, users["lena"])
+    client = TestClient(create_app(engine, private_reads=False))
+    start, end = date(2006, 6, 30), date(2011, 6, 30)
+    [row] = svc.report(engine, start, end)["rows"]
+    for on, key in ((start, "start"), (end, "end")):
+        api = client.get("/api/missions/poc-personnel", params={"as_of": on.isoformat()}).json()
+        assert row[f"value_{key}"] == api["troops"] and api["troops"] > 0
+        # the sum of the API's own per-mission figures, and every mission counted had a POC mandate by then
+        assert api["troops"] == sum(m["troops"] for m in api["missions"])
+    listed = {m["acronym"]: m for m in client.get("/api/missions").json()["missions"]}
+    for m in client.get("/api/missions/poc-personnel", params={"as_of": end.isoformat()}).json()["missions"]:
+        assert listed[m["mission"]]["poc_mandate_since"] <= end.isoformat()
+    engine.dispose()

@@ -22,7 +22,7 @@ router = APIRouter(tags=["plan"])
 PROBLEM = {"content": {"application/problem+json": {}}}
 EngineDep = Annotated[Engine, Depends(get_engine)]
 PlanId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="plan identifier (default: the first)")]
-Version = Annotated[int | None, Query(ge=1, description="plan version (default: the latest)")]
+Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="plan version (default: the latest)")]
 On = Annotated[date | None, Query(description="compute indicators as of this date (default today)")]
 MAX_YAML = 2_000_000
 

@@ -20,7 +20,7 @@ from civwatch.cli.common import DbOption, console, engine, err_console, fail
 app = typer.Typer(help="National action plan on POC: commitments by department bound to live indicators, progress reports.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Plan identifier (default: the only / first plan).")]
-VersionOption = Annotated[int | None, typer.Option("--version", min=1, help="A plan version (default: the latest).")]
+VersionOption = Annotated[int | None, typer.Option("--version", min=1, max=1_000_000, help="A plan version (default: the latest).")]
 TokenOption = Annotated[
     str | None,
     typer.Option("--token", envvar="CIVWATCH_TOKEN", help="API token of the user acting (see `civwatch users token`).", show_default=False),

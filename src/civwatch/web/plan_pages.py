@@ -31,7 +31,7 @@ def _version(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
         raise ValueError(f"version must be a whole number, got {raw[:12]!r}")
     return int(raw)
 
