@@ -264,3 +264,21 @@ def test_poc_personnel_equals_the_missions_api(tmp_path, shared_data: Path) -> N
     for m in client.get("/api/missions/poc-personnel", params={"as_of": end.isoformat()}).json()["missions"]:
         assert listed[m["mission"]]["poc_mandate_since"] <= end.isoformat()
     engine.dispose()
+
+
+def test_department_view_overdue_and_at_risk(store) -> None:
+    users = make_users(store)
+    hand = indicator("h1", "manual", target="{value: 10, date: 2016-12-31}",
+                     extra="  values:\n    - {date: 2013-01-01, value: 1, evidence: 'Minutes of 2013-01-01'}\n")
+    text = plan(commitment("C1", hand, lead="CAF", due="2013-06-30"),
+                commitment("C2", indicator("h2", "manual"), lead="CAF", due="2013-06-30", status="done"),
+                commitment("C3", indicator("h3", "manual"), lead="DND", due="2016-06-30"))
+    svc.import_yaml(store, text, users["lena"])
+    view = {d["code"]: d for d in svc.departments_view(store, on=date(2014, 1, 1))["departments"]}
+    assert [c["id"] for c in view["CAF"]["leads"]] == ["C1", "C2"]
+    assert view["CAF"]["overdue"] == ["C1"]  # C2 is done: not overdue
+    assert view["CAF"]["at_risk"] == ["C1"]  # 1 of 10 after 4 of 7 years: behind the straight path
+    assert view["DND"]["partner_in"] == ["C1", "C2", "C3"] and view["DND"]["overdue"] == [] and view["GAC"]["leads"] == []
+    c1 = svc.commitment(store, "C1", on=date(2014, 1, 1))["commitment"]["indicators"][0]
+    assert c1["progress"]["state"] == "behind" and c1["series"][0]["date"] == date(2010, 1, 1) and c1["series"][-1]["date"] == date(2014, 1, 1)
+    assert [p["value"] for p in c1["series"] if p["date"] >= date(2013, 1, 1)] == [1] * sum(p["date"] >= date(2013, 1, 1) for p in c1["series"])
