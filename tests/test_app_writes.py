@@ -49,6 +49,8 @@ API_BODIES = {
     ("POST", "/api/parties/{actor_id}/correct"): lambda ids: {"canonical_name": "Walked forces"},
     ("POST", "/api/parties/{actor_id}/merge"): lambda ids: {"others": [2], "reason": "walk"},
     ("POST", "/api/screening"): lambda ids: SCREENING_APPLICATION,
+    ("POST", "/api/plan"): lambda ids: {},  # the YAML is the raw body; refused before it is read
+    ("POST", "/api/plan/report/approve"): lambda ids: {"from": "2012-01-01", "to": "2014-12-31"},
     ("POST", "/api/screening/{assessment_id}/decision"): lambda ids: {"decision": "refer", "reasons": "walk"},
     ("POST", "/api/parties/{actor_id}/split"): lambda ids: {"name_ids": [1], "canonical_name": "Walked", "category": "unknown"},
 }
@@ -64,6 +66,7 @@ FORM_FIELDS = {
     ("POST", "/parties/{actor_id}/merge"): {"others": "2", "reason": "walk"},
     ("POST", "/record/textcounts.json"): {"text": "Two civilians were killed."},
     ("POST", "/screening/new"): {k: str(v) for k, v in SCREENING_APPLICATION.items()},
+    ("POST", "/plan/report/approve"): {"from": "2012-01-01", "to": "2014-12-31"},
     ("POST", "/screening/{assessment_id}/decision"): {"decision": "refer", "reasons": "walk"},
 }
 # POSTs that compute and write nothing: open (a text in, figures out) or the recording form's
@@ -79,6 +82,7 @@ CONTROL_ELSEWHERE = {
     ("POST", "/api/parties/{actor_id}/merge"), ("POST", "/api/parties/{actor_id}/split"), ("POST", "/parties/{actor_id}/merge"),
     ("POST", "/record/textcounts.json"),  # writes nothing: figures for the recorder to accept
     ("POST", "/api/screening/{assessment_id}/decision"), ("POST", "/screening/{assessment_id}/decision"),  # test_screening*
+    ("POST", "/api/plan"), ("POST", "/api/plan/report/approve"), ("POST", "/plan/report/approve"),  # tests/*/test_plan*
 }
 # A role the route refuses. Assessor holds no register, import or linkage role; the case moves
 # and people need the assessor or personal-data roles, which a recorder lacks.
@@ -88,6 +92,7 @@ WRONG_ROLE = {
     "/api/decisions": Role.RECORDER, "/api/evidence": Role.APPROVER, "/api/evidence/captures": Role.APPROVER,
     "/api/evidence/{item_id}/links": Role.APPROVER, "/api/evidence/{item_id}/transfers": Role.APPROVER,
     "/api/screening": Role.RECORDER, "/screening/new": Role.RECORDER,
+    "/api/plan": Role.RECORDER, "/api/plan/report/approve": Role.ANALYST, "/plan/report/approve": Role.ANALYST,
 }
 
 

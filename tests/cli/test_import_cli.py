@@ -109,6 +109,8 @@ def test_demo_loads_the_bundled_sample_once(tmp_path: Path) -> None:
     again = cli_json("--db", db, "demo", "--no-serve", "--json")
     assert again["new"] == 0 and all(f.get("skipped") for f in again["files"])
     assert all(f.get("skipped") for f in again["forecasts"])  # the same data: no refit
+    assert first["plan"] == {"plan_id": "nap-poc-sample", "version": 1, "unchanged": False, "commitments": 7}
+    assert again["plan"]["unchanged"] is True  # the ILLUSTRATIVE sample plan, loaded once
     n = sum(r["value"] for r in cli_json("--db", db, "stats", "reports", "--by", "year", "--source", "ucdp-ged", "--format", "json"))
     assert n == len(ids)
 

@@ -19,6 +19,7 @@ from civwatch.api import (
 )
 from civwatch.api import decisions as decisions_api
 from civwatch.api import evidence as evidence_api
+from civwatch.api import plan as plan_api
 from civwatch.api import screening as screening_api
 from civwatch.api import textcounts as text_api
 
@@ -38,3 +39,4 @@ router.include_router(text_api.router)
 router.include_router(parties.router)
 router.include_router(screening_api.router)
 router.include_router(briefs.router)
+router.include_router(plan_api.router)

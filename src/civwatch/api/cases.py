@@ -8,6 +8,7 @@ race is 409 (reload and decide again), too many public reports is 429.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -100,6 +101,11 @@ def list_cases(
 @router.get("/cases/measures", summary="Time to each state by case type, backlog, responses, lessons", dependencies=[Depends(reader)])
 def case_measures(engine: Annotated[Engine, Depends(get_engine)]) -> dict:
     return svc.measures(engine)
+
+
+@router.get("/cases/as-of", summary="Case work as it stood at a moment: assessed within the deadline, days to response", dependencies=[Depends(reader)])
+def case_as_of(engine: Annotated[Engine, Depends(get_engine)], at: Annotated[datetime, Query(description="ISO 8601 moment (UTC if no offset)")]) -> dict:
+    return svc.as_of(engine, at)
 
 
 @router.get("/cases/export.csv", summary="Every case as CSV (people named only for roles granted personal data)",

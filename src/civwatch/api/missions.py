@@ -4,6 +4,7 @@ Association, not effect: the near/far counts say where harm was recorded, not wh
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -36,6 +37,11 @@ def near_all(engine: Annotated[Engine, Depends(get_engine)], within_km: Within =
 @router.get("/missions/deployments", summary="Deployed locations of every mission in one year (for maps)")
 def deployments(engine: Annotated[Engine, Depends(get_engine)], year: Annotated[int | None, Query(ge=1940, le=2100)] = None) -> dict:
     return svc.deployments_layer(engine, year)
+
+
+@router.get("/missions/poc-personnel", summary="Troops in missions with a POC mandate on a date (Geo-PKO, indicative)")
+def poc_personnel(engine: Annotated[Engine, Depends(get_engine)], as_of: Annotated[date | None, Query()] = None) -> dict:
+    return svc.poc_personnel(engine, as_of)
 
 
 @router.get("/missions/{acronym}", summary="One mission: mandates, troops, deployments, harm near and far, departures", responses={404: PROBLEM})

@@ -25,6 +25,7 @@ def demo(
     peacekeeping = demo_service.load_peacekeeping(engine(db))
     demo_service.load_screening(engine(db))  # the SIPRI register from the shared data, when present
     summary["forecasts"] = demo_service.fit_forecasts(engine(db))
+    summary["plan"] = demo_service.load_plan(engine(db))  # the ILLUSTRATIVE sample action plan
     if as_json:
         print(json.dumps({**summary, "treaties": treaties, "peacekeeping": peacekeeping}, ensure_ascii=False, default=str))
     else:
@@ -49,6 +50,10 @@ def demo(
         for f in peacekeeping:
             note = "already loaded" if f.get("skipped") else f"{f['read']} rows, {f['accepted']} accepted, {f['rejected']} rejected"
             console.print(f"{f['file']}: {note} (batch {f['batch_id']})", highlight=False)
+    if not as_json:
+        p = summary["plan"]
+        console.print(f"sample action plan (ILLUSTRATIVE) {p['plan_id']} version {p['version']}: "
+                      f"{'already loaded' if p['unchanged'] else 'loaded'} (civwatch plan show)", highlight=False)
     if serve:
         from civwatch.cli import stats
 

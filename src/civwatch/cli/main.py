@@ -27,6 +27,7 @@ from civwatch.cli import (
 )
 from civwatch.cli import decisions as decisions_cli
 from civwatch.cli import evidence as evidence_cli
+from civwatch.cli import plan as plan_cli
 from civwatch.cli import screening as screening_cli
 from civwatch.cli import textcounts as text_cli
 from civwatch.cli.common import err_console, set_root_db
@@ -60,6 +61,7 @@ cli.add_typer(text_cli.app, name="text")
 cli.add_typer(parties.app, name="parties")
 cli.add_typer(screening_cli.app, name="screening")
 cli.add_typer(briefs.app, name="brief")
+cli.add_typer(plan_cli.app, name="plan")
 
 
 def _version(value: bool) -> None:

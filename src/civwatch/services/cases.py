@@ -82,6 +82,7 @@ __all__ = [
     "queue",
     "overdue",
     "measures",
+    "as_of",
 ]
 
 
@@ -634,6 +635,50 @@ def measures(engine: Engine, now: datetime | None = None) -> dict[str, Any]:
             "open": lessons.get("open", 0) + lessons.get("in_progress", 0),
             "implemented": lessons.get("implemented", 0),
             "by_status": dict(sorted(lessons.items())),
+        },
+    }
+
+
+def as_of(engine: Engine, on: datetime, deadline_hours: Mapping[CaseState, int] | None = None) -> dict[str, Any]:
+    """Case work as it stood at `on` (the one place case work answers "as of"): only cases
+    reported and moves made by then count. Initial assessment within the deadline is over the
+    cases whose outcome is known at `on` (assessed, or unassessed past the deadline); cases still
+    inside the deadline are left out of the base. Days to response are over the cases that had
+    reached response by `on`."""
+    on = _aware(on)
+    limit = timedelta(hours=(deadline_hours or deadlines())[CaseState.REPORTED])
+    with engine.connect() as conn:
+        rows = [r for r in store.list_cases(conn) if _aware(r["reported_at"]) <= on]
+        moves = [m for m in store.all_transitions(conn) if _aware(m["at"]) <= on]
+    first_entry: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for m in moves:
+        first_entry[m["case_id"]].setdefault(m["to_state"], _aware(m["at"]))
+    within = late = pending = 0
+    response_days: list[float] = []
+    for row in rows:
+        reported = _aware(row["reported_at"])
+        entries = first_entry.get(row["id"], {})
+        assessed = entries.get(CaseState.INITIAL_ASSESSMENT.value)
+        if assessed is not None:
+            within, late = (within + 1, late) if assessed - reported <= limit else (within, late + 1)
+        elif on - reported > limit:
+            late += 1
+        else:
+            pending += 1
+        responded = entries.get(CaseState.RESPONSE.value)
+        if responded is not None:
+            response_days.append((responded - reported).total_seconds() / 86400)
+    base = within + late
+    return {
+        "as_of": on.isoformat(),
+        "cases_reported": len(rows),
+        "initial_assessment": {
+            "deadline_hours": int(limit.total_seconds() // 3600), "within": within, "late": late,
+            "base": base, "not_yet_due": pending, "share_within": round(within / base, 4) if base else None,
+        },
+        "response": {
+            "cases": len(response_days),
+            "median_days": round(statistics.median(response_days), 2) if response_days else None,
         },
     }
 

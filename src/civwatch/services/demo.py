@@ -105,3 +105,10 @@ def load_screening(engine: Engine, actor: str = "demo") -> dict | None:
     if done is not None:
         return {"file": path.name, "batch_id": done, "skipped": True}
     return screening.import_sipri(engine, path, actor=actor)
+
+
+def load_plan(engine: Engine, actor: str = "demo") -> dict:
+    """The bundled sample national action plan (ILLUSTRATIVE: made up to show the mechanism), once."""
+    from civwatch.services import plan
+
+    return plan.load_sample(engine, actor=actor)

@@ -330,3 +330,26 @@ def deployments_layer(engine: Engine, year: int | None = None) -> dict[str, Any]
 
 __all__ = ["PROXIMITY_LABELS", "Proximity", "before_after", "contributor", "contributors", "deployments_layer",
            "list_missions", "mission_detail", "near", "troop_totals"]
+
+
+def poc_personnel(engine: Engine, as_of: date | None = None) -> dict[str, Any]:
+    """Troops deployed on `as_of` in missions with a POC mandate: Geo-PKO's average troop numbers
+    for the year of `as_of`, summed over missions active that day whose first POC mandate began
+    on or before it. A mission with no Geo-PKO row for that year adds nothing and is listed
+    apart (troop figures are indicative)."""
+    as_of = as_of or _today()
+    data = list_missions(engine, as_of)
+    with engine.connect() as conn:
+        totals = troop_totals(store.deployment_rows(conn))
+    counted, missing = [], []
+    for m in data["missions"]:
+        since = m["poc_mandate_since"]
+        if not m["active"] or since is None or since > as_of:
+            continue
+        tot = totals.get((m["acronym"], as_of.year))
+        if tot is None or tot["troops"] is None:
+            missing.append(m["acronym"])
+        else:
+            counted.append({"mission": m["acronym"], "troops": tot["troops"]})
+    return {"as_of": as_of, "year": as_of.year, "troops": sum(c["troops"] for c in counted) if counted else None,
+            "missions": counted, "missions_without_figure": sorted(missing), "troops_note": TROOPS_NOTE}

@@ -428,6 +428,15 @@ def decisions_with_complete_evidence(engine: Engine, as_of: date | datetime | No
         return store.count_decided(conn, at)
 
 
+def complete_evidence_share(engine: Engine, as_of: date | datetime | None = None) -> dict:
+    """The action plan's indicator: the share of decided assessments whose evidence was complete,
+    over the decided ones (its base); unknown, not 0, before any decision."""
+    complete, decided = decisions_with_complete_evidence(engine, as_of)
+    if not decided:
+        return {"value": None, "base": 0, "reason": "unknown: no screening decision by this date"}
+    return {"value": complete / decided, "base": decided, "complete": complete}
+
+
 def export_json(engine: Engine, assessment_id: int) -> dict:
     a = show(engine, assessment_id)
     return {"assessment": a, "criteria_ids": list(dom.CRITERION_IDS), "exported_at": datetime.now(UTC).isoformat()}

@@ -1017,3 +1017,37 @@ screening_assessments = Table(
     Column("created_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- plan (issue 16): the national action plan on POC, every imported version kept ----------
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("illustrative", Boolean, nullable=False),
+    Column("yaml", Text, nullable=False),  # the text as imported (what export gives back)
+    Column("document", Text, nullable=False),  # JSON of the validated plan
+    Column("sha256", String(64), nullable=False),
+    Column("imported_by", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    UniqueConstraint("plan_id", "version", name="uq_plan_versions_plan_version"),
+)
+
+plan_reports = Table(
+    "plan_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", String(64), nullable=False, index=True),
+    Column("plan_version", Integer, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("narratives", Text, nullable=False),  # JSON: department -> text
+    Column("content", Text, nullable=False),  # JSON: the report as approved
+    Column("approved_by", Text, nullable=False),
+    Column("approved_role", String(16), nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+)

@@ -17,6 +17,7 @@ from civwatch.web import (
     mission_pages,
     overview_pages,
     party_pages,
+    plan_pages,
     record_pages,
     screening_pages,
     static_files,
@@ -42,6 +43,7 @@ PAGES = (
     methodology_pages,
     screening_pages,
     brief_pages,
+    plan_pages,
 )
 for module in PAGES:
     router.include_router(module.router)
