@@ -30,6 +30,7 @@ from civwatch.linkage.config import LinkageConfig
 from civwatch.linkage.engine import link as run_linkage
 from civwatch.linkage.model import FellegiSunter
 from civwatch.linkage.records import Records
+from civwatch.linkage.schemes import lineages
 from civwatch.store import audit
 from civwatch.store import linkage as repo
 
@@ -56,6 +57,8 @@ def load_config(path: str | Path | None = None, **overrides: object) -> LinkageC
 def _records(rows: list[dict], config: LinkageConfig) -> Records:
     cols = {name: [r[name] for r in rows] for name in repo.REPORT_COLUMNS}
     cols["key"] = cols["id"]
+    # the same source under another id scheme is linked like another source (linkage/schemes.py)
+    cols["source"] = lineages(cols["source"], cols["source_id"], config.id_scheme_sources)
     return Records.from_columns(cols, config)
 
 
