@@ -291,8 +291,16 @@ def show(engine: Engine, incident_id: int) -> dict:
         inc = _require_incident(conn, incident_id)
         members = repo.report_rows(conn, [incident_id])
         decisions = repo.decisions(conn, incident_id)
+        twin_groups = repo.twins_of(conn, [m["id"] for m in members])
     inc["grade_reasons"] = json.loads(inc["grade_reasons"] or "[]")
-    return {"incident": inc, "reports": members, "decisions": decisions}
+    return {"incident": inc, "reports": members, "decisions": decisions, "twins": twin_groups}
+
+
+def twins(engine: Engine, source: str | None = None) -> list[list[dict]]:
+    """Groups of reports of one source identical in every field linkage compares: probable
+    double entries for an analyst to check (`civwatch incidents twins`). Nothing is merged."""
+    with engine.connect() as conn:
+        return repo.twin_groups(conn, source)
 
 
 def _cell(value: object) -> str:
