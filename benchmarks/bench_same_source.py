@@ -61,7 +61,7 @@ def main() -> int:
             return 2
     t = truth(ETHIOPIA, AFRICA_2016)
     print(f"truth from the raw files: {len(t.a)} events in {ETHIOPIA.name}, {len(t.b)} in {AFRICA_2016.name}, "
-          f"{len(t.same)} the same event in both (notes >= 0.8 alike, mutual best, no tie)")
+          f"{len(t.same)} the same event in both (notes >= 0.8 alike, mutual best, ties broken by date and deaths)")
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_store(f"sqlite:///{Path(tmp) / 'same_source.db'}")
         for path in (ETHIOPIA, AFRICA_2016):
