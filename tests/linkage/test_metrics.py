@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from civwatch.linkage.evaluation.metrics import evaluate, naive_labels
+from civwatch.linkage.config import LinkageConfig
+from civwatch.linkage.evaluation.metrics import decidable, evaluate, naive_labels, nearest_labels
+from civwatch.linkage.records import Records
 
 
 def test_pairwise_and_bcubed_by_hand() -> None:
@@ -83,3 +85,22 @@ def test_twin_blind_bound() -> None:
     bound = twin_blind_bound(truth, visible, draws=200)
     assert 1 / 3 < bound < 1.0
     assert bound == pytest.approx((1 + 1 / 3) / 2, abs=0.08)
+
+
+def test_decidable_leaves_out_incidents_holding_a_twin() -> None:
+    # records 0 and 1 are twins of source A (equal in every visible field); 2 and 3 are their copies
+    visible = [("A", "x"), ("A", "x"), ("B", "x1"), ("B", "x2"), ("A", "y"), ("B", "y")]
+    truth = np.array([0, 1, 0, 1, 2, 2])
+    assert decidable(truth, visible).tolist() == [False, False, False, False, True, True]
+
+
+def test_greedy_nearest_event_takes_the_closest_once() -> None:
+    cols = {
+        "key": [1, 2, 3, 4], "source": ["a", "a", "b", "b"], "country_iso3": ["UKR"] * 4,
+        "date_start": ["2020-01-01", "2020-01-03", "2020-01-02", "2020-01-03"],
+        "date_end": ["2020-01-01", "2020-01-03", "2020-01-02", "2020-01-03"],
+        "latitude": [48.0, 48.0, 48.0, 48.5], "longitude": [37.0, 37.0, 37.0, 37.5], "geo_precision": ["exact"] * 4,
+    }
+    labels = nearest_labels(Records.from_columns(cols), LinkageConfig())
+    # same day first: 1 (a, 3rd) with 3 (b, 3rd); then 0 (a, 1st) with 2 (b, 2nd), one day apart
+    assert labels[1] == labels[3] and labels[0] == labels[2] and labels[0] != labels[1]

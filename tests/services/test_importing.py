@@ -77,19 +77,34 @@ def test_reimport_changes_nothing_and_a_new_release_keeps_the_old(store: Engine,
     release = import_file(store, new)
     assert release.new == len(new_rows) - len(shared)
     assert release.updated + release.unchanged == len(shared)
-    # an event is updated exactly when its row in the later export differs (True/False, dates
-    # without time), compared here cell by cell
+    # an event is updated exactly when its row in the later export differs in content, compared
+    # here cell by cell; True/true, dates with a midnight time, 48 vs 48.0 and surrounding
+    # spaces are formatting, not a new release (issue 21)
     old_by_id = {r["id"]: r for r in ged_rows(old)}
-    differing = sum(1 for r in shared if r != old_by_id[r["id"]])
-    assert (release.updated, release.unchanged) == (differing, len(shared) - differing)
+
+    def same_cell(a: str, b: str) -> bool:
+        a, b = a.strip().removesuffix("T00:00:00"), b.strip().removesuffix("T00:00:00")
+        if a.lower() in ("true", "false"):
+            return a.lower() == b.lower()
+        try:
+            return a == b or float(a) == float(b)
+        except ValueError:
+            return False
+
+    content = [r for r in shared if not all(same_cell(v, old_by_id[r["id"]][k]) for k, v in r.items())]
+    formatting = [r for r in shared if r != old_by_id[r["id"]] and r not in content]
+    assert (release.updated, release.unchanged) == (len(content), len(shared) - len(content))
+    assert release.reformatted == len(formatting) > 0
     assert count(store, report_versions) == release.updated
     with store.connect() as conn:
         row = conn.execute(
-            select(reports.c.id, reports.c.version, reports.c.raw).where(reports.c.source_id == shared[0]["id"])
+            select(reports.c.id, reports.c.version, reports.c.raw).where(reports.c.source_id == content[0]["id"])
         ).one()
         prev = conn.execute(select(report_versions.c.raw, report_versions.c.version).where(report_versions.c.report_id == row.id)).one()
-    assert json.loads(row.raw) == shared[0] and row.version == 2
+        kept = conn.execute(select(reports.c.version, reports.c.raw).where(reports.c.source_id == formatting[0]["id"])).one()
+    assert json.loads(row.raw) == content[0] and row.version == 2
     assert json.loads(prev.raw)["active_year"] == "true" and prev.version == 1
+    assert kept.version == 1 and json.loads(kept.raw) == old_by_id[formatting[0]["id"]]
     # stats now follow the newer release of each event, and keep the events only the old had
     merged = {r["id"]: r for r in ged_rows(old)} | {r["id"]: r for r in new_rows}
     expected: dict[int, int] = {}

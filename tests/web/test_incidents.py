@@ -52,3 +52,22 @@ def test_an_unknown_incident_is_a_404_page(page) -> None:
     response = page.goto("/incidents/99999999")
     assert response.status == 404
     assert "no incident" in page.get_by_role("alert").inner_text()
+
+
+def test_an_incident_page_shows_its_probable_duplicates(page, live_server) -> None:
+    from civwatch.services import linking
+
+    groups = linking.twins(live_server.engine)
+    assert groups  # GED Ukraine holds records identical in every field linkage compares
+    first, second = groups[0][0], groups[0][1]
+    page.goto(f"/incidents/{first['incident_id']}")
+    section = page.get_by_role("heading", name="Probable duplicates in one source")
+    assert section.is_visible()
+    item = page.locator("ul[aria-labelledby=twins-h] li").first
+    assert second["source_id"] in item.inner_text() and first["source_id"] in item.inner_text()
+    item.get_by_role("link", name=f"incident {second['incident_id']}").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/incidents/{second['incident_id']}")
+    assert page.get_by_role("heading", name="Probable duplicates in one source").is_visible()
+    twin = httpx.get(f"{live_server.url}/incidents/{second['incident_id']}.json").json()
+    assert [r["source_id"] for r in twin["twins"][0]["reports"]] == [r["source_id"] for r in groups[0]]

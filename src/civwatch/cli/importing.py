@@ -25,6 +25,7 @@ def import_(
     format: FormatOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with the summary.")] = False,
     extract_text: Annotated[bool, typer.Option("--extract-text", help="Then read harm by sex and age from each report's text (docs/textcounts.md).")] = False,
+    release: Annotated[str | None, typer.Option("--release", help="The release this file is (e.g. 23.1 or its publication date 2023-06-23), for sources whose rows carry no release signal (ACLED rows have their timestamp).")] = None,
     db: DbOption = None,
 ) -> None:
     """Import a UCDP GED/ACD, ACLED, HXL or victim-list file; every row is accepted or rejected."""
@@ -32,7 +33,7 @@ def import_(
     # on stderr, and only on a terminal: --json output and pipes stay clean
     with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
-        summary = importing.import_file(engine(db), file, format=format, progress=lambda n: bar.update(task, completed=n))
+        summary = importing.import_file(engine(db), file, format=format, release=release, progress=lambda n: bar.update(task, completed=n))
     text_harm = None
     if extract_text:
         from civwatch.services import textcounts
@@ -46,7 +47,10 @@ def import_(
     console.print(f"detected: {s.detected}", highlight=False, soft_wrap=True)
     console.print(
         f"batch {s.batch_id}: {s.read} rows read, {s.accepted} accepted "
-        f"({s.new} new, {s.updated} updated, {s.unchanged} unchanged, {s.duplicates} further rows of an event), "
+        f"({s.new} new, {s.updated} updated, {s.unchanged} unchanged"
+        f"{f' of which {s.reformatted} differ only in formatting' if s.reformatted else ''}, "
+        f"{f'{s.older} older releases than the stored ones, kept as prior releases (the newer stay current), ' if s.older else ''}"
+        f"{s.duplicates} further rows of an event), "
         f"{s.rejected} rejected, in {s.seconds:.1f} s ({'read in columns' if s.reader == 'columns' else 'read row by row'})",
         highlight=False,
         soft_wrap=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from civwatch.cli.common import DbOption, console, engine
@@ -34,6 +35,36 @@ def show(incident_id: int, db: DbOption = None) -> None:
                       figs, "" if r["total_deaths_best"] is None else str(r["total_deaths_best"]),
                       r["perpetrator_category"], r["weapon"])
     console.print(table)
+    for g in data.get("twins", []):
+        others = [f"{m['source_id']} (incident {m['incident_id']})" for m in g if m["incident_id"] != inc["id"]]
+        mine = [m["source_id"] for m in g if m["incident_id"] == inc["id"]]
+        console.print(f"probable duplicate in one source ({g[0]['source']}): {', '.join(mine)} is identical in every "
+                      f"field linkage compares to {', '.join(others) or 'another report of this incident'}", highlight=False, markup=False)
+
+
+@app.command("twins")
+def twins(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source (e.g. ucdp-ged).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Groups to print (0: all).")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Probable duplicates: reports of one source identical in every field linkage compares."""
+    from civwatch.services import linking
+
+    groups = linking.twins(engine(db), source)
+    n_reports = sum(len(g) for g in groups)
+    console.print(f"{len(groups)} groups of twins, {n_reports} reports (nothing is merged: check them, "
+                  "then `civwatch incidents merge` the ones that are one event)", highlight=False)
+    table = Table("source", "date", "place", "deaths", "reports (source_id: incident)")
+    for g in groups[: limit or None]:
+        r = g[0]
+        deaths = r["total_deaths_best"] if r["total_deaths_best"] is not None else r["civilian_deaths_best"]
+        table.add_row(*(escape(c) for c in (r["source"], str(r["date_start"]), r["location"] or r["admin1"] or "",
+                                            "" if deaths is None else str(deaths),
+                                            ", ".join(f"{m['source_id']}: {m['incident_id']}" for m in g))))
+    console.print(table)
+    if limit and len(groups) > limit:
+        console.print(f"... {len(groups) - limit} more groups (--limit 0 prints all)", highlight=False)
 
 
 @app.command("merge")

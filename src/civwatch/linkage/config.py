@@ -26,6 +26,13 @@ class LinkageConfig:
     # would merge at 0.99 (GED splits one report into events identical in every field a
     # linker sees); on for records typed in by hand ("manual"), which do repeat.
     within_source: bool | tuple[str, ...] = ("manual",)
+    # Sources whose exports changed id schemes (ACLED: `1753RTA` in the 2016 workbook, `ETH3675`
+    # later): each id shape is linked like a source of its own (linkage/schemes.py).
+    id_scheme_sources: tuple[str, ...] = ("acled",)
+    # A source carries an event's description over to its next export: two of its reports under
+    # different id schemes link only if their texts are at least this alike (rarity-weighted
+    # cosine), whatever else agrees (benchmarks/bench_same_source.py).
+    id_scheme_min_text: float = 0.6
     within_source_threshold: float = 0.9996  # an exact duplicate merges where the prior is >= 1.5 % (docs)
     geo_tolerance_km: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_GEO_TOLERANCE_KM))
     estimate_prior: bool = True  # re-estimate P(match) from the pairs at hand (EM), see model.estimate_prior
@@ -63,6 +70,8 @@ class LinkageConfig:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if isinstance(values.get("within_source"), list):
             values["within_source"] = tuple(values["within_source"])
+        if isinstance(values.get("id_scheme_sources"), list):
+            values["id_scheme_sources"] = tuple(values["id_scheme_sources"])
         return replace(cls(), **values)
 
     def within(self, source: str) -> bool:

@@ -13,6 +13,7 @@ from civwatch.linkage.cluster import cluster
 from civwatch.linkage.config import LinkageConfig
 from civwatch.linkage.model import FellegiSunter, estimate_prior, probability_to_weight, score
 from civwatch.linkage.records import Records
+from civwatch.linkage.schemes import other_scheme
 
 
 @dataclass
@@ -55,6 +56,21 @@ def _with_prior(batches, model: FellegiSunter, records: Records, sample: int, mi
     return chained(), prior
 
 
+def _same_description(records: Records, config: LinkageConfig, i: np.ndarray, j: np.ndarray, w: np.ndarray):
+    """Drop links between two id schemes of one source whose texts differ (a re-export keeps the
+    event's description; two different descriptions at one place and day are two events)."""
+    if not config.id_scheme_sources or not len(i):
+        return i, j, w, 0
+    cross = other_scheme(records.source, records.sources, i, j)
+    if not cross.any():
+        return i, j, w, 0
+    drop = np.zeros(len(i), dtype=bool)
+    at = np.flatnonzero(cross)
+    drop[at] = records.text_cosine(i[at], j[at]) < config.id_scheme_min_text
+    keep = ~drop
+    return i[keep], j[keep], w[keep], int(drop.sum())
+
+
 def link(
     records: Records,
     config: LinkageConfig | None = None,
@@ -94,6 +110,7 @@ def link(
     pi = np.concatenate(kept_i) if kept_i else np.zeros(0, np.int64)
     pj = np.concatenate(kept_j) if kept_j else np.zeros(0, np.int64)
     pw = np.concatenate(kept_w) if kept_w else np.zeros(0)
+    pi, pj, pw, refused = _same_description(records, config, pi, pj, pw)
     t1 = time.perf_counter()
     labels = cluster(records.source, pi, pj, pw, cross, within, start_groups, must, cannot)
     t2 = time.perf_counter()
@@ -107,5 +124,6 @@ def link(
         "seconds_total": t2 - t0,
         "pairs_scored_per_second": n_candidates / t_score if t_score > 0 else 0.0,
         "prior": prior,
+        "other_scheme_refused": float(refused),
     }
     return LinkResult(labels, pi, pj, pw, stats)

@@ -69,6 +69,9 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0  # further rows of an event already read in this file
+    older: int = 0  # releases older than the stored one (by the source's signal), kept as prior releases
+    reformatted: int = 0  # of `unchanged`: a stored record again, differing only in formatting
+    release: str | None = None  # the release the file was declared to be (--release)
     reports: int = 0  # distinct reports (events, incidents) the accepted rows make
     reader: str = "rows"  # "columns" when the file was read in column batches (the bulk path)
     seconds: float = 0.0
@@ -100,12 +103,15 @@ def import_file(
     actor: str = "cli",
     progress: Callable[[int], None] | None = None,
     bulk: bool = True,
+    release: str | None = None,
 ) -> ImportSummary:
     """Import one file as one batch; returns what happened to every row.
 
     GED and ACLED exports that are regular CSV are read in columns (`sources.frames`), the
     rest row by row; both give the same store (tests/services/test_importing_bulk.py).
-    `bulk=False` forces the row path."""
+    `bulk=False` forces the row path. `release` names the release the file is (a version such
+    as 23.1, or its publication date) for rows that carry no release signal of their own: a
+    record older than the one stored is then kept as a prior release (domain/releases.py)."""
     path = Path(path)
     started = time.perf_counter()
     table = open_table(path)
@@ -126,7 +132,7 @@ def import_file(
                 records = frames.check_regular(read_path, read_table)
             except frames.NotRegular as why:
                 log.info("%s is read row by row: %s", path.name, why)
-        job = _Job(path, table, detection, adapter, digest, actor, progress, read_path, read_table)
+        job = _Job(path, table, detection, adapter, digest, actor, progress, read_path, read_table, release)
         try:
             if records is not None:
                 try:
@@ -166,6 +172,7 @@ class _Job:
     progress: Callable[[int], None] | None
     read_path: Path  # what the column reader reads: the file, or its UTF-8 copy
     read_table: Table
+    release: str | None = None  # the release the file is, for rows without a signal of their own
 
 
 def _import_rows(engine: Engine, job: _Job) -> ImportSummary:
@@ -277,13 +284,13 @@ def _write_rows(conn, job: _Job, summary: ImportSummary, writer, items, count_re
 def _start(conn, job: _Job) -> tuple[ImportSummary, object]:
     d = job.detection
     batch_id = report_store.start_batch(conn, d.format, job.path.name, job.digest, d.reason, job.actor)
-    summary = ImportSummary(file=job.path.name, format=d.format, detected=d.reason, batch_id=batch_id)
+    summary = ImportSummary(file=job.path.name, format=d.format, detected=d.reason, batch_id=batch_id, release=job.release)
     if d.format == "ucdp-acd":
         writer = conflicts.ConflictStore(conn, batch_id)
     elif d.format == "elections":
         writer = forecast_store.ElectionStore(conn, batch_id)
     else:
-        writer = report_store.ReportStore(conn, batch_id, job.adapter.source)
+        writer = report_store.ReportStore(conn, batch_id, job.adapter.source, release=job.release)
     return summary, writer
 
 
@@ -292,10 +299,11 @@ def _finish(conn, job: _Job, summary: ImportSummary, writer, rejections: list[Re
     summary.rejected += report_store.write_rejections(conn, summary.batch_id, rejections)
     c = writer.counts
     summary.new, summary.updated, summary.unchanged, summary.duplicates = c.new, c.updated, c.unchanged, c.duplicates
+    summary.older, summary.reformatted = c.older, c.reformatted
     summary.reports = c.reports
     summary.accepted = summary.read - summary.rejected
-    if summary.accepted != c.new + c.updated + c.unchanged + c.duplicates:
-        raise RuntimeError("import lost count of rows: accepted != new + updated + unchanged + duplicates")
+    if summary.accepted != c.new + c.updated + c.unchanged + c.duplicates + summary.older:
+        raise RuntimeError("import lost count of rows: accepted != new + updated + unchanged + duplicates + older")
     report_store.finish_batch(
         conn, summary.batch_id, "done", read=summary.read, accepted=summary.accepted, rejected=summary.rejected,
         updated=summary.updated, unchanged=summary.unchanged,

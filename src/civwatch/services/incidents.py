@@ -29,6 +29,7 @@ from civwatch.services import indicators
 from civwatch.services.auth import AuthError, Principal
 from civwatch.store import audit
 from civwatch.store import incident_queries as q
+from civwatch.store import linkage as linkage_store
 
 RECORDING_ROLES = (Role.RECORDER, Role.ANALYST)
 
@@ -259,9 +260,17 @@ def get(engine: Engine, incident_id: int) -> dict:
     """One incident: its reports side by side with harm rows, parties, sources, grade and why."""
     with engine.connect() as conn:
         inc = q.get(conn, incident_id)
-    if inc is None:
-        raise NotFound(f"no incident {incident_id}")
-    return present(inc)
+        if inc is None:
+            raise NotFound(f"no incident {incident_id}")
+        groups = linkage_store.twins_of(conn, [r["id"] for r in inc["reports"]])
+    out = present(inc)
+    # probable duplicates: reports of one source identical in every field linkage compares
+    out["twins"] = [
+        {"source": g[0]["source"], "reports": [
+            {"report_id": r["id"], "source_id": r["source_id"], "incident_id": r["incident_id"]} for r in g]}
+        for g in groups
+    ]
+    return out
 
 
 def present(inc: dict) -> dict:

@@ -30,6 +30,7 @@ from civwatch.linkage.config import LinkageConfig
 from civwatch.linkage.engine import link as run_linkage
 from civwatch.linkage.model import FellegiSunter
 from civwatch.linkage.records import Records
+from civwatch.linkage.schemes import lineages
 from civwatch.services import decisions
 from civwatch.store import audit
 from civwatch.store import linkage as repo
@@ -57,6 +58,8 @@ def load_config(path: str | Path | None = None, **overrides: object) -> LinkageC
 def _records(rows: list[dict], config: LinkageConfig) -> Records:
     cols = {name: [r[name] for r in rows] for name in repo.REPORT_COLUMNS}
     cols["key"] = cols["id"]
+    # the same source under another id scheme is linked like another source (linkage/schemes.py)
+    cols["source"] = lineages(cols["source"], cols["source_id"], config.id_scheme_sources)
     return Records.from_columns(cols, config)
 
 
@@ -296,8 +299,16 @@ def show(engine: Engine, incident_id: int) -> dict:
         inc = _require_incident(conn, incident_id)
         members = repo.report_rows(conn, [incident_id])
         decisions = repo.decisions(conn, incident_id)
+        twin_groups = repo.twins_of(conn, [m["id"] for m in members])
     inc["grade_reasons"] = json.loads(inc["grade_reasons"] or "[]")
-    return {"incident": inc, "reports": members, "decisions": decisions}
+    return {"incident": inc, "reports": members, "decisions": decisions, "twins": twin_groups}
+
+
+def twins(engine: Engine, source: str | None = None) -> list[list[dict]]:
+    """Groups of reports of one source identical in every field linkage compares: probable
+    double entries for an analyst to check (`civwatch incidents twins`). Nothing is merged."""
+    with engine.connect() as conn:
+        return repo.twin_groups(conn, source)
 
 
 def _cell(value: object) -> str:

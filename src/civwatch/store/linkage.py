@@ -221,3 +221,46 @@ def counts(conn: Connection) -> dict[str, int]:
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- twins: records of one source identical in every field a linker sees (issue 21) ---
+
+TWIN_FIELDS = (
+    "source", "date_start", "date_end", "date_precision", "country_iso3", "latitude", "longitude", "geo_precision",
+    "admin1", "admin2", "location", "violence_type", "perpetrator_category", "weapon",
+    "civilian_deaths_best", "total_deaths_best", "headline", "notes",
+)
+_TWIN_SHOWN = ("id", "incident_id", "source_id", "batch_id")
+
+
+def _twin_groups(rows: Iterable[dict]) -> list[list[dict]]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[tuple(r[f] for f in TWIN_FIELDS)].append(r)
+    out = [sorted(g, key=lambda r: r["id"]) for g in groups.values() if len(g) > 1]
+    return sorted(out, key=lambda g: (str(g[0]["source"]), str(g[0]["date_start"]), g[0]["id"]))
+
+
+def twin_groups(conn: Connection, source: str | None = None) -> list[list[dict]]:
+    """Every group of two or more reports of one source that agree in every field linkage
+    compares (date, place, coordinates, deaths, parties' category, weapon, headline, notes):
+    no linker can tell them apart, and they are most often one event entered twice."""
+    cols = [reports.c[n] for n in (*_TWIN_SHOWN, *TWIN_FIELDS)]
+    q = select(*cols).order_by(reports.c.source, reports.c.date_start, reports.c.id)
+    if source:
+        q = q.where(reports.c.source == source)
+    return _twin_groups(dict(r) for r in conn.execute(q).mappings())
+
+
+def twins_of(conn: Connection, report_ids: Iterable[int]) -> list[list[dict]]:
+    """The twin groups holding any of the given reports (looked up by source and date)."""
+    ids = set(report_ids)
+    if not ids:
+        return []
+    keys = set(conn.execute(select(reports.c.source, reports.c.date_start).where(reports.c.id.in_(sorted(ids)))).tuples())
+    cols = [reports.c[n] for n in (*_TWIN_SHOWN, *TWIN_FIELDS)]
+    rows: list[dict] = []
+    for source, day in sorted(keys, key=str):
+        q = select(*cols).where(reports.c.source == source, reports.c.date_start == day)
+        rows += [dict(r) for r in conn.execute(q).mappings()]
+    return [g for g in _twin_groups(rows) if ids & {r["id"] for r in g}]

@@ -3,7 +3,11 @@
 New reports get reserved ids and are written in bulk (executemany on SQLite, COPY on
 PostgreSQL) together with their own incident (until linkage merges incidents), harm and party
 rows. A report already stored under the same (source, source_id) is left alone when its
-content_sha is the same, and otherwise updated, its previous release kept in report_versions.
+content_sha is the same; a release that differs only in formatting is left alone too
+(counted as unchanged and as reformatted); a release older than the stored one by the source's
+own signal (domain/releases.py) is kept in report_versions as a prior release (version 0: it
+arrived after a newer one), the newer staying current; any other is an update, the previous
+release kept in report_versions.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from operator import attrgetter
 from sqlalchemy import Connection, func, select
 
 from civwatch.domain.records import INCIDENT_FIELDS, REPORT_FIELDS, Rejection, ReportRecord
+from civwatch.domain.releases import is_older, only_formatting, release_signal
 from civwatch.store.schema import (
     import_batches,
+    import_releases,
     rejected_rows,
     reports,
 )
@@ -47,6 +53,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    older: int = 0  # releases older than the stored one (by the source's signal): kept as prior releases
+    reformatted: int = 0  # of `unchanged`: differing from the stored release only in formatting
     reports: int = 0  # distinct reports written or confirmed (victim lists: one per incident)
 
 
@@ -212,10 +220,13 @@ class SeenIds:
 class ReportStore:
     """Writes one batch's reports. Call `write` per chunk, inside the batch's transaction."""
 
-    def __init__(self, conn: Connection, batch_id: int, source: str) -> None:
+    def __init__(self, conn: Connection, batch_id: int, source: str, release: str | None = None) -> None:
         self.w = BulkWriter(conn)
         self.batch_id = batch_id
         self.source = source
+        self.release = release.strip() if release and release.strip() else None
+        if self.release:
+            conn.execute(import_releases.insert().values(batch_id=batch_id, label=self.release[:100]))
         self.now = datetime.now(UTC)
         self.ts = self.w.ts(self.now)
         self.ids: dict[str, int] = {}
@@ -269,7 +280,9 @@ class ReportStore:
                 self.counts.reports += 1
             else:
                 changed.append((r, old))
+        changed, older = self._releases(changed)
         self._insert_new(new)
+        self._prior(older)
         self._update(changed)
         self.counts.new += sum(r.rows_in for r in new)
         self.counts.reports += len(new)
@@ -311,6 +324,53 @@ class ReportStore:
             v.get("name_local"), v.get("personal_id"), v.get("age_years"), v.get("age_group", "unknown"),
             v.get("sex", "unknown"), self.w.flag(v.get("pregnant")), v["outcome"], v["raw"],
         )
+
+    def _stored(self, report_ids: list[int]) -> dict[int, tuple[str, str | None, set[str]]]:
+        """Per stored report: its raw row, the release label of the batch that wrote it, and
+        the content hashes of its prior releases."""
+        out: dict[int, tuple[str, str | None, set[str]]] = {}
+        for i in range(0, len(report_ids), LOOKUP_CHUNK):
+            part = report_ids[i : i + LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(part))
+            for rid, raw, label in self.w.query(
+                f"SELECT r.id, r.raw, x.label FROM reports r LEFT JOIN import_releases x ON x.batch_id = r.batch_id WHERE r.id IN ({marks})",  # noqa: S608
+                part,
+            ):
+                out[rid] = (raw, label, set())
+            for rid, sha in self.w.query(f"SELECT report_id, content_sha FROM report_versions WHERE report_id IN ({marks})", part):  # noqa: S608
+                out[rid][2].add(sha)
+        return out
+
+    def _releases(self, changed: list[tuple[ReportRecord, tuple]]) -> tuple[list, list]:
+        """Split records whose content hash differs from the stored one: formatting only
+        (unchanged), an older release by the source's signal (a prior release), or an update."""
+        if not changed:
+            return [], []
+        stored = self._stored([old[0] for _, old in changed])
+        updates, older = [], []
+        for rec, old in changed:
+            raw, label, prior = stored[old[0]]
+            if only_formatting(rec.raw, raw):
+                self.counts.unchanged += rec.rows_in
+                self.counts.reformatted += rec.rows_in
+                self.counts.reports += 1
+            elif is_older(release_signal(rec.raw, self.release), release_signal(raw, label)):
+                if rec.content_sha in prior:  # this prior release is stored already
+                    self.counts.unchanged += rec.rows_in
+                    self.counts.reports += 1
+                else:
+                    prior.add(rec.content_sha)
+                    older.append((rec, old))
+            else:
+                updates.append((rec, old))
+        return updates, older
+
+    def _prior(self, older: list[tuple[ReportRecord, tuple]]) -> None:
+        """Keep releases older than the current one as prior releases (version 0)."""
+        rows = [(old[0], 0, self.batch_id, rec.content_sha, rec.raw, self.ts) for rec, old in older]
+        self.w.insert("report_versions", ("report_id", "version", "batch_id", "content_sha", "raw", "replaced_at"), rows)
+        self.counts.older += sum(rec.rows_in for rec, _ in older)
+        self.counts.reports += len(older)
 
     def _update(self, changed: list[tuple[ReportRecord, tuple]]) -> None:
         if not changed:

@@ -1051,3 +1051,14 @@ plan_reports = Table(
     Column("approved_role", String(16), nullable=False),
     Column("approved_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- linkage21: releases in order ---
+
+# The release an import was told its file is (`civwatch import FILE --release 23.1`), for files
+# whose rows carry no release signal of their own (domain/releases.py).
+import_releases = Table(
+    "import_releases",
+    metadata,
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
+    Column("label", String(100), nullable=False),
+)

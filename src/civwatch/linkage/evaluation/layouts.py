@@ -113,3 +113,33 @@ def columns(reports: Iterable[dict]) -> dict[str, list]:
     cols = {name: [r.get(name) for r in reports] for name in COLUMNS if name != "key"}
     cols["key"] = list(range(len(reports)))
     return cols
+
+
+ACLED_VIOLENT = {"Battles": "1", "Explosions/Remote violence": "1", "Violence against civilians": "3"}
+_ACLED_TO_GED_WHERE = {"1": "1", "2": "2", "3": "4"}
+
+
+def ged_row_from_acled(row: dict[str, str]) -> dict[str, str] | None:
+    """A real ACLED event written in GED's layout, so that the perturbation set can be built
+    from a country the GED files never cover (None: not a fatal act of political violence,
+    which GED would not hold). The notes stand in for GED's source headline; the where
+    description is left empty (the copy never carries it either)."""
+    r = {k.lower(): (v or "") for k, v in row.items() if k}
+    violence = ACLED_VIOLENT.get(r.get("event_type", ""))
+    deaths = int(r.get("fatalities") or 0)
+    if violence is None or deaths < 1 or not r.get("latitude"):
+        return None
+    state = r.get("inter1") in ("1", "8")
+    if violence == "1" and not state:
+        violence = "2"  # fighting between non-state groups
+    day = r["event_date"][:10]
+    return {
+        "id": r["event_id_cnty"], "country": r["country"], "date_start": day, "date_end": day,
+        "date_prec": {"2": "2", "3": "3"}.get(r.get("time_precision", "1"), "1"),
+        "latitude": r["latitude"], "longitude": r["longitude"],
+        "where_prec": _ACLED_TO_GED_WHERE.get(r.get("geo_precision", ""), "4"),
+        "adm_1": r.get("admin1", ""), "adm_2": r.get("admin2", ""), "where_coordinates": r.get("location", ""),
+        "type_of_violence": violence, "side_a": f"Government of {r['country']}" if state else r.get("actor1", ""),
+        "best": str(deaths), "deaths_civilians": str(deaths) if violence == "3" else "0",
+        "source_headline": r.get("notes", ""), "where_description": "",
+    }

@@ -127,3 +127,39 @@ def twin_blind_bound(truth: np.ndarray, visible: list[tuple], draws: int = 20, s
             shuffled[g] = truth[rng.permutation(g)]
         scores.append(evaluate(shuffled, truth).f1)
     return float(np.mean(scores))
+
+
+def decidable(truth: np.ndarray, visible: list[tuple]) -> np.ndarray:
+    """Which records a linker can decide: those whose true incident holds no record with an
+    indistinguishable twin in its source (`visible` equal). Scoring on these alone measures
+    the linker where the evidence allows a decision; the twins are flagged for analysts."""
+    seen: dict[tuple, int] = {}
+    for v in visible:
+        seen[v] = seen.get(v, 0) + 1
+    twin = np.array([seen[v] > 1 for v in visible], dtype=bool)
+    truth = np.asarray(truth)
+    return ~np.isin(truth, truth[twin])
+
+
+def nearest_labels(records, config) -> np.ndarray:
+    """The greedy nearest-event matcher (a baseline): among candidate pairs of two sources,
+    fewest days apart first, then fewest km, each report taken once."""
+    from civwatch.linkage.blocking import candidate_pairs
+    from civwatch.linkage.compare import distance_km
+
+    batches = list(candidate_pairs(records, config))
+    n = len(records)
+    labels = np.arange(n)
+    if not batches:
+        return labels
+    i = np.concatenate([b[0] for b in batches])
+    j = np.concatenate([b[1] for b in batches])
+    days = np.abs(records.start[i].astype(np.int64) - records.start[j].astype(np.int64))
+    km = np.nan_to_num(distance_km(records, i, j), nan=np.inf)
+    used = np.zeros(n, dtype=bool)
+    for k in np.lexsort((j, i, km, days)).tolist():
+        a, b = int(i[k]), int(j[k])
+        if not used[a] and not used[b]:
+            used[a] = used[b] = True
+            labels[b] = labels[a]
+    return labels
