@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 DEMO_DB ?= $(CURDIR)/demo.sqlite
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# two workers: every test has its own SQLite file and PostgreSQL database (docs in README)
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: install demo test lint bench clean
 
