@@ -54,7 +54,7 @@ def test_import_show_report_approve_export(db, tmp_path: Path) -> None:
     shown = json.loads(cli("--db", path, "plan", "show", "--on", "2014-12-31", "--json").stdout)
     assert shown["illustrative"] and shown["illustrative_note"].startswith("ILLUSTRATIVE")
     c5 = next(c for o in shown["objectives"] for c in o["commitments"] if c["id"] == "C5")
-    assert c5["indicators"][0]["current"]["reason"] == "not available: screening not loaded"
+    assert c5["indicators"][0]["current"]["reason"] == "unknown: no screening decision by this date"
     table = cli("--db", path, "plan", "show", "--on", "2014-12-31")
     assert table.returncode == 0 and "ILLUSTRATIVE" in table.stdout
     dept = cli("--db", path, "plan", "show", "--department", "CAF", "--on", "2014-12-31")

@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from civwatch.services import auth, importing, treaties
 from civwatch.services import cases as case_svc
 from civwatch.services import plan as svc
-from civwatch.services.plan_queries import SCREENING_MISSING
 from civwatch.store import audit
 from civwatch.store.db import make_engine
 from civwatch.store.migrate import upgrade
@@ -221,7 +220,8 @@ def test_screening_slot_manual_figures_and_approval(store) -> None:
     svc.import_yaml(store, text, users["lena"])
     rep = svc.report(store, date(2012, 1, 1), date(2014, 12, 31))
     rows = {r["indicator"]: r for r in rep["rows"]}
-    assert rows["screen"]["value_end"] is None and rows["screen"]["note_end"] == SCREENING_MISSING
+    # screening is loaded and nothing was decided by then: unknown, not 0
+    assert rows["screen"]["value_end"] is None and rows["screen"]["note_end"] == "unknown: no screening decision by this date"
     assert rows["hand"]["value_start"] is None and rows["hand"]["value_end"] == 7
     assert not rep["approved"]
     with pytest.raises(svc.PlanForbidden):

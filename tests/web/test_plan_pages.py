@@ -55,7 +55,7 @@ def test_tree_shows_the_twins_numbers_and_is_labelled_illustrative(page, server:
                     assert i["current"]["reason"] in cell
     assert shown >= 4  # civilian deaths and three treaty counts
     screening = page.locator("tr[data-indicator='C5-screening'] td.value").inner_text()
-    assert "not available: screening not loaded" in screening
+    assert "unknown: no screening decision by this date" in screening
     page.get_by_role("link", name="By department").click()
     page.wait_for_url("**/plan/departments**")
     assert page.locator("#illustrative").is_visible()
