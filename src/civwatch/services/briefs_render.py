@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from civwatch.domain import briefs as dom
-from civwatch.services import briefs_svg, messages
+from civwatch.services import briefs_map, briefs_svg, messages
 
 TEMPLATES = Path(__file__).resolve().parent / "brief_templates"
 MARKERS = "abcdefghijklmnopqrstuvwxyz"
@@ -124,9 +124,15 @@ def html(data: dict, lang: str = "en", paper: str = "a4", css_href: str | None =
     def chart(sec: dict) -> Markup:
         return briefs_svg.bars(sec["chart"]["points"], t(f"section.{sec['id']}"), fmt=lambda v: messages.number(v, lang))
 
+    def draw_map(sec: dict) -> Markup:
+        m, label = sec["map"], t(f"section.{sec['id']}")
+        if m["kind"] == "locator":
+            return briefs_map.locator(m["country"], m["points"], label) or Markup("")
+        return briefs_map.choropleth(m["values"], m["top"], label, t("map.legend_instruments"))
+
     as_of = messages.day(data["as_of"], lang)
     context = {
-        "data": data, "lang": lang, "t": t, "cell": lambda c: cell(c, lang), "chart": chart, "markers": markers,
+        "data": data, "lang": lang, "t": t, "cell": lambda c: cell(c, lang), "chart": chart, "draw_map": draw_map, "markers": markers,
         "point": lambda p: point_text(p, lang), "title": t(f"brief.title.{data['kind']}", subject=subject_name(data, lang)),
         "as_of": as_of, "page_size": PAGE_SIZE[paper], "css": None if css_href else Markup(css_text()),
         "css_href": css_href, "links": links or {}, "country": lambda iso3: country_label(iso3, lang),
