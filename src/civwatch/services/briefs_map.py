@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 ATLAS = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "world-atlas" / "countries-110m.json"
 BY_NAME = {"Kosovo": "XKX", "N. Cyprus": "CYP", "Somaliland": "SOM"}  # shapes with no ISO numeric id
 LAND, EDGE, HIGHLIGHT, DOT, AXIS = "#e3e8ee", "#ffffff", "#3b6ea5", "#b5651d", "#6b7785"
-SHADES = ("#e3e8ee", "#c6d7ea", "#9dbbdc", "#6f99c8", "#3b6ea5", "#1f4e80")
+LIGHT, DARK = (0xd6, 0xe4, 0xf2), (0x16, 0x3d, 0x68)
 Ring = list[tuple[float, float]]
 
 
@@ -59,8 +59,17 @@ def shapes() -> dict[str, tuple[Ring, ...]]:
         if iso3 is None:
             continue
         polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
-        found.setdefault(iso3, []).extend(ring(r) for poly in polys for r in poly)
+        found.setdefault(iso3, []).extend(_unwrap(ring(r)) for poly in polys for r in poly)
     return {k: tuple(v) for k, v in found.items()}
+
+
+def _unwrap(r: Ring) -> Ring:
+    """A ring that crosses the antimeridian (Chukotka, Fiji) continues past 180° instead of
+    jumping back across the map; the part past the edge falls outside the view."""
+    lons = [p[0] for p in r]
+    if max(lons) - min(lons) <= 180:
+        return r
+    return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in r]
 
 
 def bbox(iso3s: Iterable[str]) -> tuple[float, float, float, float] | None:
@@ -147,8 +156,9 @@ def choropleth(values: dict[str, int], top: int, label: str, legend_label: str, 
     view.width, view.height = width, round(142 * view.scale)
     parts = _open(view, label)
 
-    def shade(v: int) -> str:
-        return SHADES[min(len(SHADES) - 1, 1 + round((len(SHADES) - 2) * v / top))] if top else SHADES[1]
+    def shade(v: int) -> str:  # a straight ramp from the lightest to the darkest blue
+        f = v / top if top else 0.0
+        return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in zip(LIGHT, DARK, strict=True))
 
     for iso3 in sorted(shapes()):
         fill = shade(values[iso3]) if iso3 in values else LAND
