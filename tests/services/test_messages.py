@@ -11,10 +11,10 @@ import pytest
 
 from civwatch.domain import briefs as dom
 from civwatch.domain import forums as fdom
+from civwatch.domain import plan as pdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.cases import CaseState
 from civwatch.domain.taxonomy import Grade, PartyCategory, Weapon
-from civwatch.domain import plan as pdom
 from civwatch.services import messages, plan_report
 
 SRC = Path(messages.__file__).resolve().parent.parent
