@@ -297,6 +297,9 @@ def party(engine: Engine, actor_id: int, as_of: date | None = None) -> dict:
     grades = [[msg(f"grade.{g}"), n(c)] for g, c in row["grades"].items() if c]
     out.append(section("party_grades", OK, ["col.grade", "col.incidents"], grades, note))
     where = [c for c in (actor.get("countries") or "").split(",") if c]
+    from civwatch.services import briefs_sections as extra
+
+    out.append(extra.party_map(where or ([actor["state_iso3"]] if actor.get("state_iso3") else [])))
     try:
         peers = parties.compare(engine, category=actor["category"], operating_in=where or None, year_to=year_to)["rows"]
         peer_note = None

@@ -124,10 +124,11 @@ def _shape(view: _View, iso3: str, fill: str) -> str:
     return f'<path d="{d}" fill="{fill}" stroke="{EDGE}" stroke-width="0.6"/>' if d else ""
 
 
-def locator(iso3: str, points: Sequence[dict], label: str, width: int = 640, max_height: int = 300) -> Markup | None:
-    """The country (highlighted) among its neighbours, with located incidents as dots whose area
-    follows civilian deaths. None when the atlas has no shape for the country."""
-    box = bbox([iso3])
+def locator(iso3: str | Sequence[str], points: Sequence[dict], label: str, width: int = 640, max_height: int = 300) -> Markup | None:
+    """The country (or countries, highlighted) among its neighbours, with located incidents as dots
+    whose area follows civilian deaths. None when the atlas has no shape for any of them."""
+    chosen = [iso3] if isinstance(iso3, str) else list(iso3)
+    box = bbox(chosen)
     if box is None:
         return None
     x0, y0, x1, y1 = box
@@ -136,8 +137,8 @@ def locator(iso3: str, points: Sequence[dict], label: str, width: int = 640, max
     pad_x, pad_y = max(4.0, (x1 - x0) * 0.35), max(3.0, (y1 - y0) * 0.35)
     view = _View((max(-180.0, x0 - pad_x), max(-85.0, y0 - pad_y), min(180.0, x1 + pad_x), min(85.0, y1 + pad_y)), width, max_height)
     parts = _open(view, label)
-    parts += [_shape(view, other, LAND) for other in sorted(shapes()) if other != iso3]
-    parts.append(_shape(view, iso3, HIGHLIGHT))
+    parts += [_shape(view, other, LAND) for other in sorted(shapes()) if other not in chosen]
+    parts += [_shape(view, c, HIGHLIGHT) for c in chosen]
     top = max((float(p.get("deaths") or 0) for p in points), default=0.0)
     for p in sorted(points, key=lambda p: -(p.get("deaths") or 0)):
         x, y = view.xy(float(p["lon"]), float(p["lat"]))

@@ -42,6 +42,15 @@ def country_map(iso3: str, located: list[dict]) -> dict:
             "map": {"kind": "locator", "country": iso3, "points": points}}
 
 
+def party_map(countries: list[str]) -> dict:
+    """Where the party operates (the party register's countries), highlighted."""
+    drawn = [c for c in countries if c in briefs_map.shapes()]
+    if not drawn:
+        return section("party_map", dom.SectionStatus.EMPTY)
+    return {**section("party_map", OK, note="note.map_party"), "status": OK.value,
+            "map": {"kind": "locator", "country": drawn, "points": []}}
+
+
 def forum_map(members: list[str], cells: dict[str, dict[str, str]], instruments: int) -> dict:
     """Members shaded by how many of the imported POC instruments they are party to."""
     values = {iso: sum(1 for s in cells.get(iso, {}).values() if s == "party") for iso in members}
