@@ -53,7 +53,8 @@ def demo(
     if not as_json:
         p = summary["plan"]
         console.print(f"sample action plan (ILLUSTRATIVE) {p['plan_id']} version {p['version']}: "
-                      f"{'already loaded' if p['unchanged'] else 'loaded'} (civwatch plan show)", highlight=False)
+                      f"{'already loaded' if p['unchanged'] else 'loaded'} (civwatch plan show; its progress report in French: "
+                      f"civwatch plan report --from 2012-01-01 --to 2016-12-31 --format pdf --lang fr -o report.pdf)", highlight=False)
     if serve:
         from civwatch.cli import stats
 
