@@ -46,8 +46,9 @@ _SPLIT = re.compile(r"[\s\-‐–—_.,;:/'`ʼ’‘]+")
 _DIGRAPHS = (("kh", "k"), ("sh", "s"), ("ch", "c"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("ph", "f"),
              ("zh", "z"))
 _LETTERS = str.maketrans({"q": "k", "c": "k", "j": "g", "h": "g", "x": "k", "v": "f", "p": "b"})
-_DROP = re.compile(r"[aeiouwy]")
+_DROP = re.compile(r"[aeiouy]|w(?!.$)")
 _REPEATS = re.compile(r"(.)\1+")
+_LONG_U = re.compile(r"(?<=[^aeiouwy])(?:ou|oo|u|w)([^aeiouwy])$")
 _NOT_LETTER = re.compile(r"[^a-z]")
 
 
@@ -70,7 +71,7 @@ def to_latin(text: str) -> str:
     return _transform(script_of(text)).transliterate(unicodedata.normalize("NFC", text))
 
 
-def _arabic_token(tok: str) -> str:
+def _arabic_token(tok: str, first: bool = False) -> str:
     # ذ is written "z" in most English renderings of Levantine and Gulf names (Moaz, Nafez)
     tok = tok.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "", "ـ": "", "ذ": "ز"}))
     tok = re.sub(r"[\u064b-\u0652]", "", tok)  # harakat, where a list writes them
@@ -99,9 +100,9 @@ def tokens(name: str) -> list[str]:
     main, _ = split_name(name)
     raw = [t for t in re.split(r"[\s\-‐–—_.,;:/]+", main.lower()) if t]
     words: list[str] = []
-    for w in raw:
+    for n, w in enumerate(raw):
         if _ARABIC.search(w):
-            w = _arabic_token(w)
+            w = _arabic_token(w, first=n == 0)
         if w in _TITLES or w in _PARTICLES:
             continue
         words.append(w)
@@ -139,6 +140,9 @@ def skeleton(token: str) -> str:
     first = s[0]
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
+    # a long u before the last consonant is written و in Arabic and ou/oo/u in Latin: kept, so that
+    # Mahmoud (محمود) and Muhammad (محمد) do not share a skeleton
+    s = _LONG_U.sub(r"w\1", s)
     s = _REPEATS.sub(r"\1", _DROP.sub("", s))
     if len(s) > 1 and s.endswith("h"):
         s = s[:-1]
@@ -171,7 +175,7 @@ def block_keys(names: list[str]) -> set[str]:
     dropped or misspelt word still leaves a pair), or the one skeleton of a one-word name."""
     keys: set[str] = set()
     for sk in forms(names):
-        uniq = sorted(set(sk))
+        uniq = sorted({w.replace("w", "") or w for w in sk})  # coarser than the skeleton: Yusuf/Yousef
         if len(uniq) == 1:
             keys.add(uniq[0])
         keys.update(f"{a}|{b}" for a, b in combinations(uniq, 2))
@@ -181,10 +185,15 @@ def block_keys(names: list[str]) -> set[str]:
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
+    if a + "t" == b or b + "t" == a:  # ة at the end, written -a in one spelling and -at in another
+        return 0.9
     return fuzz.ratio(a, b) / 100.0
 
 
 MATCHED = 0.8  # a word agrees when its skeletons are this alike
+EXTRA_WORD = 0.04  # each word of the longer name the shorter lacks
+FEW_AGREE = 0.1
+JOINED = 0.93
 ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name vs father's name)
 
 
@@ -216,13 +225,14 @@ def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
     the family name but not the given name scores 2/3, not 0.9. Extra words of the longer name
     (a grandfather's name one list leaves out) cost a little each."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    pairs = sorted(((_token_similarity(s, t), i, j) for i, s in enumerate(short) for j, t in enumerate(long_)), reverse=True)
+    pairs = sorted((-_token_similarity(s, t), abs(i - j), i, j) for i, s in enumerate(short) for j, t in enumerate(long_))
     used_s: set[int] = set()
     used_l: set[int] = set()
     total = 0.0
     agreeing = 0
     aligned: list[tuple[int, int]] = []
-    for sim, i, j in pairs:
+    for neg, _, i, j in pairs:
+        sim = -neg
         if i in used_s or j in used_l:
             continue
         used_s.add(i)
@@ -234,13 +244,19 @@ def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
         else:
             total += max(0.0, sim - 0.5)  # a near miss counts for a little, a different word for nothing
     score = total / len(short)
-    score -= 0.03 * (len(long_) - len(short))
+    extra = len(long_) - len(short)
+    score -= EXTRA_WORD * extra
+    if agreeing <= 2 and len(long_) >= 4:
+        score -= FEW_AGREE  # two words agreeing out of four or more is weak evidence
     if not in_order(aligned):
         score -= ORDER_PENALTY
     if not given_name_agrees(a, b, aligned, short is a):
         score *= GIVEN_PENALTY
     if len(short) == 1:
         score *= 0.75  # one word ("Muhammad") is weak evidence on its own
+    joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
+    if joined >= JOINED and joined > score:
+        score, agreeing = joined, len(short)
     return max(0.0, min(1.0, score)), agreeing, len(short), len(long_)
 
 
