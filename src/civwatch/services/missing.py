@@ -466,3 +466,36 @@ def public_figures(engine: Engine) -> dict[str, Any]:
             "by_state": {k: dom.suppress(v) for k, v in sorted(Counter(r["state"] for r in rows).items())},
             "by_circumstance": {k: dom.suppress(v) for k, v in sorted(Counter(r["circumstance"] for r in rows).items())},
             "note": "counts under 5 are shown as '< 5' so that no person can be singled out"}
+
+
+# ---- the demo --------------------------------------------------------------------------------
+
+DEMO_REPORTS = (  # MADE UP for the demo: spellings a family might use for names on the Airwars list
+    {"name": "Mohammed Hamdan El-Najjar", "age": 17, "sex": "m", "circumstance": "disappeared_in_attack"},
+    {"name": "Ehtiram Najjar", "age": 34, "sex": "f", "circumstance": "disappeared_in_attack"},
+    {"name": "Oleksandr Petrenko", "other_names": ["Александр Петренко"], "age": 8, "sex": "m", "circumstance": "deported"},
+)
+
+
+def load_demo(engine: Engine, airwars: Any, actor: str = "demo") -> dict[str, Any]:
+    """The real Airwars victim list (if at hand) as a list of the dead, and three family reports
+    that are MADE UP (origin 'demo', labelled so on every page), registered and searched."""
+    from civwatch.domain.taxonomy import Role
+    from civwatch.services import missing_lists
+
+    principal = Principal(id=0, username=actor, roles=frozenset({Role.ADMIN}))
+    out: dict[str, Any] = {"list": None, "cases": []}
+    with engine.connect() as conn:
+        held = {row["sha256"] for row in store.lists(conn)}
+        demo_cases = [r for r in store.cases(conn) if r["origin"] == "demo"]
+    if airwars is not None and missing_lists._sha256(airwars) not in held:
+        out["list"] = missing_lists.import_list(engine, airwars, "dead", "Airwars: Gaza 2023 victims",
+                                                "Airwars (airwars.org) via alexschell/airwars-gaza-data, data/victims.csv, commit 093c617",
+                                                "2024-09-25", principal, search=False)
+    if not demo_cases:
+        now = _now(None)
+        for facts in DEMO_REPORTS:
+            with engine.begin() as conn:
+                case_id, _, _ = _open(conn, facts, "demo", actor, actor, now)
+            out["cases"].append(register(engine, case_id, principal, "demo: registered the same day (made-up report)", now))
+    return out
