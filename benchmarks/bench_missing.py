@@ -40,9 +40,11 @@ os.environ.setdefault("CIVWATCH_MISSING_KEY", "YmVuY2gta2V5LWZvci1taXNzaW5nLXBlc
 
 from civwatch.domain import missing as dom  # noqa: E402
 from civwatch.domain import missing_names as names  # noqa: E402
-from civwatch.services import auth  # noqa: E402
+from civwatch.services import (
+    auth,  # noqa: E402
+    missing_lists,  # noqa: E402
+)
 from civwatch.services import missing as svc  # noqa: E402
-from civwatch.services import missing_lists  # noqa: E402
 from civwatch.services.missing_crypto import cipher  # noqa: E402
 from civwatch.store import migrate  # noqa: E402
 from civwatch.store.db import make_engine  # noqa: E402

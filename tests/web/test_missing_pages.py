@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from civwatch.services import auth
-from civwatch.services import missing_lists
+from civwatch.services import auth, missing_lists
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
 from tests.web.conftest import LiveServer, log_in, start_server
