@@ -56,6 +56,7 @@ SPELLINGS = [("Muhammad", "Mohammed"), ("Mohammed", "Mohamed"), ("Mohammad", "Mu
              ("al-", "Al "), ("Youssef", "Yusuf"), ("Yousef", "Youssef"), ("Hussein", "Hussain"), ("Khaled", "Khalid"),
              ("Omar", "Umar"), ("ou", "u"), ("ee", "i"), ("Abu ", "Abou "), ("Hassan", "Hasan"), ("Ibrahim", "Ebrahim"),
              ("Mustafa", "Mostafa"), ("ah ", "a "), ("Fatima", "Fatma"), ("ss", "s"), ("mm", "m"), ("dd", "d")]
+COMPOUND = re.compile(r"\b(?:abd|abdel|abdul|abdal|abu|abou|abo|al|el)\s+(?:(?:al|el)[- ])?\S+", re.I)
 RELATION = re.compile(r"\b(of|unnamed|member|wife|son|daughter|mother|father|sister|brother|husband|child|family|baby|infant)\b|['’]s\b", re.I)
 
 
@@ -70,12 +71,14 @@ def vary(name: str, rng: random.Random) -> str:
     for a, b in rng.sample(SPELLINGS, len(SPELLINGS)):
         if a in n and rng.random() < 0.6:
             n = n.replace(a, b, 1)
-    toks = n.replace("Al ", "Al-").replace("El ", "El-").replace("Abu ", "Abu-").replace("Abou ", "Abou-").split()
+    # a compound ("Abdel Karim", "Abu al-Naja", "Al Najjar") is one word of the name: kept whole
+    n = COMPOUND.sub(lambda m: m.group(0).replace(" ", "\x01"), n)
+    toks = n.split()
     if len(toks) >= 4 and rng.random() < 0.3:
         del toks[rng.randrange(1, len(toks) - 1)]
     if len(toks) >= 3 and rng.random() < 0.15:
         toks = toks[-1:] + toks[:-1]
-    return " ".join(toks).replace("Abu-", "Abu ").replace("Abou-", "Abou ")
+    return " ".join(toks).replace("\x01", " ")
 
 
 def build_set(rows: list[dict], n: int, rng: random.Random, nonmatch: float = 0.3):

@@ -35,7 +35,8 @@ _TITLES = {
 }
 _PARTICLES = {"al", "el", "ul", "ud", "ed", "ad", "ar", "as", "ash", "at", "az", "bin", "ben", "ibn", "bint", "bn",
               "بن", "بنت", "ابن"}
-_JOINERS = {"abd", "abdel", "abdul", "abdal", "abdil", "abu", "abou", "abo", "عبد", "عبدال", "ابو", "أبو"}
+_JOINERS = {"abd", "abdel", "abdul", "abdal", "abdil", "abu", "abou", "abo", "umm", "um", "om", "عبد", "عبدال", "ابو", "أبو",
+            "ام", "أم"}
 _ABD = {"abd", "abdel", "abdul", "abdal", "abdil", "عبد", "عبدال"}
 # Second halves that join the word before them: Nour al-Din / Nouruddin, Saq Allah / Saqallah.
 _TRAILERS = {"din", "deen", "dine", "allah", "ullah", "دين", "الدين", "الله", "لله"}
@@ -77,7 +78,7 @@ def _arabic_token(tok: str, first: bool = False) -> str:
     tok = re.sub(r"[\u064b-\u0652]", "", tok)  # harakat, where a list writes them
     if tok.startswith("عبدال") and len(tok) > 5:
         return "عبد" + tok[5:]
-    if tok.startswith("ال") and len(tok) > 3:
+    if tok.startswith("ال") and len(tok) > 3 and tok not in ("الله", "الدين") and not first:  # Alina is not al-ina
         return tok[2:]
     return tok
 
@@ -156,18 +157,23 @@ def skeletons(name: str) -> list[str]:
     return [skeleton(t) for t in tokens(name)]
 
 
-def forms(names: list[str]) -> list[list[str]]:
-    """Every name of a person (main, alternatives, nicknames) as a list of token skeletons."""
+def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
+    """Every name of a person (main, alternatives, and nicknames unless told not) as token skeletons."""
     out: list[list[str]] = []
     for name in names:
         if not name or not name.strip():
             continue
         main, nicks = split_name(name)
-        for text in (main, *nicks):
+        for text in (main, *(nicks if nicknames else ())):
             sk = skeletons(text)
             if sk and sk not in out:
                 out.append(sk)
     return out
+
+
+def nickname_forms(names: list[str]) -> list[list[str]]:
+    main = forms(names, nicknames=False)
+    return [f for f in forms(names) if f not in main]
 
 
 def block_keys(names: list[str]) -> set[str]:
@@ -192,45 +198,30 @@ def _token_similarity(a: str, b: str) -> float:
 
 MATCHED = 0.8  # a word agrees when its skeletons are this alike
 EXTRA_WORD = 0.04  # each word of the longer name the shorter lacks
-FEW_AGREE = 0.1
+FEW_AGREE = 0.06
 JOINED = 0.93
+NICKNAME = 0.85
 ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name vs father's name)
 
 
 GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
 
 
-def given_name_agrees(a: list[str], b: list[str], aligned: list[tuple[int, int]], a_is_short: bool) -> bool:
-    """Whether the first word of one name (the given name) agrees with the first word of the other,
-    or with its second when the family name was put first."""
-    pairs = {(i, j) if a_is_short else (j, i) for i, j in aligned}
-    return (0, 0) in pairs or ((1, 0) in pairs and (0, len(b) - 1) in pairs) or ((0, 1) in pairs and (len(a) - 1, 0) in pairs)
-
-
 def in_order(aligned: list[tuple[int, int]]) -> bool:
-    """Whether the agreeing words keep their order, allowing the family name moved to the front
-    (one rotation): "Al-Najjar Mohamed Hamdan" is in order, "Hamdan Mohamed Al-Najjar" is not."""
+    """Whether the agreeing words keep their order ("Hamdan Mohamed Al-Najjar" does not)."""
     seq = [j for _, j in sorted(aligned)]
-    if len(seq) < 2 or all(a < b for a, b in zip(seq, seq[1:], strict=False)):
-        return True
-    breaks = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a > b)
-    return breaks == 1 and seq[-1] < seq[0]
+    return all(x < y for x, y in zip(seq, seq[1:], strict=False))
 
 
-def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
-    """(score, words agreeing, words of the shorter name, words of the longer name).
-
-    Every word of the shorter name must find its own word in the longer one, in any order; the
-    score is the share that do (partly for near misses), so a sibling who shares the father's and
-    the family name but not the given name scores 2/3, not 0.9. Extra words of the longer name
-    (a grandfather's name one list leaves out) cost a little each."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, int, int, int]:
+    swap = len(a) > len(b)
+    short, long_ = (b, a) if swap else (a, b)
     pairs = sorted((-_token_similarity(s, t), abs(i - j), i, j) for i, s in enumerate(short) for j, t in enumerate(long_))
     used_s: set[int] = set()
     used_l: set[int] = set()
     total = 0.0
     agreeing = 0
-    aligned: list[tuple[int, int]] = []
+    aligned: list[tuple[int, int]] = []  # (index in a, index in b)
     for neg, _, i, j in pairs:
         sim = -neg
         if i in used_s or j in used_l:
@@ -240,32 +231,54 @@ def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
         if sim >= MATCHED:
             agreeing += 1
             total += sim
-            aligned.append((i, j))
+            aligned.append((j, i) if swap else (i, j))
         else:
             total += max(0.0, sim - 0.5)  # a near miss counts for a little, a different word for nothing
+    if rotated and (len(a) - 1, len(b) - 1) not in aligned:
+        return 0.0, 0, len(short), len(long_)  # the word moved to the end is not the other's family name
     score = total / len(short)
     extra = len(long_) - len(short)
     score -= EXTRA_WORD * extra
-    if agreeing <= 2 and len(long_) >= 4:
-        score -= FEW_AGREE  # two words agreeing out of four or more is weak evidence
+    if agreeing <= 2 and len(long_) >= 3:
+        score -= FEW_AGREE * (len(long_) - 2)  # two words agreeing out of three or more is weak evidence
     if not in_order(aligned):
         score -= ORDER_PENALTY
-    if not given_name_agrees(a, b, aligned, short is a):
+    if (0, 0) not in aligned:
         score *= GIVEN_PENALTY
     if len(short) == 1:
         score *= 0.75  # one word ("Muhammad") is weak evidence on its own
     joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
-    if joined >= JOINED and joined > score:
+    if not rotated and joined >= JOINED and joined > score:
         score, agreeing = joined, len(short)
     return max(0.0, min(1.0, score)), agreeing, len(short), len(long_)
+
+
+def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
+    """(score, words agreeing, words of the shorter name, words of the longer name).
+
+    Every word of the shorter name must find its own word in the longer one; the score is the
+    share that do (partly for near misses), so a sibling who shares the father's and the family
+    name but not the given name scores low. The given names (first words) must agree and the
+    words keep their order, except that either name may put the family name first (tried both
+    ways; the word moved must then agree with the other's family name). Extra words of the
+    longer name (a grandfather one list leaves out) cost a little each."""
+    tries = [_compare(a, b)]
+    if len(a) >= 2:
+        tries.append(_compare(a[1:] + a[:1], b, rotated=True))
+    if len(b) >= 2:
+        tries.append(_compare(a, b[1:] + b[:1], rotated=True))
+    return max(tries, key=lambda t: t[0])
 
 
 def compare_names(a: list[str], b: list[str]) -> tuple[float, str]:
     """The best agreement of any name of one person with any name of the other, and why."""
     best = (0.0, 0, 0, 0)
+    nick = nickname_forms(a) + nickname_forms(b)
     for fa in forms(a):
         for fb in forms(b):
             got = compare_forms(fa, fb)
+            if fa in nick or fb in nick:  # "Umm Iyad", "Abu Zaki": many people are called so
+                got = (got[0] * NICKNAME, *got[1:])
             if got[0] > best[0]:
                 best = got
     score, agreeing, short, long_ = best

@@ -107,22 +107,29 @@ def rejections(conn: Connection, list_id: int, limit: int = 200) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def entries_for_keys(conn: Connection, keys: list[str], list_id: int | None = None) -> list[dict]:
-    """The list entries sharing any of `keys`, with their list's kind and title."""
-    ids: set[int] = set()
+def entries_for_keys(conn: Connection, keys: list[str], list_id: int | None = None, limit: int = 1000) -> list[dict]:
+    """The list entries sharing the most of `keys` (at most `limit`, those sharing more first),
+    with their list's kind and title. An entry sharing more name pairs agrees on more words."""
+    shared: dict[int, int] = {}
     for i in range(0, len(keys), CHUNK):
-        q = select(missing_list_keys.c.entry_id).where(missing_list_keys.c.key.in_(keys[i:i + CHUNK])).distinct()
-        ids.update(conn.execute(q).scalars())
-    if not ids:
+        n = func.count().label("n")
+        q = (select(missing_list_keys.c.entry_id, n).where(missing_list_keys.c.key.in_(keys[i:i + CHUNK]))
+             .group_by(missing_list_keys.c.entry_id))
+        if list_id is not None:
+            q = q.join(missing_list_entries, missing_list_entries.c.id == missing_list_keys.c.entry_id).where(
+                missing_list_entries.c.list_id == list_id)
+        if len(keys) <= CHUNK:
+            q = q.order_by(n.desc(), missing_list_keys.c.entry_id).limit(limit)
+        for entry_id, count in conn.execute(q):
+            shared[entry_id] = shared.get(entry_id, 0) + count
+    if not shared:
         return []
+    ordered = sorted(shared, key=lambda e: (-shared[e], e))[:limit]
     out: list[dict] = []
-    ordered = sorted(ids)
     for i in range(0, len(ordered), CHUNK):
         q = (select(missing_list_entries, missing_lists.c.kind, missing_lists.c.title)
              .join(missing_lists, missing_lists.c.id == missing_list_entries.c.list_id)
              .where(missing_list_entries.c.id.in_(ordered[i:i + CHUNK])))
-        if list_id is not None:
-            q = q.where(missing_list_entries.c.list_id == list_id)
         out.extend(dict(r) for r in conn.execute(q).mappings())
     return out
 
