@@ -169,6 +169,7 @@ def report_public(engine: Engine, facts: Mapping[str, Any], address: str, now: d
     """A family reports a person missing, no account: rate-limited per address (the public-report
     limit of case work). Returns the case code and the secret to follow it (shown once)."""
     now = _now(now)
+    _person_values(facts, now)  # a refused report is said so at once and counts no attempt
     digest = client_hash(address)
     limit = public_report_limit()
     with engine.begin() as conn:
