@@ -266,9 +266,3 @@ class MissingCandidateDecided(AuditEvent):
 class MissingListImported(AuditEvent):
     kind: ClassVar[str] = "missing_list_imported"
     entity: ClassVar[str] = "missing_list"
-
-
-@dataclass(frozen=True)
-class MissingCaseFollowed(AuditEvent):
-    kind: ClassVar[str] = "missing_case_followed"
-    entity: ClassVar[str] = "missing_case"
