@@ -112,3 +112,12 @@ def load_plan(engine: Engine, actor: str = "demo") -> dict:
     from civwatch.services import plan
 
     return plan.load_sample(engine, actor=actor)
+
+
+def load_missing(engine: Engine, actor: str = "demo") -> dict:
+    """The real Airwars victim list (shared data) and three MADE-UP family reports, searched."""
+    from civwatch.services import missing
+
+    folder = peacekeeping_folder()
+    path = folder.parent / "other_monitors" / "airwars_gaza_2023_victims_by_incident.csv" if folder else None
+    return missing.load_demo(engine, path if path and path.is_file() else None, actor=actor)
