@@ -33,9 +33,10 @@ from civwatch.domain.screening import (
 )
 from civwatch.domain.taxonomy import Role, Weapon
 from civwatch.services import parties, treaties
+from civwatch.services import screening_evidence as evidence
 from civwatch.services.auth import Principal
 from civwatch.services.importing import already_imported, file_sha256
-from civwatch.sources import caat, countries, sipri
+from civwatch.sources import countries, sipri
 from civwatch.store import audit
 from civwatch.store import reports as report_store
 from civwatch.store import screening as store
@@ -248,15 +249,6 @@ def _obligations(engine: Engine, iso3: str, as_of: date) -> dict:
     return out
 
 
-def _embargo(iso3: str, config: dict) -> dict:
-    path = Path(config.get("embargo_file") or _shared() / "arms_transfers" / caat.FOOTNOTES)
-    if not path.is_file():
-        return {"loaded": False, "missing": [f"embargo table {path.name} not found"], "statements": []}
-    st = caat.embargo_statements(path).get(iso3, [])
-    return {"loaded": True, "source": f"UK official footnotes by destination (CAAT copy, {path.name})", "statements": st,
-            "missing": [] if st else ["not listed in the UK footnotes: check the UN, EU and national embargo lists"]}
-
-
 def _transfers(conn, iso3: str, as_of: date, years: int) -> dict:
     batch = store.sipri_loaded(conn)
     if batch is None:
@@ -290,8 +282,11 @@ def assemble(engine: Engine, app: Application, config: dict, as_of: date) -> dic
             "conflict": _conflict(conn, app.recipient, date_from, date_to),
             "transfers": _transfers(conn, app.recipient, as_of, int(config["window_years"])),
         }
+        ids = [f["actor_id"] for f in ev["harm"]["provenance"]["forces"]]
+        ev["chmr"] = evidence.chmr(conn, ids, date_from, date_to, as_of)
+        ev["embargo"] = evidence.embargo(conn, app.recipient, as_of, app.end_user, app.item)
+        ev["diversion"] = evidence.diversion(conn, app.recipient, date_from, date_to)
     ev["obligations"] = _obligations(engine, app.recipient, as_of)
-    ev["embargo"] = _embargo(app.recipient, config)
     return ev
 
 
@@ -317,7 +312,7 @@ def _require(principal: Principal | None, roles: tuple[Role, ...], what: str, by
 def merged_config(overrides: dict | None) -> dict:
     cfg = copy.deepcopy(dom.DEFAULT_CONFIG)
     for k, v in (overrides or {}).items():
-        if k not in cfg and k != "embargo_file":
+        if k not in cfg:
             raise ScreeningError(f"unknown configuration key {k!r}: valid keys are {', '.join(cfg)}")
         if isinstance(v, dict) and isinstance(cfg.get(k), dict):
             unknown = set(v) - set(cfg[k])

@@ -1062,3 +1062,40 @@ import_releases = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
     Column("label", String(100), nullable=False),
 )
+
+# --- screening tables (issue 13): the embargo and diversion tables users maintain ---
+# Rows of documented, sourced CSV files (docs/screening.md "Embargo table", "Diversion table");
+# every row of a file is accounted for by its import batch (read = accepted + rejected). The
+# table in force is the latest batch of each file name: an edited file re-imported replaces it.
+
+screening_embargoes = Table(
+    "screening_embargoes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("stated_on", Date, nullable=False),  # the date of the source's statement
+    Column("destination_iso3", String(3), nullable=False, index=True),
+    Column("scope", String(16), nullable=False),
+    Column("starts_on", Date),  # NULL: start not recorded
+    Column("ends_on", Date),  # NULL: no end recorded
+    Column("text", Text, nullable=False, default=""),
+)
+
+screening_diversion = Table(
+    "screening_diversion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("country_iso3", String(3), nullable=False, index=True),  # the state the arms were diverted from
+    Column("kind", String(24), nullable=False),
+    Column("event_date", Date),
+    Column("items", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+)
