@@ -435,3 +435,23 @@ def complete_evidence_share(engine: Engine, as_of: date | datetime | None = None
 def export_json(engine: Engine, assessment_id: int) -> dict:
     a = show(engine, assessment_id)
     return {"assessment": a, "criteria_ids": list(dom.CRITERION_IDS), "exported_at": datetime.now(UTC).isoformat()}
+
+
+def export_document(engine: Engine, assessment_id: int, fmt: str = "json", lang: str = "en", paper: str = "a4") -> tuple[bytes, str]:
+    """(body, media type) of an assessment as JSON, or as a PDF or HTML document in `lang`
+    (services/screening_render.py: the briefs' renderer and message catalogue)."""
+    from civwatch.services import screening_render
+
+    if fmt not in screening_render.FORMATS:
+        raise ScreeningError(f"unknown format {fmt!r}: valid are {', '.join(screening_render.FORMATS)}")
+    if lang not in screening_render.messages.LANGUAGES:
+        raise ScreeningError(f"unknown language {lang!r}: valid are {', '.join(screening_render.messages.LANGUAGES)}")
+    if paper not in ("a4", "letter"):
+        raise ScreeningError(f"unknown paper {paper!r}: valid are a4, letter")
+    if fmt == "json":
+        body = json.dumps(export_json(engine, assessment_id), ensure_ascii=False, default=str, indent=1)
+        return body.encode("utf-8"), "application/json"
+    a = show(engine, assessment_id)
+    if fmt == "pdf":
+        return screening_render.pdf(a, lang, paper), "application/pdf"
+    return screening_render.html(a, lang, paper).encode("utf-8"), "text/html; charset=utf-8"
