@@ -214,7 +214,7 @@ def test_every_screening_message_is_in_both_catalogues() -> None:
 
     src = Path(screening_render.__file__).resolve().parent
     used = set()
-    for path in (src / "brief_templates" / "screening.html", src / "screening_render.py"):
+    for path in (src / "brief_templates" / "screening.html", src / "screening_render.py", src / "screening_brief.py"):
         used |= set(re.findall(r"""['"](screening\.[\w.-]+?)['"]""", path.read_text(encoding="utf-8")))
     used = {u for u in used if not u.endswith((".", ".html"))}
     used |= {f"screening.criterion.{c}" for c in dom.CRITERION_IDS} | {f"screening.item.{i}" for i in dom.ITEM_CATEGORIES}
@@ -223,9 +223,41 @@ def test_every_screening_message_is_in_both_catalogues() -> None:
     used |= {f"screening.rating.{r}" for _, r in dom.DEFAULT_CONFIG["ratings"]} | {"screening.rating.unrated"}
     used |= {f"screening.embargo_status.{s}" for s in ("in_force", "start_not_recorded", "not_yet", "ended", "lifted")}
     used |= {f"screening.trend.{s}" for s in ("rising", "falling", "flat", "too_few")}
+    used |= {f"screening.brief.decision.{d}" for d in (*[d.value for d in dom.Decision], "open")}
     assert len(used) > 150 and all(s.value for s in tdom.Scope)
     for lang in messages.LANGUAGES:
         assert sorted(used - set(messages.catalogue(lang))) == [], lang
     en, fr = messages.catalogue("en"), messages.catalogue("fr")
     assert {k for k in used if messages.placeholders(en[k]) != messages.placeholders(fr[k])} == set()
     assert {c.id: c.title for c in dom.CRITERIA} == {c: en[f"screening.criterion.{c}"] for c in dom.CRITERION_IDS}
+
+
+def test_the_brief_section_sums_the_raw_register(world: dict, shared_data: Path) -> None:
+    from civwatch.services import briefs, briefs_render
+
+    engine: Engine = world["engine"]
+    got = screening.brief_section(engine, "SYR", AS_OF, "fr")
+    recs = [r for r in sipri_records(shared_data) if r[0] == "Syria" and r[2].strip().isdigit() and 2014 <= int(r[2]) <= 2018]
+    tiv: dict[str, float] = {}
+    for r in recs:
+        tiv[r[1]] = tiv.get(r[1], 0.0) + (float(r[15]) if r[15].strip() else 0.0)
+    total = sum(tiv.values())
+    values = {row[0]["v"]: row[1]["v"] for row in got["rows"] if row[0]["t"] == "msg"}
+    assert values["screening.brief.deals"] == len(recs) > 0
+    assert values["screening.brief.tiv"] == round(total, 1)
+    assert values["screening.brief.suppliers"] == len(tiv)
+    assert values["screening.brief.hhi"] == round(10_000 * sum((v / total) ** 2 for v in tiv.values()))
+    with engine.connect() as conn:
+        open_ = conn.execute(text("SELECT count(*) FROM screening_assessments WHERE recipient_iso3 = 'SYR' "
+                                  "AND decision IS NULL AND created_at <= :t"), {"t": datetime.now(UTC)}).scalar()
+    assert values["screening.brief.decision.open"] == 0  # every assessment was made after AS_OF
+    assert screening.brief_section(engine, "SYR", date.today())["rows"][-1][1]["v"] == open_ > 0
+    with pytest.raises(ValueError, match="language"):
+        screening.brief_section(engine, "SYR", AS_OF, "de")
+    data = briefs.country(engine, "SYR", AS_OF)
+    sec = next(s for s in data["sections"] if s["id"] == "screening")
+    assert sec["status"] == "ok" and sec["footnotes"] == ["screening"]
+    for lang in messages.LANGUAGES:
+        page = briefs_render.html(data, lang)
+        assert messages.text("screening.brief.definition", lang).replace("'", "&#39;") in page
+        assert messages.number(round(total, 1), lang) in page

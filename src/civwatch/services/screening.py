@@ -34,6 +34,7 @@ from civwatch.domain.screening import (
 from civwatch.domain.taxonomy import Role, Weapon
 from civwatch.services import parties, treaties
 from civwatch.services import screening_evidence as evidence
+from civwatch.services.screening_brief import brief_section
 from civwatch.services.auth import Principal
 from civwatch.services.importing import already_imported, file_sha256
 from civwatch.sources import countries, sipri
@@ -42,7 +43,7 @@ from civwatch.store import reports as report_store
 from civwatch.store import screening as store
 
 __all__ = [
-    "ScreeningError", "ScreeningImmutable", "ScreeningNotFound", "assemble", "consistency", "decide",
+    "ScreeningError", "ScreeningImmutable", "ScreeningNotFound", "assemble", "brief_section", "consistency", "decide",
     "decisions_with_complete_evidence", "export_json", "import_sipri", "list_assessments", "new", "show",
 ]
 CREATE_ROLES = (Role.ASSESSOR, Role.ANALYST)
@@ -254,7 +255,7 @@ def _transfers(conn, iso3: str, as_of: date, years: int) -> dict:
     if batch is None:
         return {"loaded": False, "missing": ["no SIPRI trade register imported"], "rows": []}
     rows = store.transfers_of(conn, iso3)
-    recent = [r for r in rows if r["order_year"] is not None and r["order_year"] > as_of.year - years]
+    recent = [r for r in rows if r["order_year"] is not None and as_of.year - years < r["order_year"] <= as_of.year]
     by_supplier: Counter = Counter()
     for r in recent:
         by_supplier[r["supplier"] + r["supplier_marker"]] += r["tiv_delivered"] or 0

@@ -8,6 +8,8 @@ the earlier one in the table in force (both batches stay in the import log).
 
 from __future__ import annotations
 
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from civwatch.domain import screening_tables as dom
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
 from civwatch.domain.screening import ScreeningError
+from civwatch.domain.taxonomy import Role
+from civwatch.services import scratch
+from civwatch.services.auth import Principal
 from civwatch.services.importing import already_imported, file_sha256
 from civwatch.sources import screening_tables as src
 from civwatch.store import audit
@@ -26,6 +31,9 @@ from civwatch.store import screening_tables as store
 DETECTED = {src.EMBARGO: "embargo table (civwatch layout)", src.DIVERSION: "diversion table (civwatch layout)",
             src.UK_FOOTNOTES: "UK official footnotes by destination (CAAT copy), read as embargo rows"}
 TABLE_OF = {src.EMBARGO: "embargo", src.UK_FOOTNOTES: "embargo", src.DIVERSION: "diversion"}
+IMPORT_ROLES = (Role.ASSESSOR, Role.ANALYST)
+MAX_BYTES = 2_000_000
+FILE_NAME = re.compile(r"^[\w.-]{1,100}\.csv$")
 
 
 def import_table(engine: Engine, path: str | Path, actor: str = "cli") -> dict:
@@ -56,6 +64,24 @@ def import_table(engine: Engine, path: str | Path, actor: str = "cli") -> dict:
                    "accepted": len(accepted), "rejected": rejected}
         audit.append(conn, ImportBatchDone(actor=actor, entity_id=str(batch), after=summary))
     return summary
+
+
+def import_bytes(engine: Engine, data: bytes, name: str, principal: Principal) -> dict:
+    """An uploaded table (API, page): the role checked, the bytes kept in a private scratch
+    folder under their file name (the name says which table they replace), then imported."""
+    if not principal.has(*IMPORT_ROLES):
+        raise PermissionError(f"importing a screening table needs the role {' or '.join(r.value for r in IMPORT_ROLES)}")
+    if not FILE_NAME.match(name or ""):
+        raise ScreeningError("the file name must end in .csv and hold only letters, digits, '.', '-' and '_' (at most 100)")
+    if len(data) > MAX_BYTES:
+        raise ScreeningError(f"a screening table is at most {MAX_BYTES:,} bytes")
+    folder = scratch.folder(engine, "screening-table")
+    try:
+        path = folder / name
+        path.write_bytes(data)
+        return import_table(engine, path, actor=principal.username)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def shipped_start(shared: Path) -> Path:

@@ -238,3 +238,12 @@ def count_decided(conn: Connection, as_of: datetime) -> tuple[int, int]:
         s.decision.is_not(None), s.decided_at <= as_of)
     complete, total = conn.execute(q).first()
     return int(complete or 0), int(total or 0)
+
+
+def decisions_of(conn: Connection, iso3: str, at: datetime) -> dict[str, int]:
+    """Assessments of a recipient as they stood at `at`: decision -> count, "open" for those
+    made but not yet decided then."""
+    s = screening_assessments.c
+    decided = case((and_(s.decision.is_not(None), s.decided_at <= at), s.decision), else_="open")
+    q = (select(decided.label("d"), func.count()).where(s.recipient_iso3 == iso3, s.created_at <= at).group_by(decided))
+    return {d: int(n) for d, n in conn.execute(q)}
