@@ -20,7 +20,15 @@ import pytest
 from sqlalchemy import Engine, text
 
 from civwatch.domain.screening import ScreeningError
-from civwatch.services import cases, messages, parties, screening, screening_render, screening_tables, treaties
+from civwatch.services import (
+    cases,
+    messages,
+    parties,
+    screening,
+    screening_render,
+    screening_tables,
+    treaties,
+)
 from civwatch.services.importing import import_file
 from civwatch.services.store import open_store
 from tests.case_support import make_users

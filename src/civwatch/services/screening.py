@@ -34,9 +34,9 @@ from civwatch.domain.screening import (
 from civwatch.domain.taxonomy import Role, Weapon
 from civwatch.services import parties, treaties
 from civwatch.services import screening_evidence as evidence
-from civwatch.services.screening_brief import brief_section
 from civwatch.services.auth import Principal
 from civwatch.services.importing import already_imported, file_sha256
+from civwatch.services.screening_brief import brief_section
 from civwatch.sources import countries, sipri
 from civwatch.store import audit
 from civwatch.store import reports as report_store
