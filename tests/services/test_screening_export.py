@@ -269,3 +269,15 @@ def test_the_brief_section_sums_the_raw_register(world: dict, shared_data: Path)
         page = briefs_render.html(data, lang)
         assert messages.text("screening.brief.definition", lang).replace("'", "&#39;") in page
         assert messages.number(round(total, 1), lang) in page
+
+
+def test_an_assessment_made_before_the_new_evidence_still_prints(world: dict) -> None:
+    """Assessments are re-read as they were made: one stored before CHMR, diversion and the
+    embargo table existed (no such keys; embargo statements as plain text) renders, saying what is missing."""
+    a = screening.show(world["engine"], world["aid"])
+    for key in ("chmr", "diversion"):
+        a["evidence"].pop(key)
+    a["evidence"]["embargo"] = {"loaded": True, "statements": ["an old statement"], "missing": []}
+    page = screening_render.html(a, "en")
+    assert messages.text("screening.missing.diversion_not_loaded", "en") in page
+    assert messages.text("screening.section.chmr", "en").replace("'", "&#39;") not in page

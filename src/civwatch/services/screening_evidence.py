@@ -6,6 +6,7 @@ loaded is said to be missing, never read as "no risk".
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -63,7 +64,7 @@ def diversion(conn: Connection, iso3: str, date_from: date, date_to: date) -> di
         within = []
         for r in store.non_state_deliveries(conn, y0, y1):
             m = PAREN.search(r["recipient"])
-            if m and countries.from_name(m.group(1)) == iso3:
+            if m and _country(m.group(1)) == iso3:
                 within.append(r)
         out |= {"sipri_source": f"SIPRI Arms Transfers Database ({sipri['file_name']}, batch {sipri['id']})",
                 "supplied_to_non_state": [_deal(r) for r in to_non_state],
@@ -83,6 +84,12 @@ def diversion(conn: Connection, iso3: str, date_from: date, date_to: date) -> di
     out["loaded"] = bool(batches) or sipri is not None
     out["records"] = len(out.get("supplied_to_non_state", [])) + len(out.get("non_state_recipients_in_country", [])) + len(in_window)
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _country(name: str) -> str | None:
+    """The country a SIPRI non-state name places its group in (cached: the lookup is slow)."""
+    return countries.from_name(name)
 
 
 def _deal(r: dict) -> dict:

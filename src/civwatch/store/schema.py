@@ -1099,3 +1099,7 @@ screening_diversion = Table(
     Column("items", Text, nullable=False, default=""),
     Column("text", Text, nullable=False, default=""),
 )
+
+# The diversion proxies read SIPRI deals by supplier and by non-state recipient marker.
+Index("ix_sipri_transfers_supplier_iso3", sipri_transfers.c.supplier_iso3)
+Index("ix_sipri_transfers_marker_year", sipri_transfers.c.recipient_marker, sipri_transfers.c.order_year)

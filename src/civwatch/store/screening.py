@@ -68,12 +68,13 @@ def transfers_from(conn: Connection, iso3: str, year_from: int, year_to: int) ->
 
 
 def non_state_deliveries(conn: Connection, year_from: int, year_to: int) -> list[dict]:
-    """Deals to non-state recipients (SIPRI's `*`) ordered in the years; the caller reads the
-    country from the name (`Houthi rebels (Yemen)`)."""
+    """Deals to non-state recipients (SIPRI's `*`) whose name places them in a country in
+    brackets (`Houthi rebels (Yemen)`), ordered in the years; the caller reads the country."""
     t = sipri_transfers.c
     q = (select(t.id, t.line, t.batch_id, t.recipient, t.supplier, t.supplier_marker, t.supplier_iso3, t.order_year,
                 t.designation, t.description, t.tiv_delivered)
-         .where(t.recipient_marker == "*", t.order_year >= year_from, t.order_year <= year_to).order_by(t.order_year, t.id))
+         .where(t.recipient_marker == "*", t.recipient.contains("("), t.order_year >= year_from, t.order_year <= year_to)
+         .order_by(t.order_year, t.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
