@@ -61,6 +61,8 @@ def _store_url(tmp: str, server: str | None) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     name = f"bench_screening_{os.getpid()}"
+    if server.startswith("postgresql://"):  # the driver civwatch uses
+        server = "postgresql+psycopg://" + server[len("postgresql://"):]
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
