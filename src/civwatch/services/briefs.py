@@ -208,7 +208,7 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
         out.append(section("treaties", OK, ["col.instrument", "col.status", "col.party_since", "col.signed"], [
             [msg(f"instrument.{r['key']}"), msg(f"status.{r['status']}"), day(r["party_since"]), day(r["signed"])] for r in tsec["rows"]], note))
 
-    out.append(screening_section(engine, code, as_of))
+    out.append(screening_section(engine, code, as_of, notes))
     arms = extra.arms_transfers(engine, code, as_of)
     if arms is not None:
         if arms["status"] == "ok":
@@ -237,7 +237,7 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
     return _envelope(dom.BriefKind.COUNTRY, subject, as_of, {"country": code, "bounded_by_as_of": explicit}, out, notes, points, state)
 
 
-def screening_section(engine: Engine, iso3: str, as_of: date) -> dict:
+def screening_section(engine: Engine, iso3: str, as_of: date, notes: dict[str, dict] | None = None) -> dict:
     """Arms-export screening is built apart (services/screening.py); absent, the section says so."""
     if importlib.util.find_spec("civwatch.services.screening") is None:
         return section("screening", dom.SectionStatus.NOT_LOADED)
@@ -251,7 +251,12 @@ def screening_section(engine: Engine, iso3: str, as_of: date) -> dict:
         return section("screening", dom.SectionStatus.NOT_LOADED)
     if not got:
         return section("screening", dom.SectionStatus.NOT_LOADED)
-    return section("screening", dom.SectionStatus.OK, got.get("head"), got.get("rows"), got.get("footnote"))
+    fn_ = got.get("footnote")
+    if isinstance(fn_, dict) and notes is not None:  # the footnote registered so its marker and text print
+        fn_ = _footnote(notes, fn_["key"], fn_["definition"], source_msgid=fn_.get("source"))
+    elif not isinstance(fn_, str):
+        fn_ = None
+    return section("screening", dom.SectionStatus.OK, got.get("head"), got.get("rows"), fn_)
 
 
 # --- party ---------------------------------------------------------------------------------------

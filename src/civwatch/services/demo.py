@@ -94,13 +94,17 @@ def load_peacekeeping(engine: Engine, actor: str = "demo", folder: Path | None =
 
 def load_screening(engine: Engine, actor: str = "demo") -> dict | None:
     """Import the real SIPRI trade register of the shared data once, for screening's transfer
-    evidence; None when the file is absent (it is not bundled)."""
-    from civwatch.services import screening
+    evidence, and the UK official footnotes as the embargo table's shipped start; None when the
+    files are absent (they are not bundled)."""
+    from civwatch.services import screening, screening_tables
 
     folder = peacekeeping_folder()
     path = folder.parent / "arms_transfers" / "sipri_trade_register_all_1950-2024_generated_2025-03-13.csv" if folder else None
     if path is None or not path.is_file():
         return None
+    footnotes = screening_tables.shipped_start(folder.parent)
+    if footnotes.is_file() and already_imported(engine, file_sha256(footnotes)) is None:
+        screening_tables.import_table(engine, footnotes, actor=actor)
     done = already_imported(engine, file_sha256(path))
     if done is not None:
         return {"file": path.name, "batch_id": done, "skipped": True}

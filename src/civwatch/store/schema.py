@@ -1197,3 +1197,43 @@ missing_attempts = Table(
     Column("kind", String(10), nullable=False),  # report | follow
     Column("at", DateTime(timezone=True), nullable=False),
 )
+# --- screening tables (issue 13): the embargo and diversion tables users maintain ---
+# Rows of documented, sourced CSV files (docs/screening.md "Embargo table", "Diversion table");
+# every row of a file is accounted for by its import batch (read = accepted + rejected). The
+# table in force is the latest batch of each file name: an edited file re-imported replaces it.
+
+screening_embargoes = Table(
+    "screening_embargoes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("stated_on", Date, nullable=False),  # the date of the source's statement
+    Column("destination_iso3", String(3), nullable=False, index=True),
+    Column("scope", String(16), nullable=False),
+    Column("starts_on", Date),  # NULL: start not recorded
+    Column("ends_on", Date),  # NULL: no end recorded
+    Column("text", Text, nullable=False, default=""),
+)
+
+screening_diversion = Table(
+    "screening_diversion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("country_iso3", String(3), nullable=False, index=True),  # the state the arms were diverted from
+    Column("kind", String(24), nullable=False),
+    Column("event_date", Date),
+    Column("items", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+)
+
+# The diversion proxies read SIPRI deals by supplier and by non-state recipient marker.
+Index("ix_sipri_transfers_supplier_iso3", sipri_transfers.c.supplier_iso3)
+Index("ix_sipri_transfers_marker_year", sipri_transfers.c.recipient_marker, sipri_transfers.c.order_year)
