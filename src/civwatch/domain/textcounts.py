@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from text_to_num import text2num
 
+from civwatch.domain import textcounts_coding
 from civwatch.domain import textcounts_words as W
 from civwatch.domain.textcounts_text import (  # noqa: F401  (the public names are read from here)
     _AGE_WORD,
@@ -415,7 +416,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures += _casualties(toks, text, covered, figures)
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
-    return Extraction(lang, figures)
+    return Extraction(lang, figures, textcounts_coding.read(text))
 
 
 def _background(toks: list[_Tok], q0: int) -> bool:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from civwatch.domain.textcounts import RULES, TextError, extract
+from civwatch.domain.textcounts_coding import SHARES, share
 
 # --- a plain regular expression, the baseline the benchmark reports beside the rules ---------
 
@@ -45,6 +46,16 @@ def learn_conventions(pairs: list[tuple[str, int]], min_support: int = 5) -> lis
         try:
             ex = extract(text)
         except TextError:
+            continue
+        c = ex.coding
+        if c is not None:
+            # a toll shared by N events teaches the coder's rounding, nothing about words
+            if c.kind != "this-event" and c.parts:
+                whole = c.count if c.count is not None else getattr(ex._total("killed"), "best", None)
+                if whole is not None:
+                    for rule in SHARES:
+                        tally["split"][rule] += share(whole, c.parts, rule) == coded
+                    tally["split"]["_n"] += 1
             continue
         figs = [f for f in ex.figures if f.outcome == "killed" and not f.subset]
         open_ = [f for f in figs if f.best is None]

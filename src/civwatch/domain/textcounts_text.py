@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from civwatch.domain import textcounts_words as W
+from civwatch.domain.textcounts_coding import SHARES, CodingNote, share
 
 METHOD_VERSION = "textcounts-1"
 OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
@@ -14,7 +15,7 @@ LANGUAGES = ("en", "fr")
 # conventions that need no data: ACLED's codebook records the lowest figure a source gives
 DEFAULT_CONVENTIONS: dict[str, int | str] = {"at-least": "said", "more-than": "said", "up-to": "said", "range": "low"}
 RULES = ("said", "said+1", "low", "high")
-STRATEGY = "sentence-max"
+STRATEGY = "max-plus-also"
 
 
 class TextError(ValueError):
@@ -72,20 +73,40 @@ class Total:
 class Extraction:
     language: str
     figures: list[Figure] = field(default_factory=list)
+    coding: CodingNote | None = None  # the note's own word on its coded fatalities (domain/textcounts_coding.py)
 
     def total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
-        """Sum of the figures for one outcome that are not parts of another; None if the text gives none."""
+        """Sum of the figures for one outcome that are not parts of another; None if the text gives none.
+
+        For `killed`, a note's own coding statement wins in `coded` ("3 fatalities coded to this
+        event", "coded as 10"), and a toll the note says is split across N events is shared by the
+        learnt rounding rule (convention `split`); low / best / high keep what the text says.
+        """
+        tot = self._total(outcome, conventions)
+        c = self.coding
+        if outcome != "killed" or c is None:
+            return tot
+        coded = c.count if c.count is not None else (tot.coded if tot else None)
+        basis = tot.basis if tot else ""
+        rule = {**DEFAULT_CONVENTIONS, **(conventions or {})}.get("split")
+        if c.kind != "this-event" and c.parts and coded is not None and rule in SHARES:
+            coded = share(coded, c.parts, str(rule))
+            basis += f"{'+' if basis else ''}split/{c.parts}"
+        if c.count is not None:
+            basis += f"{'+' if basis else ''}note:{c.kind}"
+        if tot is None:
+            return Total(outcome, None, None, None, coded, basis, ())
+        return Total(outcome, tot.low, tot.best, tot.high, coded, basis, tot.figures)
+
+    def _total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
         figs = tuple(f for f in self.figures if f.outcome == outcome and not f.subset)
         if not figs:
             parts = [f for f in self.figures if f.outcome == outcome]
             if not parts:
                 return None
             figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
-        if STRATEGY == "sentence-max":
-            groups: dict[int, list[Figure]] = {}
-            for f in figs:
-                groups.setdefault(f.sentence, []).append(f)
-            figs = tuple(max(groups.values(), key=lambda g: sum(f.low or 0 for f in g)))
+        if len({f.sentence for f in figs}) > 1:
+            figs = _across_sentences(figs)
         coded = [f.coded(conventions) for f in figs]
         bases = sorted({f.basis for f in figs})
         return Total(
@@ -101,6 +122,25 @@ class Extraction:
     def breakdown(self, outcome: str) -> list[Figure]:
         """Figures with a sex or an age group for one outcome (parts included), for harm rows."""
         return [f for f in self.figures if f.outcome == outcome and (f.sex != "unknown" or f.age_group != "unknown")]
+
+
+_ALSO = re.compile(r"\b(?:also|another|other|additional|further|more|as well|too|aussi|également|autres)\b", re.IGNORECASE)
+
+
+def _across_sentences(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Figures of several sentences: notes restate one event, so the largest sentence is kept,
+    plus the figures of other sentences that say they are more ("two attackers were also killed")."""
+    groups: dict[int, list[Figure]] = {}
+    for f in figs:
+        groups.setdefault(f.sentence, []).append(f)
+    top = max(groups, key=lambda k: sum(f.low or 0 for f in groups[k]))
+    kept = list(groups[top])
+    if STRATEGY == "sentence-max":
+        return tuple(kept)
+    for k, g in groups.items():
+        if k != top:
+            kept.extend(f for f in g if _ALSO.search(f.text) and f.basis != "singular")
+    return tuple(kept)
 
 
 # --- tokenizer -------------------------------------------------------------------------------
