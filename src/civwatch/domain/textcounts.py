@@ -190,6 +190,7 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     return out
 
 
+_ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
 
@@ -256,7 +257,7 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
     n = len(toks)
     if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
         m = k + 1
-        while m < n and m - k <= 4 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+        while m < n and m - k <= 7 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
             m += 1
         if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
             k = m
@@ -265,7 +266,7 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
         for phrase, outcome in W.OUTCOME_PHRASES.items():
             if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
                 return outcome, k + len(phrase)
-        if t.low in W.OUTCOME_AFTER:
+        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
             active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
             )
@@ -292,6 +293,8 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
         return "killed", q0 - 2
     if q0 >= 3 and prev == "death" and toks[q0 - 2].low == "to" and toks[q0 - 3].low in _VIOLENT | {"beat", "stab", "hack", "burn"}:
         return "killed", q0 - 3
+    if prev in {"the", "those", "these"} and q0 >= 3 and toks[q0 - 2].low == "of" and toks[q0 - 3].low in W.OUTCOME_OF:
+        return W.OUTCOME_OF[toks[q0 - 3].low], q0 - 3  # "the bodies of the six men"
     if prev in {"of", "de", "des"} and q0 >= 2:
         p2 = toks[q0 - 2].low
         if p2 in W.OUTCOME_OF:
@@ -361,6 +364,14 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 k = _noun_phrase(toks, nxt)
                 continue
             break
+        # "sixteen fighters including their commander were killed", "At least six - including one soldier - were killed"
+        if k + 1 < len(toks) and (toks[k].low == "including" or (toks[k].low in {",", "-", "(", "–"} and toks[k + 1].low == "including")):
+            for m in range(k + 2, min(k + 25, len(toks))):
+                t = toks[m]
+                if t.kind == "punct" and t.low in ".;":
+                    break
+                if t.low in W.AUX and m > k + 2 and toks[m - 1].low not in {"who", "which", "that"}:
+                    return _forward(toks, m, qstarts)
         # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
         return _forward(toks, k, qstarts)
 
@@ -391,6 +402,10 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 subset = subset or idx in among
         if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
             outcome = found[-1][1]  # "killed 12 people, including two women"
+        if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.q0 >= 2 and (
+            (toks[q.q0 - 2].low, toks[q.q0 - 1].low) in _ALONG
+        ):
+            outcome = found[-1][1]  # "5 civilians were killed in the battle, along with 3 soldiers"
         if outcome is None and idx and results.get(idx - 1):
             # "killing two women and a child": the child inherits the verb of the women
             prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
@@ -427,7 +442,7 @@ def _background(toks: list[_Tok], q0: int) -> bool:
             return False
     lo = max(0, q0 - 6)
     for x in range(q0 - 1, lo - 1, -1):
-        if toks[x].kind == "punct" and toks[x].low in ".;":
+        if toks[x].kind == "punct" and toks[x].low in ".;,":
             break
         if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
             return True

@@ -177,12 +177,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None, out: list[_Tok] 
             # an acronym ("IS", "AU") is a name, not the word it spells
             low = raw if len(raw) > 1 and not caps and raw.isupper() else raw.lower()
             out.append(_Tok("word", low.replace("’", "'") if "’" in low else low, m.start(), m.end()))
-        else:
+        elif raw not in _QUOTES:  # 'killed "several" fighters': quotes are not words
             out.append(_Tok("punct", raw, m.start(), m.end()))
     return out
 
 
 _SPACE = re.compile(r"\s")
+_QUOTES = frozenset('"“”«»')
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _PIECE = re.compile(r"[^.;!?]*(?:[.;!?]+|$)")
 _TRIGGER = re.compile(

@@ -59,7 +59,7 @@ VAGUE_KEYS = {"few": "a few", "dizaines": "des dizaines", "centaines": "des cent
               "undetermined number": "unknown number", "an undetermined number": "unknown number", "un nombre indéterminé": "unknown number",
               "un nombre inconnu": "unknown number"}
 # "casualties" with no number: killed or injured, how many unknown (low 0)
-CASUALTY_WORDS = frozenset({"casualties", "casualty", "losses"})
+CASUALTY_WORDS = frozenset({"casualties", "casualty", "losses", "casualities"})
 # what a count may be of when it is not people
 NOT_PEOPLE = frozenset(
     "goat goats cattle cow cows camel camels animal animals livestock sheep donkey donkeys chickens horses house houses "
@@ -72,7 +72,7 @@ NOT_PEOPLE = frozenset(
 BACKGROUND = frozenset(
     "against protest protests protesting protested condemn condemning condemned denounce denouncing denounced funeral "
     "funerals mourn mourning commemorate commemorating commemoration anniversary memory justice demanding demand "
-    "demanded investigation probe accused avenge revenge related culprits contre obsèques funérailles".split()
+    "demanded investigation probe accused avenge revenge related culprits followed sparked contre obsèques funérailles".split()
 )
 BACKGROUND_PAIRS = frozenset({("over", "the"), ("following", "the"), ("after", "the"), ("over", "two"), ("suite", "à")})
 SEPARATE = ("coded separately", "coded as a separate event", "recorded separately", "separate event", "coded as separate")
@@ -91,7 +91,7 @@ OUTCOME_AFTER = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed", "death": "killed",
     "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
-    "perished": "killed", "drowned": "killed",
+    "perished": "killed", "drowned": "killed", "assassinated": "killed", "lives": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
@@ -107,8 +107,10 @@ OUTCOME_AFTER = {k: v for k, v in OUTCOME_AFTER.items() if v}
 # "burned to death" reads through _VIOLENT + "death"; "burned" alone is not a death ("5 busses were burned")
 OUTCOME_BEFORE = {
     "killing": "killed", "killed": "killed", "kill": "killed", "kills": "killed", "murdering": "killed",
-    "murdered": "killed", "executing": "killed", "executed": "killed", "massacring": "killed", "massacred": "killed",
+    "murdered": "killed", "executing": "killed", "executed": "killed", "execute": "killed", "executes": "killed", "massacring": "killed", "massacred": "killed",
     "beheading": "killed", "beheaded": "killed", "claimed": "killed", "claiming": "killed", "leaving": None,
+    "assassinated": "killed", "assassinating": "killed", "assassinate": "killed", "assassinates": "killed",
+    "lynched": "killed", "lynching": "killed", "slaughtered": "killed", "slaughtering": "killed",
     "wounding": "injured", "wounded": "injured", "injuring": "injured", "injured": "injured", "injure": "injured",
     "wound": "injured", "injures": "injured", "wounds": "injured",
     "abducting": "abducted", "abducted": "abducted", "abduct": "abducted", "abducts": "abducted",
