@@ -169,6 +169,8 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(start, i, 1, 1, 1, 1, "stated")
             elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
                 q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
+            elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
             elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
             elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
@@ -243,8 +245,11 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
         if t.low in W.STOP or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
             break
         k += 1
-        if t.low in W.PERSONS and not (k < len(toks) and toks[k].low in W.PERSONS):
-            break
+        if t.low in W.PERSONS and not (k < len(toks) and (toks[k].low in W.PERSONS or (
+            toks[k].kind == "word" and toks[k].low.endswith("s") and toks[k].low not in W.STOP and toks[k].low not in W.AUX
+            and toks[k].low not in W.OUTCOME_AFTER and toks[k].low not in W.OUTCOME_BEFORE and toks[k].low not in W.NOT_PEOPLE
+            and k + 1 < len(toks) and (toks[k + 1].low in W.AUX or toks[k + 1].low in W.OUTCOME_AFTER or toks[k + 1].kind == "punct")))):
+            break  # "two police conscripts": the head noun may follow
     return k
 
 
@@ -281,11 +286,21 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
     return None
 
 
+_TRIED = frozenset({"tried", "attempted", "trying", "attempting", "threatened", "threatening", "plotted", "planned", "sought"})
+
+
+def _attempt(toks: list[_Tok], v: int) -> bool:
+    """A verb after "tried to" / "attempted to": no one was killed by it."""
+    return v >= 2 and toks[v - 1].low == "to" and toks[v - 2].low in _TRIED
+
+
 def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
     """Outcome read before a quantity ("killing five", "the deaths of five", "death toll rose to five")."""
     if q0 == 0:
         return None
     prev = toks[q0 - 1].low
+    if prev in W.OUTCOME_BEFORE and _attempt(toks, q0 - 1):
+        return None
     if prev in W.OUTCOME_BEFORE:
         return W.OUTCOME_BEFORE[prev], q0 - 1
     # "shot dead two men", "beat to death three", "gunned down five"
@@ -386,7 +401,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
 
     for idx, q in enumerate(qtys):
         np_end = _noun_phrase(toks, q.j, q.basis != "stated")
-        if any(t.low in W.NOT_PEOPLE for t in toks[q.j:np_end]) or _background(toks, q.q0) or q.i in separate:
+        if _things(toks, q.j, np_end) or _background(toks, q.q0) or q.i in separate:
             results[idx] = None
             continue
         subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
@@ -410,7 +425,9 @@ def extract(text: str, language: str | None = None) -> Extraction:
             # "killing two women and a child": the child inherits the verb of the women
             prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
             gap = [t.low for t in toks[prev_end:q.q0]]
-            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2:
+            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2 and not any(
+                t.low in _UNHARMED for t in toks[q.j:np_end + 1]
+            ):
                 outcome = prev_outcome
                 subset = subset or found[-1][5]
         if outcome is None:
@@ -432,6 +449,17 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
     return Extraction(lang, figures, textcounts_coding.read(text))
+
+
+_UNHARMED = frozenset({"displaced", "evacuated", "rescued", "fled", "released", "freed", "escaped", "homeless", "déplacés"})
+
+
+def _things(toks: list[_Tok], j: int, k: int) -> bool:
+    """The noun phrase after a count names things ("30 houses"), unless people come after ("3 cattle thieves")."""
+    for x in range(j, k):
+        if toks[x].low in W.NOT_PEOPLE:
+            return not any(t.low in W.PERSONS for t in toks[x + 1:k])
+    return False
 
 
 def _background(toks: list[_Tok], q0: int) -> bool:

@@ -23,7 +23,7 @@ _THIS_EVENT = re.compile(
     re.IGNORECASE,
 )
 # "(coded as 10)", "Unknown fatalities coded as 10", "fatalities are coded as 10"
-_CODED_AS = re.compile(rf"(?:\bfata\w*\b[^.;()]{{0,25}}?|\(\s*)coded\s+as\s+{_NUM}\b(?!\s*[-/]?\s*(?:day|week|event))",
+_CODED_AS = re.compile(rf"(?:\bfata\w*\b[^.;()]{{0,25}}?|\([^.;()]{{0,30}}?)coded\s+as\s+{_NUM}\b(?!\s*[-/]?\s*(?:day|week|event))",
                        re.IGNORECASE)
 # "Fatalities split across 3 events", "23 fatalities spread over 8 events", "spread evenly across three days"
 _SPLIT = re.compile(

@@ -237,6 +237,9 @@ def _separate_sentences(toks: list[_Tok]) -> set[int]:
     return out
 
 
+_HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "considerable", "many", "numerous", "lourdes"})
+
+
 def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
     """'casualties' with no number: killed or injured, how many unknown (low 0)."""
     if any(f.outcome == "killed" for f in figures):
@@ -245,6 +248,12 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
         if t.low in W.CASUALTY_WORDS and k not in covered and not (k and toks[k - 1].low in {"no", "without", "aucune", "sans"}):
             if k >= 2 and toks[k - 2].low in {"no", "without"}:
                 continue
+            a = k - 1 if k and toks[k - 1].low in _HEAVY else k
+            if a == k and k + 3 < len(toks) and [x.low for x in toks[k + 1:k + 4]] == ["on", "both", "sides"]:
+                a = k  # "casualties on both sides": an unknown number, not none
+                return [Figure("killed", 1, None, None, "vague:heavy casualties", t.start, toks[k + 3].end, text[t.start:toks[k + 3].end])]
+            if a < k:  # "heavy casualties", "heavy losses": many, how many unknown
+                return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
             return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]
     return []
 

@@ -70,11 +70,11 @@ NOT_PEOPLE = frozenset(
 )
 # a figure after these words tells of an earlier harm (a protest against a killing), not of this event
 BACKGROUND = frozenset(
-    "against protest protests protesting protested condemn condemning condemned denounce denouncing denounced funeral "
+    "against protest protests protested condemn condemning condemned denounce denouncing denounced funeral "
     "funerals mourn mourning commemorate commemorating commemoration anniversary memory justice demanding demand "
-    "demanded investigation probe accused avenge revenge related culprits followed sparked contre obsèques funérailles".split()
+    "demanded investigation investigating probe accused avenge revenge related culprits followed sparked contre obsèques funérailles".split()
 )
-BACKGROUND_PAIRS = frozenset({("over", "the"), ("following", "the"), ("after", "the"), ("over", "two"), ("suite", "à")})
+BACKGROUND_PAIRS = frozenset({("protesting", "the"), ("protesting", "against"), ("over", "the"), ("following", "the"), ("after", "the"), ("after", "a"), ("over", "two"), ("suite", "à")})
 SEPARATE = ("coded separately", "coded as a separate event", "recorded separately", "separate event", "coded as separate")
 # approximate round numbers: "a dozen", "une dizaine" (about 10)
 APPROX_WORDS = {"a dozen": 12, "dozen": 12, "une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30, "une centaine": 100}
@@ -193,6 +193,10 @@ _persons("soldier soldiers troops trooper troopers militant militants fighter fi
 _persons("body bodies corpse corpses remains person persons people individual individuals victim victims protester protesters protestor protestors "
          "demonstrator demonstrators rioter rioters supporter supporters inhabitant inhabitants youth youths "
          "worker workers driver drivers others other relative relatives suspect suspects "
+         "prisoner prisoners detainee detainees inmate inmates official officials leader leaders chief chiefs employee "
+         "employees staff conscript conscripts migrant migrants thief thieves robber robbers bandit bandits vendor vendors "
+         "pilgrim pilgrims patient patients politician politicians activist activists mourner mourners customer customers "
+         "tourist tourists priest priests imam imams elder elders cadre cadres kidnapper kidnappers "
          "personne personnes individu individus manifestant manifestants jeune jeunes autres",
          "unknown", "unknown", None)
 PLURAL_PERSONS = frozenset(w for w in PERSONS if w.endswith(("s", "x", "men", "people", "children", "youth", "police", "personnel", "elderly", "militia")) and w not in {"others'"})
