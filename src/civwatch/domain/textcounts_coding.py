@@ -18,8 +18,8 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|one|two|three|four|five|six|seven|eight|nine|te
 _GUARD = re.compile(r"\b(?:coded|recorded|split|spread|divided|distributed)\b", re.IGNORECASE)
 # "Total 8 fatalities coded to this event", "1 split fatality coded to this event", "No fatality coded to this event"
 _THIS_EVENT = re.compile(
-    rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?fatalit(?:y|ies)\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+)?"
-    r"(?:coded|recorded)\s+(?:to|for|in|at)\s+this\s+event\b",
+    rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?fata\w*\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+)?"
+    r"(?:coded|recorded)\s+(?:to|for|in|at)\s+(?:this|each)\s+(?:event|day)\b",
     re.IGNORECASE,
 )
 # "(coded as 10)", "Unknown fatalities coded as 10", "fatalities are coded as 10"
@@ -33,11 +33,29 @@ _SPLIT = re.compile(
 )
 
 
+_WORDS = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty)"
+# a toll over several days: "over two days", "in 6 days of fighting", "a three-day clash"
+_DAYS = re.compile(rf"\b(?:(?:over|in|during|for|across|within)\s+(?:the\s+)?(?:past\s+|last\s+|following\s+)?{_WORDS}\s+days?"
+                   rf"|{_WORDS}[-\s]day\s+(?!ago|later|after|before))\b", re.IGNORECASE)
+_GUARD_DAYS = re.compile(r"\bdays?\b", re.IGNORECASE)
+
+
+def days(text: str) -> tuple[int, int, int] | None:
+    """(days, start, end) where a text says its toll spans several days."""
+    if _GUARD_DAYS.search(text) is None:
+        return None
+    m = _DAYS.search(text)
+    if m is None:
+        return None
+    n = _value(m.group(1) or m.group(2))
+    return (n, m.start(), m.end()) if 2 <= n <= 60 else None
+
+
 @dataclass(frozen=True, slots=True)
 class CodingNote:
     """A note's own word on its coded count: `count` for this event, or a total shared by `parts`."""
 
-    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave)
+    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave) | "split" | "days"
     count: int | None
     parts: int | None  # the total is shared among this many events (None: not shared)
     start: int
@@ -55,9 +73,10 @@ def _value(word: str) -> int:
 
 
 def read(text: str) -> CodingNote | None:
-    """The coding note in `text`, if it has one."""
+    """The coding note in `text`, if it has one (else the days its toll spans, if several)."""
     if _GUARD.search(text) is None:
-        return None
+        d = days(text)
+        return CodingNote("days", None, d[0], d[1], d[2], text[d[1]:d[2]]) if d else None
     m = _THIS_EVENT.search(text)
     if m:
         return CodingNote("this-event", _value(m.group(1)), None, m.start(), m.end(), m.group(0))
@@ -71,7 +90,8 @@ def read(text: str) -> CodingNote | None:
     if parts is not None and parts < 2:
         parts = None
     if count is None and parts is None:
-        return None
+        d = days(text)
+        return CodingNote("days", None, d[0], d[1], d[2], text[d[1]:d[2]]) if d else None
     if s and parts is not None:
         start = s.start() if start < 0 else min(start, s.start())
         end = max(end, s.end())

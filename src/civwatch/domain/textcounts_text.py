@@ -88,10 +88,14 @@ class Extraction:
             return tot
         coded = c.count if c.count is not None else (tot.coded if tot else None)
         basis = tot.basis if tot else ""
-        rule = {**DEFAULT_CONVENTIONS, **(conventions or {})}.get("split")
-        if c.kind != "this-event" and c.parts and coded is not None and rule in SHARES:
+        conv = {**DEFAULT_CONVENTIONS, **(conventions or {})}
+        rule = conv.get("split")
+        if c.kind in ("coded-as", "split") and c.parts and coded is not None and rule in SHARES:
             coded = share(coded, c.parts, str(rule))
             basis += f"{'+' if basis else ''}split/{c.parts}"
+        if c.kind == "days" and c.parts and coded is not None and conv.get("days") in SHARES:
+            coded = max(share(coded, c.parts, str(conv["days"])), min(coded, 1))  # a death is never shared away
+            basis += f"{'+' if basis else ''}days/{c.parts}"
         if c.count is not None:
             basis += f"{'+' if basis else ''}note:{c.kind}"
         if tot is None:

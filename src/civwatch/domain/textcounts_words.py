@@ -92,6 +92,7 @@ OUTCOME_AFTER = {
     "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
     "perished": "killed", "drowned": "killed", "assassinated": "killed", "lives": "killed",
+    "succumbed": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
