@@ -385,7 +385,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 t = toks[m]
                 if t.kind == "punct" and t.low in ".;":
                     break
-                if t.low in W.AUX and m > k + 2 and toks[m - 1].low not in {"who", "which", "that"}:
+                if t.low in W.AUX and t.low != "a" and m > k + 2 and toks[m - 1].low not in {"who", "which", "that"}:
                     return _forward(toks, m, qstarts)
         # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
         return _forward(toks, k, qstarts)

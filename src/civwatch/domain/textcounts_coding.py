@@ -18,7 +18,7 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+|one|two|three|four|five|six|seven|eight|nine|te
 _GUARD = re.compile(r"\b(?:coded|recorded|split|spread|divided|distributed)\b", re.IGNORECASE)
 # "Total 8 fatalities coded to this event", "1 split fatality coded to this event", "No fatality coded to this event"
 _THIS_EVENT = re.compile(
-    rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?fata\w*\s+(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+)?"
+    rf"\b{_NUM}\s+(?:\w+\s+){{0,2}}?fata\w*\s+(?:\([^()]{{0,80}}\)\s+)?(?:were\s+|was\s+|have\s+been\s+|has\s+been\s+)?"
     r"(?:coded|recorded)\s+(?:to|for|in|at)\s+(?:this|each)\s+(?:event|day)\b",
     re.IGNORECASE,
 )

@@ -228,6 +228,23 @@ def detect_language(text: str, toks: list[_Tok] | None = None) -> str:
     return "fr" if score["fr"] > score["en"] else "en"
 
 
+def _clause_start(toks: list[_Tok], start: int, end: int) -> int:
+    """First token of the clause that says "coded separately" ("killed 1 militant, after ... (coded separately)")."""
+    at = next(x for x in range(start, end) if toks[x].low in ("coded", "recorded", "separate"))
+    depth = 0
+    for x in range(at - 1, start - 1, -1):
+        w = toks[x].low
+        if w == ")":
+            depth += 1
+        elif w == "(":
+            if depth == 0:
+                continue  # the parenthesis that holds the phrase itself
+            depth -= 1
+        elif w == "," and depth == 0:
+            return x + 1
+    return start
+
+
 def _separate_sentences(toks: list[_Tok]) -> set[int]:
     """Tokens of sentences that say their figures are coded as another event."""
     out: set[int] = set()
@@ -236,7 +253,7 @@ def _separate_sentences(toks: list[_Tok]) -> set[int]:
         if k == len(toks) or (toks[k].kind == "punct" and toks[k].low in ".;"):
             words = " ".join(t.low for t in toks[start:k])
             if any(p in words for p in W.SEPARATE):
-                out.update(range(start, k))
+                out.update(range(_clause_start(toks, start, k), k))
             start = k + 1
     return out
 
