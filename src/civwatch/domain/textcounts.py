@@ -162,6 +162,12 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                     q = None
                 else:
                     q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
+            elif (t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and i and toks[i - 1].low in W.OUTCOME_BEFORE
+                  and toks[i - 1].low not in _ACTIVE_ONLY):
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # headline grammar: "kill father, son"
+            elif (_AGE_WORD.match(t.low) and i + 1 < n and toks[i + 1].low in W.PERSONS and toks[i + 1].low not in W.PLURAL_PERSONS
+                  and _headline_start(toks, i, text)):
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "Baby, 7-year-old girl among six killed"
             elif t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and _headline_start(toks, i, text):
                 # headline grammar: "Woman killed in shelling", "Child, man killed", "Elderly woman wounded"
                 start = i - 1 if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and toks[i - 1].low not in _NOT_ADJ
@@ -169,6 +175,8 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(start, i, 1, 1, 1, 1, "stated")
             elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
                 q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
+            elif t.low == "both" and i + 1 < n and toks[i + 1].low == "of" and _person_ahead(toks, i + 2):
+                q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
             elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
             elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
@@ -192,6 +200,9 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     return out
 
 
+_FORCE = frozenset({"military", "army", "police", "security", "militia", "party", "armed", "navy", "border", "rebel"})
+_DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
+_ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
 _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
@@ -206,6 +217,13 @@ def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
         k = i - 1
     if i and k == i and toks[i - 1].low in W.PERSONS:
         return False  # "Civilian man": the noun phrase began before
+    if k >= 3 and toks[k - 1].low == "of" and toks[k - 2].low in {"body", "corpse", "bodies"} and toks[k - 3].kind == "word":
+        return True  # "find body of young man"
+    if k >= 1 and toks[k - 1].low in {"say", "says", "said", "claim", "claims", "report", "reports"}:
+        return True  # "militants say teenager killed by blast"
+    if k >= 2 and toks[k - 1].low in {",", "and"} and (toks[k - 2].low in W.PERSONS and toks[k - 2].low not in W.PLURAL_PERSONS):
+        # "Husband, wife and baby killed", "kill father, son": each one a person
+        return _headline_start(toks, k - 2, text) or (k >= 3 and toks[k - 3].low in W.OUTCOME_BEFORE)
     return k == 0 or (toks[k - 1].kind == "punct" and toks[k - 1].low in {";", ",", ".", ":", "|"})
 
 
@@ -242,8 +260,8 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
         t = toks[k]
         if t.kind == "punct" and t.low != "-":
             break
-        if t.low in W.STOP or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
-            break
+        if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+            break  # ("son" is also French "his")
         k += 1
         if t.low in W.PERSONS and not (k < len(toks) and (toks[k].low in W.PERSONS or (
             toks[k].kind == "word" and toks[k].low.endswith("s") and toks[k].low not in W.STOP and toks[k].low not in W.AUX
@@ -326,8 +344,11 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
 
 def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
     sex, age, civ = "unknown", "unknown", None
-    for t in toks[i:k]:
+    for x in range(i, k):
+        t = toks[x]
         info = W.PERSONS.get(t.low)
+        if info and t.low in ("man", "men") and x and (toks[x - 1].low in _FORCE or toks[x - 1].low.isupper()):
+            info = ("unknown", "unknown", False)  # "BSF men", "military man": a force, not a sex
         if info:
             sex = info[0] if info[0] != "unknown" else sex
             age = info[1] if info[1] != "unknown" else age
@@ -374,7 +395,10 @@ def extract(text: str, language: str | None = None) -> Extraction:
         while k < len(toks) and toks[k].low in {"and", ",", "et", "or"} and depth < 6:
             nxt = k + 1
             if nxt in qstarts:
-                return forward_of(qstarts[nxt], depth + 1)
+                res = forward_of(qstarts[nxt], depth + 1)
+                if qstarts[nxt] in among:
+                    among.add(idx)  # "Baby, 7-year-old girl among six killed": both among the six
+                return res
             if nxt < len(toks) and toks[nxt].low in W.PERSONS:
                 k = _noun_phrase(toks, nxt)
                 continue
@@ -385,7 +409,9 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 t = toks[m]
                 if t.kind == "punct" and t.low in ".;":
                     break
-                if t.low in W.AUX and t.low != "a" and m > k + 2 and toks[m - 1].low not in {"who", "which", "that"}:
+                if (t.low in W.AUX and t.low != "a" or t.low in W.OUTCOME_AFTER and toks[m - 1].kind == "punct") and m > k + 2 and (
+                    toks[m - 1].low not in {"who", "which", "that"}
+                ):
                     return _forward(toks, m, qstarts)
         # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
         return _forward(toks, k, qstarts)
@@ -415,6 +441,14 @@ def extract(text: str, language: str | None = None) -> Extraction:
             if fwd:
                 outcome, s1 = fwd[0], max(fwd[1], np_end)
                 subset = subset or idx in among
+        if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.j + 1 < len(toks) and (
+            toks[q.j].low in {"were", "was"} and toks[q.j + 1].low in W.PERSONS
+        ):
+            outcome, subset, np_end = found[-1][1], True, q.j + 2  # "left five dead, two were women"
+        if outcome is None and q.j == q.i + 1 and toks[q.i].low in _DEAD_ADJ and toks[q.j].low in W.PERSONS and (
+            q.i == 0 or toks[q.i - 1].kind == "punct"
+        ):
+            outcome = "killed"  # "Dead man found hanging"
         if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
             outcome = found[-1][1]  # "killed 12 people, including two women"
         if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.q0 >= 2 and (
@@ -439,7 +473,10 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures: list[Figure] = []
     covered = set()
     for q, outcome, s0, s1, np_end, subset in found:
-        sex, age, civ = _who(toks, q.i, np_end)
+        # "an executed man", "both of these men were executed": the person is named outside the noun phrase
+        who_end = np_end if any(t.low in W.PERSONS for t in toks[q.i:np_end]) or any(
+            x in qstarts or toks[x].low == "including" for x in range(q.j, s1)) else max(np_end, s1)
+        sex, age, civ = _who(toks, q.i, who_end)
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
         figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))

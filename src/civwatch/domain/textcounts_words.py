@@ -135,6 +135,7 @@ OUTCOME_PHRASES = {("lost", "their", "lives"): "killed", ("lost", "his", "life")
 # words allowed between a count and its outcome word ("5 people were reportedly killed")
 AUX = frozenset(
     "were was have has had been are is being reportedly allegedly also later all both confirmed reported "
+    "extrajudicially summarily brutally "
     "feared believed said thought subsequently remain remained reported also then were found left seriously critically badly fatally slightly "
     "ont été sont a est furent auraient seraient grièvement légèrement également".split()
 )
