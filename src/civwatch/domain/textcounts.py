@@ -123,6 +123,11 @@ def _person_ahead(toks: list[_Tok], j: int, limit: int = 3) -> bool:
     return False
 
 
+def _model(toks: list[_Tok], i: int) -> bool:
+    """A number joined to a name by a hyphen ("AK-47", "MiG-29", "BM-21") is a model, not a count."""
+    return i >= 2 and toks[i - 1].low == "-" and toks[i - 1].start == toks[i - 2].end and toks[i].start == toks[i - 1].end
+
+
 def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
     before = toks[i - 1].low if i else ""
     after = toks[j].low if j < len(toks) else ""
@@ -140,7 +145,7 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     while i < n:
         t = toks[i]
         q: _Qty | None = None
-        if t.kind == "num" and not _is_date(toks, i, i + 1):
+        if t.kind == "num" and not _is_date(toks, i, i + 1) and not _model(toks, i):
             v = int(t.low.replace(",", ""))
             q = _Qty(i, i + 1, v, v, v, v, "stated")
             # 20-30, 20 to 30
@@ -449,6 +454,8 @@ def extract(text: str, language: str | None = None) -> Extraction:
             q.i == 0 or toks[q.i - 1].kind == "punct"
         ):
             outcome = "killed"  # "Dead man found hanging"
+        if outcome is None and q.basis.startswith("vague:") and any(t.low == "losses" for t in toks[q.j:np_end + 1]):
+            outcome = "killed"  # "an unknown number of losses" (of casualties: killed or injured, so not)
         if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
             outcome = found[-1][1]  # "killed 12 people, including two women"
         if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.q0 >= 2 and (
@@ -459,6 +466,8 @@ def extract(text: str, language: str | None = None) -> Extraction:
             # "killing two women and a child": the child inherits the verb of the women
             prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
             gap = [t.low for t in toks[prev_end:q.q0]]
+            if gap[-1:] == ["the"] and len(gap) >= 2:
+                gap = gap[:-1]  # "killing himself and the three vigilantes"
             if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2 and not any(
                 t.low in _UNHARMED for t in toks[q.j:np_end + 1]
             ):

@@ -15,7 +15,7 @@ LANGUAGES = ("en", "fr")
 # conventions that need no data: ACLED's codebook records the lowest figure a source gives
 DEFAULT_CONVENTIONS: dict[str, int | str] = {"at-least": "said", "more-than": "said", "up-to": "said", "range": "low"}
 RULES = ("said", "said+1", "low", "high")
-STRATEGY = "max-plus-also"
+STRATEGY = "max-plus-other"
 
 
 class TextError(ValueError):
@@ -141,10 +141,25 @@ def _across_sentences(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
     kept = list(groups[top])
     if STRATEGY == "sentence-max":
         return tuple(kept)
-    for k, g in groups.items():
-        if k != top:
-            kept.extend(f for f in g if _ALSO.search(f.text) and f.basis != "singular")
+    total = sum(f.low or 0 for f in kept)
+    said = {f.low for f in kept}
+    heads = set().union(*(_heads(f) for f in kept))
+    for k, g in sorted(groups.items()):
+        if k == top:
+            continue
+        for f in g:
+            if f.basis == "singular":
+                continue
+            other = STRATEGY == "max-plus-other" and f.best is not None and f.low not in said and (f.low or 0) < total and (
+                _heads(f) and not _heads(f) & heads and f.civilian is not None and all(x.civilian is not None for x in kept))
+            if _ALSO.search(f.text) or other:
+                kept.append(f)  # "...; two soldiers were also killed": people not counted above
+                said.add(f.low)
     return tuple(kept)
+
+
+def _heads(f: Figure) -> set[str]:
+    return {w for w in _WORD.findall(f.text.lower()) if w in W.PERSONS}
 
 
 # --- tokenizer -------------------------------------------------------------------------------
@@ -258,7 +273,8 @@ def _separate_sentences(toks: list[_Tok]) -> set[int]:
     return out
 
 
-_HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "considerable", "many", "numerous", "lourdes"})
+_HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "considerable", "many", "numerous", "some", "lourdes"})
+_SUFFERED = _HEAVY | {"suffered", "caused", "causing", "inflicted", "sustained", "unspecified", "undisclosed", "unknown"}
 
 
 def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
@@ -266,6 +282,10 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
     if any(f.outcome == "killed" for f in figures):
         return []
     for k, t in enumerate(toks):
+        if t.low in {"fatalities", "deaths"} and k not in covered and k and toks[k - 1].low in _SUFFERED:
+            # "both sides suffered fatalities", "some deaths": an unknown number
+            a = k - 1
+            return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
         if t.low in W.CASUALTY_WORDS and k not in covered and not (k and toks[k - 1].low in {"no", "without", "aucune", "sans"}):
             if k >= 2 and toks[k - 2].low in {"no", "without"}:
                 continue
