@@ -27,7 +27,12 @@ def load_sample(engine: Engine, actor: str = "demo") -> dict:
         if done is not None:
             results.append({"file": path.name, "batch_id": done, "read": 0, "accepted": 0, "rejected": 0, "new": 0, "updated": 0, "unchanged": 0, "skipped": True})
             continue
-        results.append(import_file(engine, path, actor=actor).as_dict())
+        summary = import_file(engine, path, actor=actor)
+        if summary.accepted:  # harm by sex and age read from the headlines (GED codes none), as `civwatch import` does
+            from civwatch.services.textcounts import extract_harm
+
+            extract_harm(engine, batch_id=summary.batch_id)
+        results.append(summary.as_dict())
     return {
         "files": results,
         "read": sum(r["read"] for r in results),
