@@ -29,9 +29,11 @@ from sqlalchemy import Connection
 
 from civwatch.domain.records import INCIDENT_FIELDS, LINE_KEY, REPORT_FIELDS
 from civwatch.settings import scratch_folder
+from civwatch.store import raw_blocks
 from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
 
 SEQ = "_seq"
+BLOCK, ROW = "_block", "_row"  # a staged report's raw row: its block in the stage, its row there
 STAGE = "import_stage"
 # the row path's column lists; the staged party and harm rows are keyed by SEQ, not report_id
 PARTY_FIELDS = PARTY_COLS[1:]
@@ -47,6 +49,7 @@ class Stage:
             raise ValueError("the stage is for SQLite stores; PostgreSQL takes Direct")
         self.conn = conn
         self.seq = 0
+        self.blocks = 0
         self.created: set[str] = set()
         # beside the store's file (the stage is about as big as what it will write)
         self.folder = str(scratch_folder(conn.engine.url.render_as_string(hide_password=False), "import"))
@@ -59,7 +62,8 @@ class Stage:
     def add(self, reports: pl.DataFrame, parties: pl.DataFrame, harm: pl.DataFrame,
             irregular: list[tuple[int, list[str]]], irregular_ids: set[str]) -> None:
         seq = pl.int_range(self.seq + 1, self.seq + 1 + reports.height, dtype=pl.Int64, eager=True)
-        reports = reports.with_columns(seq.alias(SEQ))
+        reports, blocks = self._blocks(reports.with_columns(seq.alias(SEQ)))
+        self._append("blocks", blocks)
         self.seq += reports.height
         keys = reports.select(LINE_KEY, SEQ)
         parties = parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *PARTY_FIELDS)
@@ -71,6 +75,23 @@ class Stage:
         odd_ids = pl.DataFrame({"source_id": sorted(irregular_ids)}, schema={"source_id": pl.String})
         for name, frame in (("reports", reports), ("parties", parties), ("harm", harm), ("irregular", odd), ("irregular_ids", odd_ids)):
             self._append(name, frame)
+
+    def _blocks(self, reports: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The batch's raw rows cut into blocks (numbered across the stage from 1): the reports
+        without their raw text but with their block and row, and the blocks."""
+        rows = []
+        texts = reports["raw"].to_arrow()
+        for start, n, sha, data in raw_blocks.blocks(texts):
+            self.blocks += 1
+            rows.append((self.blocks, start, n, sha, data))
+        blocks = pl.DataFrame(rows, schema={BLOCK: pl.Int64, "start": pl.Int64, "n_rows": pl.Int64,
+                                            "sha256": pl.String, "data": pl.Binary}, orient="row")
+        at = pl.int_range(0, reports.height, dtype=pl.Int64, eager=True)
+        first = self.blocks - len(rows) + 1
+        reports = reports.drop("raw").with_columns(
+            (at // raw_blocks.BLOCK_ROWS + first).alias(BLOCK), (at % raw_blocks.BLOCK_ROWS).alias(ROW),
+        )
+        return reports, blocks.drop("start")
 
     def _append(self, name: str, frame: pl.DataFrame) -> None:
         bools = [c for c, t in frame.schema.items() if t == pl.Boolean]
@@ -133,8 +154,10 @@ class Stage:
         new = w.query(f"SELECT count(*) FROM {t('reports')} WHERE {SEQ} NOT IN (SELECT seq FROM import_slow)", [])[0][0]  # noqa: S608
         base_r = w.reserve_ids("reports", 1, ids)[0] - 1
         base_i = w.reserve_ids("incidents", 1, ids)[0] - 1
+        base_b = w.reserve_ids("raw_blocks", 1, ids)[0] - 1
         ids["reports"] = base_r + self.seq  # the batch holds the write lock: the range is ours
         ids["incidents"] = base_i + self.seq
+        ids["raw_blocks"] = base_b + self.blocks
         ts = w.ts(now)
         fresh = f"{SEQ} NOT IN (SELECT seq FROM import_slow)"  # noqa: S608 - our own names
         w.execute(
@@ -142,10 +165,17 @@ class Stage:
             f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
             [base_i, w.flag(False), source, w.flag(False), ts, ts],
         )
+        # the blocks that hold a new report's raw row (the others' rows are stored already)
+        w.execute(
+            f"INSERT INTO raw_blocks (id, batch_id, n_rows, sha256, data) SELECT {BLOCK} + ?, ?, n_rows, sha256, data "  # noqa: S608
+            f"FROM {t('blocks')} WHERE {BLOCK} IN (SELECT DISTINCT {BLOCK} FROM {t('reports')} WHERE {fresh})",
+            [base_b, batch_id],
+        )
+        fields = ", ".join("''" if f == "raw" else f for f in REPORT_FIELDS)
         w.execute(
             f"INSERT INTO reports ({', '.join(REPORT_COLS)}) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {', '.join(REPORT_FIELDS)}, ?, ? FROM {t('reports')} WHERE {fresh}",
-            [base_r, base_i, batch_id, ts, ts],
+            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {fields}, ?, ?, {BLOCK} + ?, {ROW} FROM {t('reports')} WHERE {fresh}",
+            [base_r, base_i, batch_id, ts, ts, base_b],
         )
         for table, name, cols in (("report_parties", "parties", PARTY_FIELDS), ("harm", "harm", HARM_FIELDS)):
             c = ", ".join(cols)
@@ -157,19 +187,26 @@ class Stage:
 
     def _slow_rows(self, w: BulkWriter, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
         """The rows for the row adapter: the uncertified ones and the certified ones the bulk
-        write left (ids stored already or repeated), their cells from the raw JSON."""
+        write left (ids stored already or repeated), their cells from their raw JSON."""
         t = self.table
         sql = (
-            f"SELECT {LINE_KEY}, raw, 1 FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow) "  # noqa: S608
-            f"UNION ALL SELECT {LINE_KEY}, cells, 0 FROM {t('irregular')} ORDER BY 1"
+            f"SELECT {LINE_KEY}, NULL, {BLOCK}, {ROW} FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow) "  # noqa: S608
+            f"UNION ALL SELECT {LINE_KEY}, cells, NULL, NULL FROM {t('irregular')} ORDER BY 1"
         )
         cur = w.raw.cursor()  # sqlite3 steps through the result as it is iterated: not all in memory
+        block, column = None, None
         try:
             cur.execute(sql)
-            for line, text, is_raw in cur:
-                value = json.loads(text)
+            for line, cells, b, row in cur:
+                if b is None:
+                    yield line, json.loads(cells)
+                    continue
+                if b != block:  # rows come in file order, so blocks in order: one decoded at a time
+                    data = w.query(f"SELECT data FROM {t('blocks')} WHERE {BLOCK} = ?", [b])[0][0]  # noqa: S608
+                    block, column = b, raw_blocks.decode(data)
+                value = json.loads(column[row].as_py())
                 # a raw JSON object leaves out an empty unnamed column: "" there
-                yield line, [value.get(c, "") for c in columns] if is_raw else value
+                yield line, [value.get(c, "") for c in columns]
         finally:
             try:
                 cur.close()
@@ -212,7 +249,11 @@ class Direct:
         n = reports.height
         if n == 0:
             return
+        at = raw_blocks.write(self.w, self.batch_id, reports["raw"].to_arrow(), self.ids)
         reports = reports.with_columns(
+            raw=pl.lit(""),
+            raw_block_id=pl.Series([b for b, _ in at], dtype=pl.Int64),
+            raw_row=pl.Series([r for _, r in at], dtype=pl.Int64),
             id=pl.Series(self.w.reserve_ids("reports", n, self.ids), dtype=pl.Int64),
             incident_id=pl.Series(self.w.reserve_ids("incidents", n, self.ids), dtype=pl.Int64),
             version=pl.lit(1, dtype=pl.Int64), batch_id=pl.lit(self.batch_id, dtype=pl.Int64),
