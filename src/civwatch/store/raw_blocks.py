@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pyarrow as pa
 from sqlalchemy import Connection
 
@@ -39,11 +40,14 @@ def decode(data: bytes) -> pa.Array:
 
 
 def digest(texts: pa.Array | Sequence[str]) -> str:
-    """The block's hash: SHA-256 over its texts, each followed by a NUL (never in JSON text)."""
+    """The block's hash: SHA-256 over its texts' byte lengths (int64, little-endian) and then
+    their bytes, in order; computed on the Arrow buffers, without a Python string per row."""
+    array = (texts if isinstance(texts, pa.Array) else pa.array(list(texts), type=pa.large_string())).cast(pa.large_string())
     h = hashlib.sha256()
-    for t in (texts.to_pylist() if isinstance(texts, pa.Array) else texts):
-        h.update(t.encode())
-        h.update(b"\0")
+    if len(array):
+        offsets = np.frombuffer(array.buffers()[1], dtype="<i8")[array.offset : array.offset + len(array) + 1]
+        h.update(np.diff(offsets).astype("<i8").tobytes())
+        h.update(memoryview(array.buffers()[2])[offsets[0] : offsets[-1]])
     return h.hexdigest()
 
 
