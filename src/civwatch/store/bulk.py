@@ -33,6 +33,8 @@ from civwatch.store import raw_blocks
 from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
 
 SEQ = "_seq"
+INDEX_AFTER_ROWS = 20_000  # a load this big into a store no bigger builds its indexes after the rows
+LOADED = ("incidents", "reports", "report_parties", "harm", "raw_blocks")
 BLOCK, ROW = "_block", "_row"  # a staged report's raw row: its block in the stage, its row there
 STAGE = "import_stage"
 # the row path's column lists; the staged party and harm rows are keyed by SEQ, not report_id
@@ -165,6 +167,7 @@ class Stage:
             f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
             [base_i, w.flag(False), source, w.flag(False), ts, ts],
         )
+        later = self._indexes_later(w, int(new))
         # the blocks that hold a new report's raw row (the others' rows are stored already)
         w.execute(
             f"INSERT INTO raw_blocks (id, batch_id, n_rows, sha256, data) SELECT {BLOCK} + ?, ?, n_rows, sha256, data "  # noqa: S608
@@ -183,7 +186,28 @@ class Stage:
                 f"INSERT INTO {table} (report_id, {c}) SELECT {SEQ} + ?, {c} FROM {t(name)} WHERE {fresh}",  # noqa: S608
                 [base_r],
             )
+        for sql in later:  # built once over the rows, not grown row by row
+            w.execute(sql)
         return int(new), self._slow_rows(w, columns)
+
+    @staticmethod
+    def _indexes_later(w: BulkWriter, new: int) -> list[str]:
+        """On a load as big as what the store holds (a first load, a large batch), drop the
+        secondary indexes of the tables the load writes and return their CREATE statements, to
+        run after the rows. In the batch's transaction: a failure or a kill keeps them as they
+        were. Unique constraints (and the primary keys) stay: they are the checks."""
+        if new < INDEX_AFTER_ROWS:
+            return []
+        held = w.query("SELECT count(*) FROM reports", [])[0][0]
+        if held > new:
+            return []
+        found = w.query(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({', '.join('?' * len(LOADED))}) ORDER BY name", list(LOADED),
+        )
+        for name, _ in found:
+            w.execute(f'DROP INDEX main."{name}"')
+        return [sql for _, sql in found]
 
     def _slow_rows(self, w: BulkWriter, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
         """The rows for the row adapter: the uncertified ones and the certified ones the bulk
