@@ -92,6 +92,7 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
     by_key = store.actors_by_auto_key(conn)
     summary = BuildSummary(names_seen=len(seen))
     names: list[dict] = []  # the new names, written together after the loop
+    new_actors: dict[str, dict] = {}  # by auto key: the names' actor_id holds the key until then
     for (source, name), item in sorted(seen.items()):
         cats: Counter = item["cats"]
         # the categories the source gives the name itself (with its own code) outweigh those
@@ -120,9 +121,10 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
         actor_id = None
         if d.auto_key:
             hit = by_key.get(d.auto_key)
-            if hit is None:
-                actor_id = store.insert_actor(
-                    conn, canonical_name=d.canonical, category=d.category, branch=d.branch,
+            if hit is None:  # a new actor, written with the others after the loop
+                actor_id = d.auto_key
+                new_actors[d.auto_key] = dict(
+                    canonical_name=d.canonical, category=d.category, branch=d.branch,
                     state_iso3=d.state_iso3, countries=d.country_hint or "", auto_key=d.auto_key)
                 by_key[d.auto_key] = {"id": actor_id, "merged_into": None}
                 summary.actors_added += 1
@@ -134,6 +136,10 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
         summary.names_added += 1
         summary.unmatched += status == NameStatus.UNMATCHED
         summary.ambiguous += status == NameStatus.AMBIGUOUS
+    ids = store.insert_actors(conn, list(new_actors.values()))
+    for n in names:
+        if isinstance(n["actor_id"], str):
+            n["actor_id"] = ids[n["actor_id"]]
     store.insert_names(conn, names)
     if seen:
         found_by_actor = store.actor_countries(conn, batch_id)

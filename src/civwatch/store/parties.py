@@ -123,6 +123,16 @@ def insert_actor(conn: Connection, **values) -> int:
     return int(result.inserted_primary_key[0])
 
 
+def insert_actors(conn: Connection, rows: list[dict]) -> dict[str, int]:
+    """Many new actors in one statement; returns their ids by auto key."""
+    if not rows:
+        return {}
+    ts = now()
+    q = insert(actors).returning(actors.c.id, sort_by_parameter_order=True)
+    got = conn.execute(q, [{"corrected": False, **r, "created_at": ts, "updated_at": ts} for r in rows]).scalars().all()
+    return {r["auto_key"]: int(i) for r, i in zip(rows, got, strict=True)}
+
+
 def insert_names(conn: Connection, rows: list[dict]) -> None:
     """Many names in one statement (executemany); each row holds every column insert_name takes."""
     if rows:
