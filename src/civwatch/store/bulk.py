@@ -135,25 +135,32 @@ class Stage:
         return f"{STAGE}.{name}"
 
     def load(self, batch_id: int, source: str, now: datetime, ids: dict[str, int], columns: list[str],
-             first_write: bool) -> tuple[int, Iterator[tuple[int, list[str]]]]:
-        """Write the staged reports new to the store and once in the file; returns how many, and
-        the other rows (line, cells) in file order for the row adapter. `ids` is the row path's
-        id state, so both paths draw from one sequence; `columns` names the cells, in order."""
+             first_write: bool) -> tuple[int, int, Iterator[tuple[int, list[str]]]]:
+        """Write the staged reports new to the store and once in the file; returns how many, how
+        many were stored already with the same content (unchanged: nothing to write, decided
+        set-wise), and the other rows (line, cells) in file order for the row adapter. `ids` is
+        the row path's id state, so both paths draw from one sequence; `columns` names the
+        cells, in order."""
         if not self.created:
-            return 0, iter(())
+            return 0, 0, iter(())
         w = BulkWriter(self.conn)
         t = self.table
-        w.execute("CREATE TEMPORARY TABLE import_slow (seq BIGINT PRIMARY KEY)")
-        known = "" if first_write else (
-            " OR EXISTS (SELECT 1 FROM reports r WHERE r.source = ? AND r.source_id = s.source_id)"
-        )
+        # the rows not written set-wise: kept = 1 when stored already with the same content
+        # (unchanged, as the row path finds), 0 when the row adapter decides
+        w.execute("CREATE TEMPORARY TABLE import_slow (seq BIGINT PRIMARY KEY, kept INTEGER NOT NULL)")
         w.execute(
-            f"INSERT INTO import_slow (seq) SELECT s.{SEQ} FROM {t('reports')} s "  # noqa: S608 - our own names
+            f"INSERT INTO import_slow (seq, kept) SELECT s.{SEQ}, 0 FROM {t('reports')} s "  # noqa: S608 - our own names
             f"WHERE s.source_id IN (SELECT source_id FROM {t('reports')} GROUP BY source_id HAVING count(*) > 1) "
-            f"OR s.source_id IN (SELECT source_id FROM {t('irregular_ids')}){known}",
-            [source] if known else [],
+            f"OR s.source_id IN (SELECT source_id FROM {t('irregular_ids')})",
         )
+        if not first_write:
+            w.execute(
+                f"INSERT OR IGNORE INTO import_slow (seq, kept) SELECT s.{SEQ}, r.content_sha = s.content_sha "  # noqa: S608
+                f"FROM {t('reports')} s JOIN reports r ON r.source = ? AND r.source_id = s.source_id",
+                [source],
+            )
         new = w.query(f"SELECT count(*) FROM {t('reports')} WHERE {SEQ} NOT IN (SELECT seq FROM import_slow)", [])[0][0]  # noqa: S608
+        unchanged = w.query("SELECT count(*) FROM import_slow WHERE kept = 1", [])[0][0]
         base_r = w.reserve_ids("reports", 1, ids)[0] - 1
         base_i = w.reserve_ids("incidents", 1, ids)[0] - 1
         base_b = w.reserve_ids("raw_blocks", 1, ids)[0] - 1
@@ -188,7 +195,7 @@ class Stage:
             )
         for sql in later:  # built once over the rows, not grown row by row
             w.execute(sql)
-        return int(new), self._slow_rows(w, columns)
+        return int(new), int(unchanged), self._slow_rows(w, columns)
 
     @staticmethod
     def _indexes_later(w: BulkWriter, new: int) -> list[str]:
@@ -214,7 +221,7 @@ class Stage:
         write left (ids stored already or repeated), their cells from their raw JSON."""
         t = self.table
         sql = (
-            f"SELECT {LINE_KEY}, NULL, {BLOCK}, {ROW} FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow) "  # noqa: S608
+            f"SELECT {LINE_KEY}, NULL, {BLOCK}, {ROW} FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow WHERE kept = 0) "  # noqa: S608
             f"UNION ALL SELECT {LINE_KEY}, cells, NULL, NULL FROM {t('irregular')} ORDER BY 1"
         )
         cur = w.raw.cursor()  # sqlite3 steps through the result as it is iterated: not all in memory
@@ -264,10 +271,11 @@ class Direct:
         self.ts = now
         self.ids = ids
 
-    def existing(self, source_ids: list[str]) -> list[str]:
-        """The ids among `source_ids` the store holds already for this source."""
-        rows = self.w.query("SELECT source_id FROM reports WHERE source = ? AND source_id = ANY(?)", [self.source, source_ids])
-        return [r[0] for r in rows]
+    def existing(self, source_ids: list[str]) -> pl.DataFrame:
+        """The ids among `source_ids` the store holds already for this source, with their
+        content hash (source_id, content_sha)."""
+        rows = self.w.query("SELECT source_id, content_sha FROM reports WHERE source = ? AND source_id = ANY(?)", [self.source, source_ids])
+        return pl.DataFrame(rows, schema={"source_id": pl.String, "stored_sha": pl.String}, orient="row")
 
     def write(self, reports: pl.DataFrame, parties: pl.DataFrame, harm: pl.DataFrame) -> None:
         n = reports.height
