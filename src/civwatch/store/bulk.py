@@ -30,7 +30,14 @@ from sqlalchemy import Connection
 from civwatch.domain.records import INCIDENT_FIELDS, LINE_KEY, REPORT_FIELDS
 from civwatch.settings import scratch_folder
 from civwatch.store import raw_blocks
-from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
+from civwatch.store.reports import (
+    HARM_COLS,
+    INCIDENT_COLS,
+    PARTY_COLS,
+    REPORT_COLS,
+    BulkWriter,
+    own_incident,
+)
 
 SEQ = "_seq"
 INDEX_AFTER_ROWS = 20_000  # a load this big into a store no bigger builds its indexes after the rows
@@ -169,10 +176,11 @@ class Stage:
         ids["raw_blocks"] = base_b + self.blocks
         ts = w.ts(now)
         fresh = f"{SEQ} NOT IN (SELECT seq FROM import_slow)"  # noqa: S608 - our own names
+        own = own_incident(source)
         w.execute(
             f"INSERT INTO incidents ({', '.join(INCIDENT_COLS)}) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
-            [base_i, w.flag(False), source, w.flag(False), ts, ts],
+            f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, {', '.join('?' * len(own))}, ?, ? FROM {t('reports')} WHERE {fresh}",
+            [base_i, *(w.flag(v) if isinstance(v, bool) else v for v in own.values()), ts, ts],
         )
         later = self._indexes_later(w, int(new))
         # the blocks that hold a new report's raw row (the others' rows are stored already)
@@ -294,8 +302,8 @@ class Direct:
         keys = reports.select(LINE_KEY, report_id="id")
         incidents = reports.select(
             pl.col("incident_id").alias("id"), *INCIDENT_FIELDS,
-            grade=pl.lit("ungraded"), responsibility_accepted=pl.lit(False), n_reports=pl.lit(1, dtype=pl.Int64),
-            sources=pl.lit(self.source), manual=pl.lit(False), created_at="created_at", updated_at="updated_at",
+            **{k: pl.lit(v, dtype=pl.Int64) if k == "n_reports" else pl.lit(v) for k, v in own_incident(self.source).items()},
+            created_at="created_at", updated_at="updated_at",
         )
         _copy(self.w, "incidents", incidents)
         _copy(self.w, "reports", reports.select(REPORT_COLS))

@@ -42,6 +42,16 @@ INCIDENT_COLS = (
     "id", *INCIDENT_FIELDS, "grade", "responsibility_accepted", "n_reports", "sources", "manual",
     "created_at", "updated_at",
 )
+
+
+def own_incident(source: str) -> dict[str, object]:
+    """What a report's own incident holds besides the INCIDENT_FIELDS it mirrors from the report
+    (until linkage merges incidents): the one definition the row path, the SQLite stage and the
+    PostgreSQL COPY all write, in INCIDENT_COLS order."""
+    return {"grade": "ungraded", "responsibility_accepted": False, "n_reports": 1, "sources": source, "manual": False}
+
+
+assert tuple(own_incident("")) == INCIDENT_COLS[1 + len(INCIDENT_FIELDS) : -2]
 _report_values = attrgetter(*REPORT_FIELDS)
 _incident_values = attrgetter(*INCIDENT_FIELDS)
 _I_POP = INCIDENT_FIELDS.index("populated_area")
@@ -309,7 +319,8 @@ class ReportStore:
         rep_ids = w.reserve_ids("reports", len(new), self.ids)
         # Python bools go to SQLite as 1/0 and to COPY as t/f: no conversion needed
         batch = self.batch_id
-        incidents_rows = [(iid, *_incident_values(rec), "ungraded", False, 1, src, False, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
+        own = tuple(own_incident(src).values())
+        incidents_rows = [(iid, *_incident_values(rec), *own, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
         at = raw_blocks.write(w, batch, [rec.raw for rec in new], self.ids)  # the raw rows, in blocks
         report_rows = [(rid, iid, 1, batch, *_stored_values(rec), ts, ts, *where)
                        for rec, iid, rid, where in zip(new, inc_ids, rep_ids, at, strict=True)]

@@ -1066,7 +1066,7 @@ import_releases = Table(
 # --- import blocks ---
 
 # Each batch's raw source rows (the JSON text every report keeps of its row, as read), kept as
-# zstd-compressed Arrow IPC blocks of up to 16,384 rows instead of one JSON text per report.
+# zstd-compressed Arrow IPC blocks of up to 4,096 rows instead of one JSON text per report.
 # A report points at its block and row (reports.raw is then ''); a report written by hand, or
 # by a store made before 0021, keeps its text in reports.raw. store/raw_blocks.py reads both.
 raw_blocks = Table(
