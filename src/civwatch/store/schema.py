@@ -1237,3 +1237,22 @@ screening_diversion = Table(
 # The diversion proxies read SIPRI deals by supplier and by non-state recipient marker.
 Index("ix_sipri_transfers_supplier_iso3", sipri_transfers.c.supplier_iso3)
 Index("ix_sipri_transfers_marker_year", sipri_transfers.c.recipient_marker, sipri_transfers.c.order_year)
+# --- import blocks ---
+
+# Each batch's raw source rows (the JSON text every report keeps of its row, as read), kept as
+# zstd-compressed Arrow IPC blocks of up to 4,096 rows instead of one JSON text per report.
+# A report points at its block and row (reports.raw is then ''); a report written by hand, or
+# by a store made before 0021, keeps its text in reports.raw. store/raw_blocks.py reads both.
+raw_blocks = Table(
+    "raw_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True),
+    Column("n_rows", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the block's texts, in order (store/raw_blocks.py)
+    Column("data", LargeBinary, nullable=False),  # Arrow IPC stream, one string column "raw", zstd
+)
+# no foreign key: reports are written set-wise a batch at a time, and the pointer is checked by
+# construction (the block is written in the same statement group, in the same transaction)
+reports.append_column(Column("raw_block_id", Integer))
+reports.append_column(Column("raw_row", Integer))
