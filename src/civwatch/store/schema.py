@@ -1062,3 +1062,14 @@ import_releases = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
     Column("label", String(100), nullable=False),
 )
+
+# --- cube: kept current by deltas (issue 24) ---
+
+# One row per cube cell, so a write adds its contribution in place (INSERT ... ON CONFLICT DO
+# UPDATE n = n + excluded.n, ...) instead of recomputing whole slices (store/cube_delta.py).
+Index(
+    "uq_indicator_cube_cell",
+    indicator_cube.c.level, indicator_cube.c.dim, indicator_cube.c.value,
+    indicator_cube.c.sources, indicator_cube.c.year, indicator_cube.c.country_iso3,
+    unique=True,
+)
