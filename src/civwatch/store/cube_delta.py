@@ -147,7 +147,8 @@ def _parse(fp: str) -> tuple[int, int, int] | None:
 def add_batch(conn: Connection, batch_id: int) -> bool:
     """After an import batch wrote its rows and its audit entry, in its transaction: add its new
     reports and their incidents to the cube. Runs only when the cube was current just before the
-    batch: every report above the cube's watermark is new in this batch and they are as many as
+    batch: the store's last report, incident and audit entry before it are the cube's, every
+    report above the cube's watermark is new in this batch and they are as many as
     the batch says it wrote, every incident above it is one of theirs, and no other audit entry
     came between. Returns whether it ran (otherwise the next read rebuilds)."""
     lock(conn)
@@ -177,6 +178,13 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
     # have ids below ours, so the batch must account for every one of its new reports
     missing = conn.dialect.name == "postgresql" and counts[0] != new
     if between or counts[0] != counts[1] or missing:
+        return False
+    # the store's fingerprint just before the batch was the cube's: its last report and last
+    # incident below the watermark are still the ones the cube saw (nothing was deleted)
+    last_r = conn.execute(select(func.max(reports.c.id)).where(reports.c.id <= r0)).scalar() or 0
+    last_i = conn.execute(select(func.max(incidents.c.id)).where(incidents.c.id <= i0)).scalar() or 0
+    last_a = conn.execute(select(func.max(audit_log.c.seq)).where(audit_log.c.seq <= a0)).scalar() or 0
+    if (last_r, last_i, last_a) != (r0, i0, a0):
         return False
     strays = conn.execute(
         select(func.count()).select_from(incidents).where(
