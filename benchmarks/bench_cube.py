@@ -112,9 +112,11 @@ def _one_way(url: str, path: Path, maintained: bool, verify: bool) -> dict:
     read_s = time.perf_counter() - t
     out = {"import_s": import_s, "delta_s": spent[0], "read_s": read_s, "new": summary.new,
            "deaths": sum(r["value"] for r in result.rows)}
+    print(f"  {'kept' if maintained else 'before'}: {out}", file=sys.stderr, flush=True)
     if verify:
         with engine.connect() as conn:
             kept = _cells(conn)
+            conn.rollback()
             trans = conn.begin()
             cube.rebuild(conn)
             out["equal_to_rebuild"] = kept == _cells(conn)
