@@ -250,6 +250,10 @@ def linkage_run(engine: Engine) -> dict:
 
     def scan() -> dict:
         with engine.connect() as conn:
+            if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
+                # never linked: every report is unlinked, and the cube counts them (no scan)
+                total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))
+                return {"reports": total, "reports_not_linked": total, "last_run_at": None}
             return linkage_store.run_state(conn)
 
     return _cached(("linkage-run", _key(engine), fp), scan)
