@@ -184,8 +184,8 @@ def fact_select(level: str, filters: Filters | None = None, touched: Touched | N
         ).select_from(
             t.join(incidents, incidents.c.id == t.c.incident_id).outerjoin(hbr, hbr.c.report_id == t.c.id)
         )
-        if touched is not None:
-            q = q.where(touched(t.c.incident_id))
+        if touched is not None:  # on both sides of the join: PostgreSQL carries no range across it
+            q = q.where(touched(t.c.incident_id), touched(incidents.c.id))
     if filters is not None:
         q = q.where(*base_conditions(level, filters))
     return q

@@ -74,6 +74,8 @@ def _upsert(conn: Connection, q) -> None:
 def apply(conn: Connection, touched: cube.Touched, sign: int) -> None:
     """Add (sign 1) or subtract (sign -1) the contribution of the incidents `touched` selects
     and of their reports to every cell: per country and for all countries ("*")."""
+    if conn.dialect.name == "postgresql":  # the groupings below hash in memory, not sort on disk
+        conn.execute(text("SET LOCAL work_mem = '128MB'"))
     fine = cube._fine_table(conn)
     names = ["level", *cube.FACT_COLUMNS.values(), *cube.MEASURES]
     for level in cube.LEVELS:
