@@ -80,3 +80,12 @@ def test_serve_answers_the_api(tmp_path: Path, shared_data: Path) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_refresh_indicators_status_says_whether_the_cube_is_current(tmp_path: Path, shared_data: Path) -> None:
+    db = _store(tmp_path, shared_data)  # imported before any cube existed
+    assert "stale" in cli("--db", db, "refresh-indicators", "--status").stdout
+    cli("--db", db, "stats", "incidents")  # the first read builds it
+    cli_json("--db", db, "import", str(shared_data / "ucdp_ged" / "ged_v19_1_bangladesh_1989_2018.csv"), "--json")
+    out = cli("--db", db, "refresh-indicators", "--status")
+    assert out.returncode == 0 and "indicator cube current" in out.stdout  # the import kept it

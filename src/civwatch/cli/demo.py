@@ -39,6 +39,8 @@ def demo(
                 highlight=False,
             )
         console.print(f"loaded the UCDP sample: {summary['accepted']} rows accepted (GED events and ACD conflict-years), {summary['rejected']} rejected", highlight=False)
+        cube = summary["indicator_cube"]
+        console.print("indicator cube: " + ("current, kept by each import" if cube["current"] else "stale, rebuilt on the first read"), highlight=False)
     if not as_json and treaties.get("skipped"):
         console.print(f"treaties not loaded: {treaties['skipped']}", highlight=False)
     elif not as_json:

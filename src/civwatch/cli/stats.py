@@ -132,8 +132,18 @@ def compare(
                                                        f"extracted: {result.extracted.get('statement', '')}"])
 
 
-def refresh(db: DbOption = None) -> None:
-    """Rebuild the indicator cube now (it is rebuilt by itself when the store has changed)."""
+def refresh(
+    status: Annotated[bool, Opt("--status", help="Say whether the cube is current; rebuild nothing.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Rebuild the indicator cube from the base tables (imports, edits and linkage keep it current
+    by themselves; any other change makes the next read rebuild it)."""
+    if status:
+        f = indicators.freshness(engine(db))
+        state = "current" if f["current"] else "stale: the next read rebuilds it"
+        console.print(f"indicator cube {state}; {f['rows']} rows; last brought up to date {f['refreshed_at'] or 'never'}"
+                      f" (cube {f['cube'] or '-'}, store {f['store']})")
+        return
     rows = indicators.refresh(engine(db))
     console.print(f"indicator cube rebuilt: {rows} rows")
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
-from civwatch.services import parties
+from civwatch.services import indicators, parties
 from civwatch.settings import scratch_folder
 from civwatch.sources import (
     acled,
@@ -322,6 +322,8 @@ def _finish(conn, job: _Job, summary: ImportSummary, writer, rejections: list[Re
     }))
     # the party register learns the batch's party names in the same transaction (docs/parties.md)
     parties.build_in(conn, summary.batch_id, job.actor)
+    # the indicator cube adds the batch's new reports in the same transaction (docs/methodology.md)
+    indicators.after_batch(conn, summary.batch_id)
 
 
 def rejections(engine: Engine, batch_id: int, limit: int | None = None) -> list[dict]:

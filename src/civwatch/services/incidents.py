@@ -198,14 +198,14 @@ def create(engine: Engine, principal: Principal | None, data: IncidentIn) -> dic
     cols.setdefault("geo_precision", "unknown")
     harm_rows = [h.model_dump(mode="json") for h in (data.harm or [])]
     party = _party(data.perpetrator_name, cols.get("perpetrator_category"))
-    before_fp = indicators.store_fingerprint(engine)
     with engine.begin() as conn:
+        token = indicators.before_change(conn, [])
         inc_id, rep_id = q.create_manual(conn, cols, harm_rows, party, _jsonable(data.model_dump(mode="json", exclude_none=True)))
         audit.append(
             conn,
             IncidentCreated(actor=who.username, entity_id=str(inc_id), after=_jsonable(cols | {"harm": harm_rows, "report_id": rep_id})),
         )
-    indicators.after_write(engine, {(cols["year"], cols["country_iso3"])}, before_fp)
+        indicators.after_change(conn, token, [inc_id])
     return get(engine, inc_id)
 
 
@@ -216,7 +216,6 @@ def update(engine: Engine, principal: Principal | None, incident_id: int, patch:
     reason = payload.pop("reason", None)
     if not payload:
         raise ValueError("nothing to change: send at least one field")
-    before_fp = indicators.store_fingerprint(engine)
     with engine.begin() as conn:
         current = q.get(conn, incident_id)
         if current is None:
@@ -246,13 +245,13 @@ def update(engine: Engine, principal: Principal | None, incident_id: int, patch:
                 changed["perpetrator_name"] = payload["perpetrator_name"]
         if not changed:
             return get(engine, incident_id)
+        token = indicators.before_change(conn, [incident_id])  # the cube lets go of its old part
         q.update(conn, incident_id, cols, harm_rows, party)
         after = dict(changed)
         if reason:
             after["reason"] = reason
         audit.append(conn, IncidentEdited(actor=who.username, entity_id=str(incident_id), before=_jsonable(before), after=_jsonable(after)))
-    keys = {(current["year"], current["country_iso3"]), (cols.get("year", current["year"]), cols.get("country_iso3", current["country_iso3"]))}
-    indicators.after_write(engine, keys, before_fp)
+        indicators.after_change(conn, token, [incident_id])
     return get(engine, incident_id)
 
 

@@ -7,8 +7,9 @@
     result.sources     # contributing sources and their report counts
 
 Without a source filter, counts are over incidents (each linked incident once); with one, over
-that source's reports. Sums come from the maintained cube (store/cube.py), rebuilt when the
-store has changed since it was built; results are cached per store state.
+that source's reports. Sums come from the maintained cube (store/cube.py): imports, edits and
+linkage keep it current in their own transaction (store/cube_delta.py); a read rebuilds it only
+when the store changed some other way. Results are cached per store state.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from civwatch.analytics import measures
 from civwatch.analytics.definitions import (
@@ -34,7 +36,7 @@ from civwatch.analytics.definitions import (
 from civwatch.domain.query import Filters, parse_dimensions
 from civwatch.domain.textcounts import METHOD_VERSION
 from civwatch.store import conflict_queries as conflict_store
-from civwatch.store import cube
+from civwatch.store import cube, cube_delta
 from civwatch.store import linkage as linkage_store
 from civwatch.store import textcounts as extracted_store
 
@@ -164,15 +166,48 @@ def refresh(engine: Engine) -> int:
     return rows
 
 
-def after_write(engine: Engine, keys: set[tuple[int, str]], fingerprint_before: str | None) -> None:
-    """Bring the cube up to date after a small write touching these (year, country) pairs."""
-    with _lock, engine.begin() as conn:
-        ran = cube.refresh_keys(conn, keys, fingerprint_before)
+def after_batch(conn: Connection, batch_id: int) -> bool:
+    """In an import batch's transaction, after its rows and audit entry: add the batch's new
+    reports and incidents to the cube (store/cube_delta.py). Returns whether the cube was kept
+    current (otherwise the next read rebuilds it)."""
+    ran = cube_delta.add_batch(conn, batch_id)
+    _checked.pop(_key(conn.engine), None)
+    return ran
+
+
+def before_change(conn: Connection, incident_ids: Iterable[int]) -> bool:
+    """First thing in the transaction of a write to stored incidents: take their contribution
+    out of the cube. Pass the returned token to `after_change`."""
+    return cube_delta.begin_change(conn, incident_ids)
+
+
+def after_change(conn: Connection, token: bool, incident_ids: Iterable[int]) -> bool:
+    """Last thing in that transaction (after its audit entry): put the touched incidents' new
+    contribution in (those touched before, and any the write created)."""
+    ran = cube_delta.end_change(conn, token, incident_ids)
+    _checked.pop(_key(conn.engine), None)
+    return ran
+
+
+def rebuild_in(conn: Connection) -> int:
+    """Rebuild the cube inside the caller's transaction (after a write that changes everything)."""
+    rows = cube.rebuild(conn)
+    _checked.pop(_key(conn.engine), None)
+    return rows
+
+
+def freshness(engine: Engine) -> dict:
+    """Whether the cube answers for the store as it is now, and when it was last brought up to date."""
+    with engine.connect() as conn:
         fp = cube.fingerprint(conn)
-    if ran:
-        _checked[_key(engine)] = (time.monotonic(), fp)
-    else:
-        _checked.pop(_key(engine), None)
+        st = cube.state(conn)
+    return {
+        "current": bool(st and st["fingerprint"] == fp),
+        "store": fp,
+        "cube": st["fingerprint"] if st else None,
+        "refreshed_at": st["refreshed_at"].isoformat() if st and st["refreshed_at"] else None,
+        "rows": st["rows"] if st else 0,
+    }
 
 
 def store_fingerprint(engine: Engine) -> str:
@@ -288,6 +323,10 @@ def linkage_run(engine: Engine) -> dict:
 
     def scan() -> dict:
         with engine.connect() as conn:
+            if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
+                # never linked: every report is unlinked, and the cube counts them (no scan)
+                total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))
+                return {"reports": total, "reports_not_linked": total, "last_run_at": None}
             return linkage_store.run_state(conn)
 
     return _cached(("linkage-run", _key(engine), fp), scan)

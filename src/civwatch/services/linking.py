@@ -31,7 +31,7 @@ from civwatch.linkage.engine import link as run_linkage
 from civwatch.linkage.model import FellegiSunter
 from civwatch.linkage.records import Records
 from civwatch.linkage.schemes import lineages
-from civwatch.services import decisions
+from civwatch.services import decisions, indicators
 from civwatch.store import audit
 from civwatch.store import linkage as repo
 
@@ -140,10 +140,12 @@ def link(
         new = np.array([r["id"] not in already or already[r["id"]] != r["content_sha"] for r in rows], dtype=bool)
         if not rows or (not full and not new.any()):
             ungraded = repo.ungraded_incident_ids(conn)
+            token = indicators.before_change(conn, ungraded)
             regraded = refresh(conn, ungraded)
             decisions.log_link_run(conn, moves=[], graded=ungraded, config=config.to_dict(), model=None, actor=actor, full=full)
             if regraded:
                 audit.append(conn, LinkageRun(actor=actor, after={"full": full, "reports": len(rows), "new_reports": 0, "graded": regraded}))
+            indicators.after_change(conn, token, ungraded)
             return LinkSummary(len(rows), 0, 0, 0, before, before, regraded, time.perf_counter() - t0, full)
         index = {r["id"]: pos for pos, r in enumerate(rows)}
         must, cannot = repo.active_decisions(conn)
@@ -161,6 +163,9 @@ def link(
             cannot=[(index[a], index[b]) for a, b in cannot if a in index and b in index],
         )
         was = [r["incident_id"] for r in rows]
+        # the cube lets go of every incident this run may change (a full run rebuilds it)
+        maybe = set() if full else _may_change(rows, result.labels, new) | set(repo.ungraded_incident_ids(conn))
+        token = indicators.before_change(conn, maybe)
         changed = _assign(conn, rows, result.labels)
         changed |= {rows[p]["incident_id"] for p in np.flatnonzero(new).tolist()}
         if full:
@@ -182,7 +187,25 @@ def link(
             "full": full, "reports": summary.reports, "new_reports": summary.new_reports,
             "incidents_before": before, "incidents_after": after, "config": config.to_dict(),
         }))
+        if full:
+            indicators.rebuild_in(conn)
+        else:
+            indicators.after_change(conn, token, maybe | changed)
     return summary
+
+
+def _may_change(rows: list[dict], labels: np.ndarray, new: np.ndarray) -> set[int]:
+    """Incidents `_assign` and `refresh` may change: those whose reports fall in several groups,
+    those sharing a group with another incident, and those holding a new or changed report."""
+    by_label: dict[int, set[int]] = {}
+    by_incident: dict[int, set[int]] = {}
+    for r, label in zip(rows, labels.tolist(), strict=True):
+        by_label.setdefault(label, set()).add(r["incident_id"])
+        by_incident.setdefault(r["incident_id"], set()).add(label)
+    out = {iid for iid, labs in by_incident.items() if len(labs) > 1}
+    out |= {iid for iids in by_label.values() if len(iids) > 1 for iid in iids}
+    out |= {rows[p]["incident_id"] for p in np.flatnonzero(new).tolist()}
+    return out
 
 
 def _require_incident(conn: Connection, incident_id: int) -> dict:
@@ -217,6 +240,7 @@ def merge(engine: Engine, keep: int, other: int, actor: str, reason: str | None 
         other_reports = [r["id"] for r in repo.report_rows(conn, [other])]
         if not keep_reports or not other_reports:
             raise ValueError("both incidents need reports to be merged")
+        token = indicators.before_change(conn, [keep, other])
         repo.retire_decisions(conn, "split", keep_reports, other_reports)
         # a merge confirms the whole incident: every report is held to the first one
         repo.add_decisions(conn, "merge", [(keep_reports[0], r) for r in keep_reports[1:] + other_reports], actor, reason)
@@ -226,6 +250,7 @@ def merge(engine: Engine, keep: int, other: int, actor: str, reason: str | None 
         refresh(conn, [keep])
         audit.append(conn, IncidentsMerged(actor=actor, entity_id=str(keep), before=before,
                                            after={**_snapshot(conn, keep), "reason": reason}))
+        indicators.after_change(conn, token, [keep, other])
     return keep
 
 
@@ -245,6 +270,7 @@ def split(engine: Engine, incident_id: int, report_ids: list[int], actor: str, r
         if not staying:
             raise ValueError("a split must leave at least one report in the incident")
         before = _snapshot(conn, incident_id)
+        token = indicators.before_change(conn, [incident_id])
         repo.retire_decisions(conn, "merge", moving, staying)
         repo.add_decisions(conn, "split", [(a, b) for a in moving for b in staying], actor, reason)
         # a split confirms both halves: each is held together, and apart from the other
@@ -256,6 +282,7 @@ def split(engine: Engine, incident_id: int, report_ids: list[int], actor: str, r
         refresh(conn, [incident_id, new_id])
         audit.append(conn, IncidentSplit(actor=actor, entity_id=str(incident_id), before=before, after={
             "kept": _snapshot(conn, incident_id), "new": _snapshot(conn, new_id), "reason": reason}))
+        indicators.after_change(conn, token, [incident_id, new_id])
     return new_id
 
 
@@ -269,12 +296,14 @@ def set_grade(engine: Engine, incident_id: int, grade_value: str, reason: str | 
     with engine.begin() as conn:
         inc = _require_incident(conn, incident_id)
         before = {"grade": inc["grade"], "grade_override": inc["grade_override"], "reason": inc["grade_override_reason"]}
+        token = indicators.before_change(conn, [incident_id])
         repo.update_incidents(conn, [{"id": incident_id, "grade_override": override,
                                       "grade_override_reason": reason.strip() if override else None}])
         refresh(conn, [incident_id])
         after_row = repo.incident(conn, incident_id) or {}
         audit.append(conn, GradeOverridden(actor=actor, entity_id=str(incident_id), before=before, after={
             "grade": after_row["grade"], "grade_override": override, "reason": reason.strip()}))
+        indicators.after_change(conn, token, [incident_id])
     return after_row["grade"], json.loads(after_row["grade_reasons"] or "[]")
 
 
@@ -284,12 +313,14 @@ def set_responsibility(engine: Engine, incident_id: int, accepted: bool, reason:
         raise ValueError("say where the acceptance of responsibility is recorded (--reason)")
     with engine.begin() as conn:
         inc = _require_incident(conn, incident_id)
+        token = indicators.before_change(conn, [incident_id])
         repo.update_incidents(conn, [{"id": incident_id, "responsibility_accepted": accepted}])
         refresh(conn, [incident_id])
         after = repo.incident(conn, incident_id) or {}
         audit.append(conn, IncidentEdited(actor=actor, entity_id=str(incident_id),
                                           before={"responsibility_accepted": inc["responsibility_accepted"]},
                                           after={"responsibility_accepted": accepted, "reason": reason.strip()}))
+        indicators.after_change(conn, token, [incident_id])
     return after["grade"]
 
 

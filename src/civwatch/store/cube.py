@@ -11,11 +11,14 @@ paths share one definition of every measure.
 
 The cube is current when its fingerprint (last report id, last incident id, last audit entry)
 matches the store's: every write to incidents or reports also appends to the audit trail.
+Imports, edits and linkage keep it current by adding their deltas in their own transaction
+(store/cube_delta.py); `rebuild` is the reference and what a read does when the cube is stale.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -65,16 +68,22 @@ def _known(col) -> ColumnElement:
     return case((col.is_not(None), 1), else_=0)
 
 
-def _harm_by_report() -> Select:
+Touched = Callable[[ColumnElement], ColumnElement]  # an incident-id column -> a condition on it
+
+
+def _harm_by_report(touched: Touched | None = None) -> Select:
     """Per report: civilian casualties disaggregated by sex or age, and those women or children."""
     casualty = and_(harm.c.civilian.is_(True), harm.c.outcome.in_(CASUALTY_OUTCOMES))
     disaggregated = and_(casualty, or_(harm.c.sex != "unknown", harm.c.age_group != "unknown"))
     women_children = and_(casualty, or_(harm.c.sex == "female", harm.c.age_group == "child"))
-    return select(
+    q = select(
         harm.c.report_id,
         func.sum(case((disaggregated, harm.c.best), else_=0)).label("disagg"),
         func.sum(case((women_children, harm.c.best), else_=0)).label("wc"),
     ).group_by(harm.c.report_id)
+    if touched is not None:
+        q = q.where(harm.c.report_id.in_(select(reports.c.id).where(touched(reports.c.incident_id))))
+    return q
 
 
 def _populated(col) -> ColumnElement:
@@ -110,14 +119,15 @@ def _figures(table) -> list[ColumnElement]:
     return out
 
 
-def fact_select(level: str, filters: Filters | None = None) -> Select:
-    """One row per incident (level "incident") or report ("report") with every dimension and measure."""
+def fact_select(level: str, filters: Filters | None = None, touched: Touched | None = None) -> Select:
+    """One row per incident (level "incident") or report ("report") with every dimension and
+    measure; `touched` restricts it (and its harm sums) to some incidents and their reports."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
-    hbr = _harm_by_report().subquery("hbr")
+    hbr = _harm_by_report(touched).subquery("hbr")
     if level == "incident":
         t = incidents
-        per_incident = (
+        per_incident_q = (
             select(
                 reports.c.incident_id.label("incident_id"),
                 func.max(hbr.c.disagg).label("disagg"),
@@ -125,8 +135,10 @@ def fact_select(level: str, filters: Filters | None = None) -> Select:
             )
             .join(hbr, hbr.c.report_id == reports.c.id)
             .group_by(reports.c.incident_id)
-            .subquery("hbi")
         )
+        if touched is not None:
+            per_incident_q = per_incident_q.where(touched(reports.c.incident_id))
+        per_incident = per_incident_q.subquery("hbi")
         disagg, wc = per_incident.c.disagg, per_incident.c.wc
         q = select(
             literal("incident").label("level"),
@@ -147,6 +159,8 @@ def fact_select(level: str, filters: Filters | None = None) -> Select:
             func.coalesce(wc, 0).label("casualties_women_children"),
             *_derived(t, t.c.weapon, t.c.populated_area),
         ).select_from(t.outerjoin(per_incident, per_incident.c.incident_id == t.c.id))
+        if touched is not None:
+            q = q.where(touched(t.c.id))
     else:
         t = reports
         q = select(
@@ -170,6 +184,8 @@ def fact_select(level: str, filters: Filters | None = None) -> Select:
         ).select_from(
             t.join(incidents, incidents.c.id == t.c.incident_id).outerjoin(hbr, hbr.c.report_id == t.c.id)
         )
+        if touched is not None:  # on both sides of the join: PostgreSQL carries no range across it
+            q = q.where(touched(t.c.incident_id), touched(incidents.c.id))
     if filters is not None:
         q = q.where(*base_conditions(level, filters))
     return q

@@ -49,6 +49,11 @@ def seen(conn: Connection) -> dict[int, str]:
     return dict(conn.execute(select(linkage_seen.c.report_id, linkage_seen.c.content_sha)).tuples().all())
 
 
+def any_seen(conn: Connection) -> bool:
+    """Whether `civwatch link` has ever marked a report as linked."""
+    return conn.execute(select(linkage_seen.c.report_id).limit(1)).first() is not None
+
+
 def run_state(conn: Connection) -> dict:
     """Whether `civwatch link` has run on the current reports: reports, those linked as they now
     are (same content), and when the last run was. Read from what runs record, not from counts."""

@@ -1256,3 +1256,13 @@ raw_blocks = Table(
 # construction (the block is written in the same statement group, in the same transaction)
 reports.append_column(Column("raw_block_id", Integer))
 reports.append_column(Column("raw_row", Integer))
+# --- cube: kept current by deltas (issue 24) ---
+
+# One row per cube cell, so a write adds its contribution in place (INSERT ... ON CONFLICT DO
+# UPDATE n = n + excluded.n, ...) instead of recomputing whole slices (store/cube_delta.py).
+Index(
+    "uq_indicator_cube_cell",
+    indicator_cube.c.level, indicator_cube.c.dim, indicator_cube.c.value,
+    indicator_cube.c.sources, indicator_cube.c.year, indicator_cube.c.country_iso3,
+    unique=True,
+)
