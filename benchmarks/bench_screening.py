@@ -1,7 +1,7 @@
 """Screening assessment assembly speed: every evidence item for one application, against the
 same forces' harm summed straight from the base tables, in the same process.
 
-    python benchmarks/run.py screening [--rows 40000] [--repeat 5]
+    python benchmarks/run.py screening [--rows 40000] [--repeat 5] [--postgres postgresql://user@host/db]
 
 A fresh SQLite store gets `--rows` reports, half GED and half ACLED (current layout), written by
 benchmarks/generate.py from the real files' distributions and imported with services.importing
@@ -11,7 +11,8 @@ most attributed incidents (the heaviest case). Then, party facts fresh:
 
 * assemble: services.screening.assemble (harm by the forces through the party register, by
   year, weapon, grade and place; top incidents; object attacks; ACD conflict-years; SIPRI
-  transfers and concentration; treaty status; embargo statements), median of --repeat runs;
+  transfers and concentration; treaty status; the embargo table (the UK footnotes imported);
+  diversion proxies; CHMR findings), median of --repeat runs;
   target < 1 s at 2.5M reports;
 * baseline: services.parties.compare(states=[recipient], direct=True): only the forces' harm
   totals, summed over their reports and incidents from the base tables.
@@ -25,11 +26,13 @@ which reads fixed-size tables (ACD, SIPRI, treaties), as measured.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -44,7 +47,31 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench screening", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL: the store is a fresh database on it")
     return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def _store_url(tmp: str, server: str | None) -> Iterator[str]:
+    """A SQLite file in `tmp`, or a fresh PostgreSQL database on `server` dropped afterwards."""
+    if not server:
+        yield f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"bench_screening_{os.getpid()}"
+    if server.startswith("postgresql://"):  # the driver civwatch uses
+        server = "postgresql+psycopg://" + server[len("postgresql://"):]
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _file(layout: str, rows: int) -> Path:
@@ -71,15 +98,15 @@ def _median(fn, repeat: int) -> float:
 def run(argv: list[str]) -> list[dict]:
     args = parse(argv)
     from civwatch.domain import screening as dom
-    from civwatch.services import importing, parties, screening
+    from civwatch.services import importing, parties, screening, screening_tables
     from civwatch.services.store import open_store
     from civwatch.store.schema import actors, party_incidents, reports
 
     shared = Path(os.environ.get("CIVWATCH_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
     half = args.rows // 2
     files = [_file("ged", half), _file("acled", args.rows - half)]
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = open_store(str(Path(tmp) / "bench.sqlite"))
+    with tempfile.TemporaryDirectory() as tmp, _store_url(tmp, args.postgres) as url:
+        engine = open_store(url)
         for path in files:
             importing.import_file(engine, path, actor="bench")
         acd = shared / "ucdp_conflict_level" / "ucdp_prio_acd_v23_1.csv"
@@ -88,6 +115,8 @@ def run(argv: list[str]) -> list[dict]:
         sipri = shared / "arms_transfers" / "sipri_trade_register_all_1950-2024_generated_2025-03-13.csv"
         if sipri.is_file():
             screening.import_sipri(engine, sipri, actor="bench")
+        if screening_tables.shipped_start(shared).is_file():
+            screening_tables.import_table(engine, screening_tables.shipped_start(shared), actor="bench")
         parties.ensure_fresh(engine)
         with engine.connect() as conn:
             n_reports = conn.execute(select(func.count()).select_from(reports)).scalar_one()
@@ -119,7 +148,8 @@ def run(argv: list[str]) -> list[dict]:
     extrapolated = (ours - harm_s + harm_s * scale) * 1000
     note = (f"{n_reports:,} reports; recipient {iso3} with {n_attr:,} attributed incidents "
             f"({ev['harm']['incidents']:,} in the 50-year window); harm totals consistent with the baseline: {same}")
-    return [{"case": f"assemble screening evidence, {n_reports:,} reports", "figure": ours * 1000, "unit": "ms",
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    return [{"case": f"assemble screening evidence, {n_reports:,} reports, {backend}", "figure": ours * 1000, "unit": "ms",
              "baseline": base * 1000, "ratio": ours / base if base else None, "target": "< 1000 ms at 2.5M reports",
              "harm_part_ms": round(harm_s * 1000, 1),
              "extrapolated_2_5M_ms": round(extrapolated, 1),

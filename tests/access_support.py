@@ -26,6 +26,8 @@ INCIDENT = {
 PUBLIC_REPORT = {"summary": "A shell hit the market at noon; several people were killed.", "country_iso3": "SDN",
                  "civilian_deaths": 3}
 
+MISSING_PERSON = {"name": "Walked Person", "sex": "f", "age": 30, "circumstance": "abducted"}
+
 
 @dataclass(frozen=True)
 class Route:
@@ -87,12 +89,15 @@ def build_world(engine: Engine, private_reads: bool) -> World:
     other = c.post("/api/incidents", json={**INCIDENT, "headline": "A second shelling"}, headers=admin).json()["id"]
     case = c.post("/api/cases", json={"incident_id": incident, "reason": "walk"}, headers=admin).json()["id"]
     report = c.post("/api/public-reports", json=PUBLIC_REPORT).json()["id"]
+    missing = c.post("/api/missing/cases", json=MISSING_PERSON, headers=admin)
+    assert missing.status_code == 201 and missing.json()["id"] == case, missing.text  # one id names both kinds of case
     ids = {"incident_id": str(incident), "other_incident": str(other), "case_id": str(case), "report_id": str(report),
            "batch_id": "1", "iso3": "SDN", "name": "civilian-deaths", "fmt": "csv", "path": "app.css", "job_id": "no-such-job",
            # capabilities whose records the walk's store does not hold: their pages answer 404
            "acronym": "MINUSMA", "actor_id": "1", "country": "SDN", "admin1": "Khartoum", "decision_id": "1",
            "forum": "NATO", "item_id": "1", "kind": "status", "name_id": "1", "ref": "XXVI-6", "unit": "SDN", "assessment_id": "1", "cid": "C1", "version": "1",
-           "kind_ref": "SDN"}
+           "candidate_id": "1",
+           "kind_ref": "SDN", "table": "embargo"}
     sessions = {}
     for role in Role:
         s = TestClient(app)

@@ -13,10 +13,12 @@ from tests.access_support import World, build_world, fill, routes
 
 # What an anonymous reader may open on a private server (the test's own expectation).
 OPEN = {"/login", "/login.json", "/report-harm", "/report-harm.json", "/favicon.ico", "/static/{path:path}",
-        "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+        "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+        "/missing-report", "/missing-report.json", "/missing-follow", "/missing-follow.json", "/missing-figures",
+        "/missing-figures.json", "/api/missing-figures"}
 # Pages a route itself gives only to some roles (the form to record an incident, import jobs).
 ROLE_GATED = {"/record", "/record.json", "/imports/jobs/{job_id}", "/imports/jobs/{job_id}.json"}
-CASE_WORK = ("/cases", "/api/cases", "/api/public-reports")
+CASE_WORK = ("/cases", "/api/cases", "/api/public-reports", "/missing", "/api/missing")
 
 
 # Parameters naming records the walk's store does not hold (an import job, a batch, a mission, ...).

@@ -14,7 +14,9 @@ from tests.access_support import INCIDENT, World, build_world, csrf_of, fill, ro
 
 # Open by design: logging in and out, and the public harm report (form and API). The forms
 # among them still need the CSRF token (checked below); the API one carries no credentials.
-PUBLIC_WRITES = {("POST", "/login"), ("POST", "/logout"), ("POST", "/report-harm"), ("POST", "/api/public-reports")}
+PUBLIC_WRITES = {("POST", "/login"), ("POST", "/logout"), ("POST", "/report-harm"), ("POST", "/api/public-reports"),
+                 ("POST", "/missing-report"), ("POST", "/missing-follow"), ("POST", "/api/missing-reports"),
+                 ("POST", "/api/missing-follow")}
 
 SCREENING_APPLICATION = {"recipient": "SDN", "end_user": "armed_forces", "item": "ML4", "quantity": 10, "value": 1000000.0,
                     "currency": "CAD", "intended_use": "walk", "period_from": "2030-01-01", "period_to": "2031-01-01",
@@ -52,7 +54,11 @@ API_BODIES = {
     ("POST", "/api/plan"): lambda ids: {},  # the YAML is the raw body; refused before it is read
     ("POST", "/api/plan/report/approve"): lambda ids: {"from": "2012-01-01", "to": "2014-12-31"},
     ("POST", "/api/screening/{assessment_id}/decision"): lambda ids: {"decision": "refer", "reasons": "walk"},
+    ("POST", "/api/screening/tables"): lambda ids: {},  # the CSV is the raw body
     ("POST", "/api/parties/{actor_id}/split"): lambda ids: {"name_ids": [1], "canonical_name": "Walked", "category": "unknown"},
+    ("POST", "/api/missing/cases"): lambda ids: {"name": "Another Walked Person", "circumstance": "detained"},
+    ("POST", "/api/missing/cases/{case_id}/moves"): lambda ids: {"to": "registered", "reason": "walk"},
+    ("POST", "/api/missing/cases/{case_id}/candidates/{candidate_id}/decision"): lambda ids: {"confirm": False, "reason": "walk"},
 }
 FORM_FIELDS = {
     ("POST", "/record"): {"headline": "A walked incident", "date_start": "2024-03-02", "country": "SDN",
@@ -68,6 +74,10 @@ FORM_FIELDS = {
     ("POST", "/screening/new"): {k: str(v) for k, v in SCREENING_APPLICATION.items()},
     ("POST", "/plan/report/approve"): {"from": "2012-01-01", "to": "2014-12-31"},
     ("POST", "/screening/{assessment_id}/decision"): {"decision": "refer", "reasons": "walk"},
+    ("POST", "/missing/cases/{case_id:int}/move"): {"to": "closed", "close_reason": "other", "reason": "walk"},
+    ("POST", "/missing/cases/{case_id:int}/decision"): {"candidate": "1", "decision": "reject", "reason": "walk"},
+    ("POST", "/screening/tables"): {"name": "walk.csv", "text": "source,url,date,destination_iso3,scope,start,end\n"
+                                    "walk,https://example.org/walk,2024-01-01,SDN,arms,2024-01-01,\n"},
 }
 # POSTs that compute and write nothing: open (a text in, figures out) or the recording form's
 # helper (a recorder's, with the form's token); they are walked for refusals only where gated.
@@ -83,6 +93,10 @@ CONTROL_ELSEWHERE = {
     ("POST", "/record/textcounts.json"),  # writes nothing: figures for the recorder to accept
     ("POST", "/api/screening/{assessment_id}/decision"), ("POST", "/screening/{assessment_id}/decision"),  # test_screening*
     ("POST", "/api/plan"), ("POST", "/api/plan/report/approve"), ("POST", "/plan/report/approve"),  # tests/*/test_plan*
+    # a decision needs a candidate from a list, a form move a case in another state: tests/*/test_missing*
+    ("POST", "/api/missing/cases/{case_id}/candidates/{candidate_id}/decision"), ("POST", "/missing/cases/{case_id:int}/decision"),
+    ("POST", "/missing/cases/{case_id:int}/move"),
+    ("POST", "/api/screening/tables"),  # tests/api/test_screening.py
 }
 # A role the route refuses. Assessor holds no register, import or linkage role; the case moves
 # and people need the assessor or personal-data roles, which a recorder lacks.
@@ -92,6 +106,9 @@ WRONG_ROLE = {
     "/api/decisions": Role.RECORDER, "/api/evidence": Role.APPROVER, "/api/evidence/captures": Role.APPROVER,
     "/api/evidence/{item_id}/links": Role.APPROVER, "/api/evidence/{item_id}/transfers": Role.APPROVER,
     "/api/screening": Role.RECORDER, "/screening/new": Role.RECORDER,
+    "/api/missing/cases/{case_id}/candidates/{candidate_id}/decision": Role.RECORDER,
+    "/missing/cases/{case_id:int}/decision": Role.RECORDER,
+    "/api/screening/tables": Role.RECORDER, "/screening/tables": Role.RECORDER,
     "/api/plan": Role.RECORDER, "/api/plan/report/approve": Role.ANALYST, "/plan/report/approve": Role.ANALYST,
 }
 
@@ -119,7 +136,7 @@ def _form_post(client, route, url: str, csrf: str | None):
     return client.request(route.method, url, data=fields, follow_redirects=False)
 
 
-QUERY = {("POST", "/api/evidence"): "?name=walk.txt"}  # the upload names its file in the query
+QUERY = {("POST", "/api/evidence"): "?name=walk.txt", ("POST", "/api/screening/tables"): "?name=walk.csv"}  # the upload names its file in the query
 
 
 def _try(world: World, route, who: Role | None, with_csrf: bool = True, via_session_only: bool = False):

@@ -33,6 +33,13 @@ KNOWN = {
     "CIVWATCH_EVIDENCE_ROOT": "folder of the evidence files (default: `evidence/` beside a SQLite store, else in the user data directory)",
     "CIVWATCH_EVIDENCE_MAX_BYTES": "largest evidence upload accepted, in bytes (default 2147483648 = 2 GiB)",
     "CIVWATCH_TSA_URL": "RFC 3161 time-stamping authority that timestamps every evidence item and bundle",
+    "CIVWATCH_MISSING_KEY": "AES-256 key (base64 or hex, 32 bytes) that encrypts missing persons' personal fields",
+    "CIVWATCH_MISSING_KEY_FILE": "file holding that key (default: missing.key in the user data folder, made on first use)",
+    "CIVWATCH_MISSING_REGISTER_HOURS": "hours within which a reported missing person must be registered (default 24)",
+    "CIVWATCH_SMTP_HOST": "SMTP server that sends notifications (unset: notifications are recorded as unsent)",
+    "CIVWATCH_SMTP_PORT": "its port (default 25)",
+    "CIVWATCH_SMTP_FROM": "the sender address of notifications (default civwatch@localhost)",
+    "CIVWATCH_MISSING_NOTIFY_TO": "address told of new candidates when a case has no officer address",
     "CIVWATCH_TSA_CA_FILE": "PEM file of the certificates trusted to sign timestamps (the TSA's CA)",
 }
 
@@ -158,3 +165,45 @@ def clean_stale(database_url: str) -> int:
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def missing_key() -> bytes:
+    """The key of missing persons' personal fields: CIVWATCH_MISSING_KEY, else the file named by
+    CIVWATCH_MISSING_KEY_FILE, else `missing.key` in the user data folder (made on first use,
+    mode 0600, outside any store). A key that is not 32 bytes is refused."""
+    import base64
+    import binascii
+
+    check_environment()
+    raw = os.environ.get("CIVWATCH_MISSING_KEY")
+    if raw is None:
+        path = Path(os.environ.get("CIVWATCH_MISSING_KEY_FILE")
+                    or Path(platformdirs.user_data_dir("civwatch", appauthor=False)) / "missing.key").expanduser()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+            except FileExistsError:
+                pass
+        raw = path.read_text(encoding="utf-8").strip()
+    raw = raw.strip()
+    try:
+        key = bytes.fromhex(raw) if len(raw) == 64 else base64.b64decode(raw, validate=True)
+    except (ValueError, binascii.Error):
+        raise ConfigError("CIVWATCH_MISSING_KEY must be 32 bytes in base64 or hex") from None
+    if len(key) != 32:
+        raise ConfigError(f"CIVWATCH_MISSING_KEY must be 32 bytes (AES-256), got {len(key)}")
+    return key
+
+
+def missing_register_hours() -> int:
+    raw = os.environ.get("CIVWATCH_MISSING_REGISTER_HOURS", "24")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"CIVWATCH_MISSING_REGISTER_HOURS must be a whole number of hours, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError("CIVWATCH_MISSING_REGISTER_HOURS must be at least 1")
+    return value

@@ -47,3 +47,27 @@ def test_screening_over_http(client, store, tokens, shared_data: Path) -> None:
     assert client.get("/api/screening/consistency").json()["pairs"] == []
     ref = client.get("/api/screening/reference").json()
     assert {"item": "ML1", "name": "Small arms", "weapons": ["small_arms"]} in ref["items"]
+    pdf = client.get(f"/api/screening/{aid}/export.pdf", params={"lang": "fr"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/api/screening/{aid}/export.pdf", params={"lang": "de"}).status_code == 422
+    assert client.get("/api/screening/99999/export.pdf").status_code == 404
+
+
+def test_screening_tables_over_http(client, store, tokens) -> None:
+    auth.add_user(store, "asa", "correct horse battery", "assessor")
+    asa = bearer(auth.issue_token(store, "asa"))
+    body = (b"source,url,date,destination_iso3,scope,start,end,text\n"
+            b"UNSC,https://example.org/r,2024-01-01,BGD,arms,2024-01-01,,a row made up for the test\n"
+            b"UNSC,https://example.org/r,2024-01-01,BGD,nonsense,,,\n")
+    assert client.post("/api/screening/tables?name=t.csv", content=body).status_code == 401
+    assert client.post("/api/screening/tables?name=t.csv", content=body, headers=bearer(tokens["vic"])).status_code == 403
+    made = client.post("/api/screening/tables?name=t.csv", content=body, headers=asa)
+    assert made.status_code == 201 and (made.json()["read"], made.json()["accepted"], made.json()["rejected"]) == (2, 1, 1)
+    again = client.post("/api/screening/tables?name=t.csv", content=body, headers=asa)
+    assert again.status_code == 422 and "already imported" in again.json()["detail"]
+    bad = client.post("/api/screening/tables?name=t.csv", content=b"a,b\n1,2\n", headers=asa)
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert client.post("/api/screening/tables?name=../x.csv", content=body, headers=asa).status_code == 422
+    got = client.get("/api/screening/tables/embargo", params={"country": "BGD", "on": "2023-06-01"}).json()
+    assert [r["status"] for r in got["rows"]] == ["not_yet"] and got["batches"][0]["rejections"][0]["line"] == 3
+    assert client.get("/api/screening/tables/other").status_code == 422

@@ -73,3 +73,15 @@ def test_import_show_report_approve_export(db, tmp_path: Path) -> None:
     assert {q["query"] for q in queries} >= {"treaties.forum_parties@1", "screening.complete_evidence_share@1"}
     bad_date = cli("--db", path, "plan", "report", "--from", "2012-13-01", "--to", "2014-12-31")
     assert bad_date.returncode == 2 and "--from must be a date" in bad_date.stderr
+    # the report as a French PDF (the briefs' renderer), with the approved narrative printed in it
+    pdf = tmp_path / "report-fr.pdf"
+    out = cli("--db", path, "plan", "report", "--from", "2012-01-01", "--to", "2014-12-31", "--format", "pdf", "--lang", "fr",
+              "-o", str(pdf))
+    assert out.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), out.stderr
+    import pypdf
+
+    text = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages).split())
+    assert "Rapport d'étape" in text and "On course for the treaties." in text and "approuvé" in text.lower()
+    for args in (("--lang", "de", "-o", str(pdf)), ("--lang", "fr")):  # unknown language; a PDF needs a file
+        bad = cli("--db", path, "plan", "report", "--from", "2012-01-01", "--to", "2014-12-31", "--format", "pdf", *args)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr and ("--lang" in bad.stderr or "needs --out" in bad.stderr)

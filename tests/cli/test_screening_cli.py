@@ -27,7 +27,7 @@ def test_screening_commands(tmp_path: Path, shared_data: Path) -> None:
                if r["type_of_violence"] == "3" and r["side_a"] == "Government of Bangladesh" and "2009-07-01" <= r["date_start"][:10] <= "2014-06-30")
     assert a["evidence"]["harm"]["civilian_deaths"]["best"] == want > 0
     with open(shared_data / SIPRI, encoding="cp1252", newline="") as fh:
-        bgd = [r for r in csv.reader(fh.read().splitlines()[12:]) if r and r[0] == "Bangladesh" and r[2].isdigit() and int(r[2]) > 2009]
+        bgd = [r for r in csv.reader(fh.read().splitlines()[12:]) if r and r[0] == "Bangladesh" and r[2].isdigit() and 2009 < int(r[2]) <= 2014]
     assert a["evidence"]["transfers"]["deals_in_window"] == len(bgd)
     table = cli("--db", db, "screening", "show", aid)
     assert table.returncode == 0 and "ATT-7.1" in table.stdout and "EU-8" in table.stdout
@@ -37,6 +37,16 @@ def test_screening_commands(tmp_path: Path, shared_data: Path) -> None:
     exported = tmp_path / "a.json"
     assert cli("--db", db, "screening", "export", aid, "--out", str(exported)).returncode == 0
     assert json.loads(exported.read_text())["assessment"]["decision"] == "deny"
+    pdf = tmp_path / "a.pdf"
+    made = cli("--db", db, "screening", "export", aid, "--format", "pdf", "-o", str(pdf), "--lang", "fr")
+    assert made.returncode == 0 and pdf.read_bytes().startswith(b"%PDF"), made.stderr
+    footnotes = shared_data / "arms_transfers/caat_uk_footnotes_by_destination.csv"
+    with open(footnotes, encoding="utf-8", newline="") as fh:
+        n_rows = sum(1 for _ in csv.DictReader(fh))
+    imported = cli("--db", db, "screening", "tables", "import", str(footnotes))
+    assert imported.returncode == 0 and f"read {n_rows}," in imported.stdout, imported.stderr
+    listed = cli_json("--db", db, "screening", "tables", "list", "--country", "AFG", "--on", "2020-01-01", "--format", "json")
+    assert listed["loaded"] and {r["status"] for r in listed["rows"]} == {"start_not_recorded"}
     b = cli("--db", db, "screening", "new", *APP, "--reference", "BGD-2").stdout.split()[-1]
     cli("--db", db, "screening", "decide", b, "--decision", "approve", "--reasons", "conditions met")
     pairs = cli_json("--db", db, "screening", "consistency", "--format", "json")["pairs"]
@@ -46,6 +56,10 @@ def test_screening_commands(tmp_path: Path, shared_data: Path) -> None:
         (["screening", "new", *APP[:-2], "--reference", "R"], "lies in the past"),
         (["screening", "show", "999"], "no assessment 999"),
         (["screening", "decide", aid, "--decision", "maybe", "--reasons", "r"], "valid values are approve"),
+        (["screening", "export", aid, "--format", "pdf"], "a PDF needs --out"),
+        (["screening", "export", aid, "--format", "docx"], "valid are pdf, html, json"),
+        (["screening", "tables", "import", str(shared_data / GED_BGD)], "unknown layout"),
+        (["screening", "tables", "import", str(shared_data / SIPRI)], "not UTF-8 text"),
     ):
         bad = cli("--db", db, *args)
         assert bad.returncode != 0 and message in bad.stderr and "Traceback" not in bad.stderr, (args, bad.stderr)

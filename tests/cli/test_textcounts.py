@@ -65,6 +65,16 @@ def test_import_reads_harm_from_text_when_asked(tmp_path: Path, shared_data: Pat
     r = run("--db", db, "import", str(path), "--json", "--extract-text")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["accepted"] == 991 and out["text_harm"]["reports_read"] == 991 and out["text_harm"]["method"] == "textcounts-1"
+    assert out["accepted"] == 991 and out["text_harm"]["reports_read"] == 991 and out["text_harm"]["method"] == "textcounts-2"
     again = run("--db", db, "text", "harm", "--source", "ucdp-ged")
     assert again.returncode == 0 and f"{out['text_harm']['rows']} harm rows" in again.stdout, again.stderr
+
+
+def test_stats_say_whether_extracted_figures_are_in(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.sqlite")  # a new store is made on first use
+    r = run("--db", db, "stats", "women-children-share", "--extracted", "include")
+    assert r.returncode == 0, r.stderr
+    assert "extracted: includes harm by sex and age read from report text" in " ".join(r.stdout.split())
+    bad = run("--db", db, "compare", "--extracted", "maybe")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "extracted must be one of exclude, include" in (bad.stdout + bad.stderr)

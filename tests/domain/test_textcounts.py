@@ -111,3 +111,42 @@ def test_conventions_are_learnt_from_pairs() -> None:
     pairs = [("Several people were killed.", 10)] * 6 + [("At least 4 people were killed.", 4)] * 5 + [("Dozens killed.", 12)] * 2
     learnt = {c.basis: (c.value, c.support, c.agreement) for c in learn_conventions(pairs)}
     assert learnt == {"vague:several": (10, 6, 1.0), "at-least": ("said", 5, 1.0)}  # dozens: 2 notes < min support
+
+
+def test_a_notes_own_word_on_its_coding() -> None:
+    """ACLED notes that say what was coded: the statement wins in `coded`, the text's figure stays."""
+    ex = extract("Police fired on protesters; 5 people were killed. Total 2 fatalities (1 confirmed fatality "
+                 "and 1 split fatality) coded to this event.")
+    assert ex.total("killed").coded == 2 and ex.coding.kind == "this-event"
+    ex = extract('Gunmen attacked the village, killing "many" (coded as 10) residents.')
+    assert (ex.coding.kind, ex.coding.count) == ("coded-as", 10) and ex.total("killed").coded == 10
+    shared = extract("23 people were killed in clashes. Fatalities spread across 8 events.")
+    assert shared.coding.parts == 8
+    assert shared.total("killed").coded == 23  # no rounding rule learnt: the whole
+    assert shared.total("killed", {"split": "round"}).coded == 3 and shared.total("killed", {"split": "floor"}).coded == 2
+    days = extract("Soldiers killed 15 villagers over two days.")
+    assert days.total("killed", {"days": "floor"}).coded == 7 and days.total("killed", {"days": "floor"}).best == 15
+    one = extract("One person died over two days of rioting.")
+    assert one.total("killed", {"days": "floor"}).coded == 1  # a death is never shared away
+    # a clause coded separately is left out, the rest of the sentence is read
+    ex = extract("Locals attacked and killed 1 militant, after militants attacked a leader at a camp (coded separately).")
+    assert ex.total("killed").coded == 1
+
+
+def test_sentences_that_say_they_are_more_and_the_other_side() -> None:
+    assert extract("Militants killed 5 villagers. Two attackers were also killed.").total("killed").best == 7
+    assert extract("Five people were killed in the attack. The five victims were buried.").total("killed").best == 5
+    assert extract("Military forces kill 37 militants. Two soldiers reported dead.").total("killed").best == 39
+    assert extract("An unknown man armed with an AK-47 rifle shot and killed a civilian.").total("killed").best == 1
+    assert extract("Protesters said they tried to kill himself.").total("killed") is None
+
+
+def test_lists_of_people_in_headlines() -> None:
+    ex = extract("Bui Division: Husband, wife and baby killed by government forces")
+    assert [(f.sex, f.age_group, f.best) for f in ex.figures] == [("male", "adult", 1), ("female", "adult", 1), ("unknown", "child", 1)]
+    ex = extract("Baby, 7-year-old girl among six killed in south Mexico")
+    assert ex.total("killed").best == 6 and {(f.sex, f.age_group) for f in ex.figures if f.subset} == {("unknown", "child"), ("female", "child")}
+    (f,) = extract("Violent Saturday at the border left five dead, two were women").breakdown("killed")
+    assert (f.sex, f.best, f.subset) == ("female", 2, True)
+    (f,) = extract("Two BSF men among eight killed in Kashmir").breakdown("killed") or (None,)
+    assert f is None  # "BSF men" names a force, not a sex

@@ -19,7 +19,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civwatch.app import create_app
-from civwatch.services import briefs, briefs_render, importing, messages, parties, treaties
+from civwatch.services import (
+    briefs,
+    briefs_map,
+    briefs_render,
+    importing,
+    messages,
+    parties,
+    treaties,
+)
 from civwatch.services.store import open_store
 from tests.helpers import ged_country_iso3, ged_rows
 
@@ -198,6 +206,10 @@ def test_party_brief_measures_are_the_party_comparison(client: TestClient, engin
     assert harm["rows"][1][1]["v"] == chosen["civilian_deaths"]
     trend = next(s for s in data["sections"] if s["id"] == "party_trend")
     assert sum(r[1]["v"] for r in trend["rows"]) == chosen["incidents"]
+    pmap = next(s for s in data["sections"] if s["id"] == "party_map")  # where it operates, from the register
+    actor = parties.show(engine, chosen["actor_id"])
+    where = [c for c in (actor.get("countries") or "").split(",") if c] or [actor["state_iso3"]]
+    assert pmap["status"] == "empty" or pmap["map"]["country"] == [c for c in where if c in briefs_map.shapes()]
     peers = next(s for s in data["sections"] if s["id"] == "peers")
     assert any(r[0]["v"].endswith("◀") and r[1]["v"] == chosen["incidents"] for r in peers["rows"])
     body = client.get(f"/api/briefs/party/{chosen['actor_id']}?lang=fr").content

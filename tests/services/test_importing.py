@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select, text
 
 from civwatch.services import stats
 from civwatch.services.importing import import_file
+from civwatch.store import raw_blocks
 from civwatch.store.schema import (
     harm,
     import_batches,
@@ -98,13 +99,14 @@ def test_reimport_changes_nothing_and_a_new_release_keeps_the_old(store: Engine,
     assert count(store, report_versions) == release.updated
     with store.connect() as conn:
         row = conn.execute(
-            select(reports.c.id, reports.c.version, reports.c.raw).where(reports.c.source_id == content[0]["id"])
+            select(reports.c.id, reports.c.version).where(reports.c.source_id == content[0]["id"])
         ).one()
         prev = conn.execute(select(report_versions.c.raw, report_versions.c.version).where(report_versions.c.report_id == row.id)).one()
-        kept = conn.execute(select(reports.c.version, reports.c.raw).where(reports.c.source_id == formatting[0]["id"])).one()
-    assert json.loads(row.raw) == content[0] and row.version == 2
+        kept = conn.execute(select(reports.c.id, reports.c.version).where(reports.c.source_id == formatting[0]["id"])).one()
+        raws = raw_blocks.texts(conn, [row.id, kept.id])
+    assert json.loads(raws[row.id]) == content[0] and row.version == 2
     assert json.loads(prev.raw)["active_year"] == "true" and prev.version == 1
-    assert kept.version == 1 and json.loads(kept.raw) == old_by_id[formatting[0]["id"]]
+    assert kept.version == 1 and json.loads(raws[kept.id]) == old_by_id[formatting[0]["id"]]
     # stats now follow the newer release of each event, and keep the events only the old had
     merged = {r["id"]: r for r in ged_rows(old)} | {r["id"]: r for r in new_rows}
     expected: dict[int, int] = {}

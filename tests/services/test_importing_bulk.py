@@ -15,14 +15,16 @@ import pytest
 from sqlalchemy import Engine, text
 
 from civwatch.services.importing import import_file
-from civwatch.store import migrate
+from civwatch.store import migrate, raw_blocks
 from civwatch.store.db import make_engine
 from civwatch.store.schema import incidents, reports
 from tests.conftest import _fresh_pg_database
 
 GED = "ucdp_ged"
 
-IGNORED = {"id", "incident_id", "created_at", "updated_at"}  # ids and timestamps differ by construction
+# ids and timestamps differ by construction; where a raw row sits (which block, which row) too:
+# the raw rows themselves are compared as read back through raw_blocks.texts ("raw_rows")
+IGNORED = {"id", "incident_id", "created_at", "updated_at", "raw_block_id", "raw_row"}
 REPORT_COLS = ", ".join(f"r.{c.name}" for c in reports.columns if c.name not in IGNORED)
 INCIDENT_COLS = ", ".join(f"i.{c.name}" for c in incidents.columns if c.name not in IGNORED)
 SNAPSHOT = {
@@ -53,7 +55,14 @@ SNAPSHOT = {
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
-        return {name: [tuple(r) for r in conn.execute(text(sql))] for name, sql in SNAPSHOT.items()}
+        out = {name: [tuple(r) for r in conn.execute(text(sql))] for name, sql in SNAPSHOT.items()}
+        keys = conn.execute(text("SELECT id, source, source_id FROM reports")).all()
+        raws = raw_blocks.texts(conn, [k[0] for k in keys])
+        out["raw_rows"] = sorted((source, sid, raws[rid]) for rid, source, sid in keys)
+        # every imported report's raw row is in a block; none is kept as a JSON text per report
+        out["inline_raw"] = [tuple(r) for r in conn.execute(text(
+            "SELECT count(*) FROM reports WHERE batch_id IS NOT NULL AND (raw <> '' OR raw_block_id IS NULL)"))]
+        return out
 
 
 @pytest.fixture
@@ -81,8 +90,10 @@ def same_imports(bulk: Engine, rows: Engine, files: list[Path], bulk_reader: lis
         a.pop("seconds"), b.pop("seconds")
         assert a == b, path.name
     got, want = snapshot(bulk), snapshot(rows)
-    for name in SNAPSHOT:
+    assert got.keys() == want.keys()
+    for name in got:
         assert got[name] == want[name], name
+    assert got["inline_raw"] == [(0,)]
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from civwatch.services import stats
 from civwatch.services.importing import import_file
+from civwatch.store import raw_blocks
 from civwatch.store.schema import audit_log, harm, import_batches, rejected_rows, reports, victims
 from tests.helpers import write_csv
 
@@ -54,7 +55,7 @@ def test_victim_list_aggregates_to_incidents_with_sex_and_age(store: Engine, sha
             got[(rid, outcome, sex, age)] += best
         assert got == expected
         n_victims = len(conn.execute(select(victims.c.id)).all())
-        raws = [r[0] for r in conn.execute(select(reports.c.raw))]
+        raws = list(raw_blocks.texts(conn, [r[0] for r in conn.execute(select(reports.c.id))]).values())
         rejected = [r[0] + r[1] for r in conn.execute(select(rejected_rows.c.raw, rejected_rows.c.reason))]
         audit = [str(r) for r in conn.execute(select(audit_log))]
         batches = [str(r) for r in conn.execute(select(import_batches))]

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from civwatch.services import importing
+from civwatch.store import raw_blocks
 from civwatch.store.schema import report_versions, reports
 
 NEWER = "ged_ukraine_statebased_2014_2022.csv"
@@ -49,7 +50,8 @@ def _expected(shared_data: Path) -> dict[str, int]:
 
 def _current(store: Engine, source_id: str) -> dict:
     with store.connect() as conn:
-        return dict(conn.execute(select(reports).where(reports.c.source_id == source_id)).mappings().one())
+        row = dict(conn.execute(select(reports).where(reports.c.source_id == source_id)).mappings().one())
+        return row | {"raw": raw_blocks.text(conn, row)}
 
 
 def test_older_ged_export_after_newer_keeps_newer_current(store: Engine, shared_data: Path) -> None:

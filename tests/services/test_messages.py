@@ -11,24 +11,35 @@ import pytest
 
 from civwatch.domain import briefs as dom
 from civwatch.domain import forums as fdom
+from civwatch.domain import plan as pdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.cases import CaseState
 from civwatch.domain.taxonomy import Grade, PartyCategory, Weapon
-from civwatch.services import messages
+from civwatch.services import messages, plan_report
 
 SRC = Path(messages.__file__).resolve().parent.parent
 PREFIXES = ("brief", "section", "col", "note", "measure", "coverage", "value", "footnote", "def", "source", "annex", "tp",
             "status", "status_short", "page", "points", "link", "party_category", "weapon", "grade", "case_state",
-            "instrument", "short", "forum")
+            "instrument", "short", "forum", "plan", "plan_status", "progress", "nav", "ui", "lang", "overview", "filters", "map")
 LITERAL = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")\.[\w.-]+)["']""")
 
 
 def used_ids() -> set[str]:
     """Literal message ids in the brief code and template, and every id built from a taxonomy."""
     ids: set[str] = set()
+    web = SRC / "web" / "templates"
     for path in [SRC / "services" / "briefs.py", SRC / "services" / "briefs_render.py", SRC / "domain" / "briefs.py",
-                 SRC / "services" / "brief_templates" / "brief.html"]:
+                 SRC / "services" / "brief_templates" / "brief.html", SRC / "services" / "plan_report.py",
+                 SRC / "services" / "briefs_map.py", SRC / "web" / "render.py",
+                 *(web / name for name in ("base.html", "overview.html", "_filters.html", "plan_report.html"))]:
         ids |= set(LITERAL.findall(path.read_text(encoding="utf-8")))
+    # the plan report: every progress state, commitment status, query definition and section
+    ids |= {f"progress.{s}" for s in plan_report.PROGRESS_STATES} | {f"plan_status.{s.value}" for s in pdom.Status}
+    ids |= {f"def.plan_query.{q.name}" for q in pdom.QUERIES.values()} | {f"section.{s}" for s in plan_report.SECTIONS}
+    ids |= set(plan_report.ANNEX) | {f"brief.title.{plan_report.KIND}"}
+    # the dashboard: the language switch and the overview's share bases
+    ids |= {f"lang.{code}" for code in messages.LANGUAGES}
+    ids |= {f"overview.{k}.{m}" for k in ("base", "base_none") for m in ("women-children-share", "ewipa-share")}
     ids |= {f"party_category.{c.value}" for c in PartyCategory} | {f"weapon.{w.value}" for w in Weapon}
     ids |= {f"grade.{g.value}" for g in Grade} | {f"case_state.{s.value}" for s in CaseState}
     ids |= {f"status.{s.value}" for s in tdom.Status} | {f"status_short.{s.value}" for s in tdom.Status}
@@ -36,7 +47,7 @@ def used_ids() -> set[str]:
     ids |= {f"forum.{f}" for f in fdom.BY_ID} | {f"brief.title.{k.value}" for k in dom.BriefKind}
     ids |= {f"section.{s}" for secs in dom.SECTIONS.values() for s in secs}
     ids |= {"link.en", "link.fr", "link.back", "link.pdf", "link.pdf_letter"}
-    return {i for i in ids if not i.endswith((".", ".css", ".html"))}
+    return {i for i in ids if not i.endswith((".", ".css", ".html", ".json"))}
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)

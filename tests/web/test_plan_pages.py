@@ -5,10 +5,12 @@ approver (CSRF and role checked)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pypdf
 import pytest
 
 from civwatch.services import demo, treaties
@@ -102,5 +104,10 @@ def test_report_page_and_approval_by_an_approver(browser, server: LiveServer, sc
     assert pg.locator("#narrative-GAC p").inner_text() == "Treaty work <b>on course</b>."  # escaped, shown as text
     csv_text = httpx.get(f"{server.url}" + pg.locator("a#csv").get_attribute("href")).text
     assert csv_text.splitlines()[0].startswith("objective,commitment,commitment_title")
+    # the PDF buttons: the same report through the briefs' renderer, the narrative printed as text
+    pdf = httpx.get(f"{server.url}" + pg.locator("a#pdf-fr").get_attribute("href"), timeout=60)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "Rapport d'étape" in text and "Treaty work <b>on course</b>." in text
     screenshot(pg, "report")
     context.close()

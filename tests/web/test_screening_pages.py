@@ -78,6 +78,22 @@ def test_application_assessment_and_decision_in_chromium(browser, server: LiveSe
     token = re.search(r'name="csrf" value="([^"]+)"', pg.content()).group(1)
     refused = pg.request.post(f"/screening/{aid}/decision", form={"csrf": token, "decision": "approve", "reasons": "x"})
     assert refused.status == 403
+    # the export buttons: a PDF in each language
+    with pg.expect_download() as dl:
+        pg.locator("#export-pdf-fr").click()
+    assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
+    assert pg.request.get(f"/api/screening/{aid}/export.pdf").headers["content-type"] == "application/pdf"
+    # the embargo table: a row pasted under a file name, every row accounted for
+    pg.goto("/screening/tables")
+    assert pg.locator("#not-loaded").count() == 1
+    pg.get_by_label("File name (a later import under the same name replaces it)").fill("mine.csv")
+    pg.get_by_label("or paste the CSV").fill("source,url,date,destination_iso3,scope,start,end,text\n"
+                                             "UNSC,https://example.org/x,2029-01-01,RWA,arms,2029-06-01,,made up for the test\n"
+                                             "UNSC,https://example.org/x,2029-01-01,RWA,arms,June,,\n")
+    pg.get_by_role("button", name="Import").click()
+    pg.wait_for_load_state()
+    assert "read 2 = accepted 1 + rejected 1" in pg.locator("#batches").inner_text()
+    assert pg.locator("#rows tbody tr").count() == 1
     context.close()
 
     context, pg = _login(browser, server.url, APPROVER)

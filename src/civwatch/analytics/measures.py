@@ -121,6 +121,30 @@ def indicator_rows(name: str, summed: Iterable[dict], by: list[str]) -> list[dic
     return rows
 
 
+EXTRACTED_BASE = "civilian casualties with sex or age recorded or read from text"
+
+
+def add_extracted(rows: list[dict], per_group: dict[tuple, dict], by: list[str], shown: str) -> None:
+    """Each row of a sex-and-age indicator says what was read from text for its group, and whether
+    it is in the value ("included") or left out ("excluded")."""
+    helper = by if "source" in by else [*by, "source"]
+    sums: dict[tuple, dict] = {}
+    for key, add in per_group.items():
+        acc = sums.setdefault(tuple(_present(d, v) for d, v in zip(helper, key, strict=True) if d in by), dict.fromkeys(add, 0))
+        for m, v in add.items():
+            acc[m] += v
+    for row in rows:
+        add = sums.get(tuple(row[d] for d in by), {})
+        if shown == "included" and "denominator" in row:
+            row["base"] = share_text(row["numerator"], row["denominator"], EXTRACTED_BASE)
+        row["extracted"] = {
+            "shown": shown,
+            "records": add.get("n_disaggregated", 0),
+            "casualties_disaggregated": add.get("casualties_disaggregated", 0),
+            "casualties_women_children": add.get("casualties_women_children", 0),
+        }
+
+
 def _present(dim: str, value):
     if dim in ("violence_type",) and not value:
         return "unknown"
@@ -216,7 +240,7 @@ def add_change(rows: list[dict], by: list[str]) -> list[dict]:
     return rows
 
 
-def compare(summed: Iterable[dict], by: list[str]) -> list[dict]:
+def compare(summed: Iterable[dict], by: list[str], wc_base: str = SHARE_BASES["women-children-share"]) -> list[dict]:
     """The same measures for every group (party category by default), by the same code."""
     groups = collapse(summed, by)
     rows = []
@@ -235,7 +259,7 @@ def compare(summed: Iterable[dict], by: list[str]) -> list[dict]:
             "bases": {
                 "populated_area_share": share_text(acc["n_populated"], populated_base(acc), "incidents whose place is known to be populated or not"),
                 "explosive_weapons_share": share_text(acc["n_explosive"], acc["n_weapon_known"], "incidents with a known weapon"),
-                "women_children_share": share_text(acc["casualties_women_children"], acc["casualties_disaggregated"], "civilian casualties with sex or age recorded"),
+                "women_children_share": share_text(acc["casualties_women_children"], acc["casualties_disaggregated"], wc_base),
             },
             "coverage": {
                 "incidents_place_known": acc["n_populated_known"],

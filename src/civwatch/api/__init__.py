@@ -13,6 +13,7 @@ from civwatch.api import (
     incidents,
     indicators,
     linkage,
+    missing,
     missions,
     parties,
     treaties,
@@ -40,3 +41,4 @@ router.include_router(parties.router)
 router.include_router(screening_api.router)
 router.include_router(briefs.router)
 router.include_router(plan_api.router)
+router.include_router(missing.router)

@@ -19,6 +19,10 @@ Name = Literal[
     "civilian-deaths", "civilian-injuries", "incidents", "reports", "women-children-share", "ewipa-share", "active-conflicts"
 ]
 
+Extracted = Literal["exclude", "include"]
+EXTRACTED_HELP = ("include: add harm by sex and age read from report text to the women-and-children share "
+                  "(default exclude: coded figures only); the result's `extracted` says which it shows")
+
 
 def _json(result) -> Response:
     """The result's JSON, encoded once: results are cached per store state, and so is this."""
@@ -41,8 +45,9 @@ def get_indicator(
     f: Annotated[Filters, Depends(filters)],
     by: Annotated[str | None, Query(max_length=200, description="comma-separated: year, month, country, party_category, weapon, grade, source, ...")] = None,
     change: Annotated[Literal["yoy"] | None, Query(description="add year-on-year change")] = None,
+    extracted: Annotated[Extracted, Query(description=EXTRACTED_HELP)] = "exclude",
 ) -> Response:
-    return _json(svc.indicator(engine, name, by, f, change))
+    return _json(svc.indicator(engine, name, by, f, change, extracted))
 
 
 @router.get("/compare", summary="Actor-blind comparison: the same measures per party category")
@@ -50,5 +55,6 @@ def get_compare(
     engine: Annotated[Engine, Depends(get_engine)],
     f: Annotated[Filters, Depends(filters)],
     by: Annotated[str, Query(max_length=200)] = "party_category",
+    extracted: Annotated[Extracted, Query(description=EXTRACTED_HELP)] = "exclude",
 ) -> Response:
-    return _json(svc.compare(engine, by, f))
+    return _json(svc.compare(engine, by, f, extracted))

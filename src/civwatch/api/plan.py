@@ -1,21 +1,24 @@
 """The national action plan on POC over HTTP: the plan tree with live indicators, departments,
-a commitment with its series, the progress report (JSON, CSV, XLSX), the YAML of any version;
+a commitment with its series, the progress report (JSON, CSV, XLSX; PDF streamed, or HTML, in
+English or French through the briefs' renderer), the YAML of any version;
 import and approval need a token with the role (analyst / approver). Refusals are problem+json
 with every problem's line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from civwatch.api.deps import get_engine, reader, writer
 from civwatch.api.errors import problem
 from civwatch.services import plan as svc
+from civwatch.services import plan_report
 from civwatch.services.auth import Principal
 
 router = APIRouter(tags=["plan"])
@@ -25,6 +28,12 @@ PlanId = Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9][A-Za-
 Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="plan version (default: the latest)")]
 On = Annotated[date | None, Query(description="compute indicators as of this date (default today)")]
 MAX_YAML = 2_000_000
+CHUNK = 64 * 1024
+
+
+def _chunks(body: bytes) -> Iterator[bytes]:
+    for i in range(0, len(body), CHUNK):
+        yield body[i:i + CHUNK]
 
 
 @router.get("/plan/queries", summary="The named, versioned queries a plan indicator may be bound to", dependencies=[Depends(reader)])
@@ -69,14 +78,23 @@ def commitment(engine: EngineDep, cid: Annotated[str, Path(max_length=64, patter
     return svc.commitment(engine, cid, plan, version, on)
 
 
-@router.get("/plan/report", summary="Progress report for a period (JSON, CSV or XLSX)", dependencies=[Depends(reader)],
-            responses={404: PROBLEM, 200: {"content": {"application/json": {}, "text/csv": {}}}})
+@router.get("/plan/report", summary="Progress report for a period (JSON, CSV, XLSX, or PDF / HTML in English or French)",
+            dependencies=[Depends(reader)],
+            responses={404: PROBLEM, 200: {"content": {"application/json": {}, "text/csv": {}, "application/pdf": {}}}})
 def report(engine: EngineDep, start: Annotated[date, Query(alias="from")], end: Annotated[date, Query(alias="to")],
            plan: PlanId = None, version: Version = None,
-           format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json") -> Response:
+           format: Annotated[str, Query(pattern="^(json|csv|xlsx|pdf|html)$")] = "json",
+           lang: Annotated[Literal["en", "fr"], Query(description="Language of the PDF / HTML report.")] = "en",
+           paper: Annotated[Literal["a4", "letter"], Query(description="PDF page size.")] = "a4") -> Response:
     data = svc.report(engine, start, end, plan, version)
     if format == "json":
         return JSONResponse(svc.jsonable(data))
+    if format in ("pdf", "html"):  # the briefs' renderer: one template, one catalogue
+        body, media, name = plan_report.render(engine, data, format, lang, paper)
+        headers = {"Content-Disposition": f'inline; filename="{name}"'}
+        if format == "pdf":
+            return StreamingResponse(_chunks(body), media_type=media, headers=headers)
+        return Response(body, media_type=media, headers=headers)
     body, media, name = svc.report_export(data, format)
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
@@ -21,12 +21,15 @@ from civwatch.api.deps import get_engine, reader, writer
 from civwatch.api.errors import problem
 from civwatch.domain import screening as dom
 from civwatch.services import screening as svc
+from civwatch.services import screening_tables as tables
 from civwatch.services.auth import Principal
 
 router = APIRouter(tags=["screening"])
 PROBLEM = {"content": {"application/problem+json": {}}}
 WRITE_RESPONSES = {401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 422: PROBLEM}
 AssessmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Lang = Annotated[str, Query(pattern="^(en|fr)$", description="en or fr")]
+Paper = Annotated[str, Query(pattern="^(a4|letter)$", description="a4 or letter")]
 T = TypeVar("T")
 
 
@@ -91,6 +94,31 @@ def consistency(engine: Annotated[Engine, Depends(get_engine)],
     return jsonable_encoder(svc.consistency(engine, max_distance))
 
 
+@router.get("/screening/tables/{table}", summary="The embargo or diversion table in force: batches with their counts, rows",
+            dependencies=[Depends(reader)], responses={422: PROBLEM})
+def list_table(engine: Annotated[Engine, Depends(get_engine)],
+               table: Annotated[str, Path(pattern="^(embargo|diversion)$", description="embargo or diversion")],
+               country: Annotated[str | None, Query(pattern="^[A-Z]{3}$", description="ISO alpha-3")] = None,
+               on: Annotated[date | None, Query(description="read each embargo's status on this date")] = None) -> Any:
+    got = _run(tables.listing, engine, table, country, on)
+    return got if isinstance(got, JSONResponse) else jsonable_encoder(got)
+
+
+@router.post("/screening/tables", status_code=201, summary="Import an embargo or diversion table (CSV body; assessor, analyst)",
+             responses={**WRITE_RESPONSES, 413: PROBLEM})
+async def import_table(request: Request, engine: Annotated[Engine, Depends(get_engine)],
+                       principal: Annotated[Principal, Depends(writer)],
+                       name: Annotated[str, Query(max_length=104, description="the file name, e.g. embargoes.csv: "
+                                                  "a later import under the same name replaces it")]) -> Any:
+    if not principal.has(*tables.IMPORT_ROLES):
+        return problem(403, "Forbidden", "importing a screening table needs the role assessor or analyst")
+    body = await request.body()
+    if len(body) > tables.MAX_BYTES:
+        return problem(413, "Too large", f"a screening table is at most {tables.MAX_BYTES:,} bytes")
+    got = _run(tables.import_bytes, engine, body, name, principal)
+    return got if isinstance(got, JSONResponse) else JSONResponse(jsonable_encoder(got), status_code=201)
+
+
 @router.get("/screening/{assessment_id}", summary="One assessment: application, configuration, evidence, criteria, decision",
             dependencies=[Depends(reader)], responses={404: PROBLEM})
 def get_assessment(engine: Annotated[Engine, Depends(get_engine)], assessment_id: AssessmentId) -> Any:
@@ -105,6 +133,19 @@ def export_assessment(engine: Annotated[Engine, Depends(get_engine)], assessment
     if isinstance(a, JSONResponse):
         return a
     return JSONResponse(jsonable_encoder(a), headers={"Content-Disposition": f'attachment; filename="screening-{assessment_id}.json"'})
+
+
+@router.get("/screening/{assessment_id}/export.pdf", summary="An assessment as a PDF document, in English or French",
+            dependencies=[Depends(reader)], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, 404: PROBLEM, 422: PROBLEM})
+def export_pdf(engine: Annotated[Engine, Depends(get_engine)], assessment_id: AssessmentId, lang: Lang = "en",
+               paper: Paper = "a4") -> Any:
+    got = _run(svc.export_document, engine, assessment_id, "pdf", lang, paper)
+    if isinstance(got, JSONResponse):
+        return got
+    body, media = got
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="screening-{assessment_id}-{lang}.pdf"'})
 
 
 @router.post("/screening", status_code=201, summary="Assess an application (assessor, analyst, admin)", responses=WRITE_RESPONSES)

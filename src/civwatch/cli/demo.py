@@ -26,6 +26,7 @@ def demo(
     demo_service.load_screening(engine(db))  # the SIPRI register from the shared data, when present
     summary["forecasts"] = demo_service.fit_forecasts(engine(db))
     summary["plan"] = demo_service.load_plan(engine(db))  # the ILLUSTRATIVE sample action plan
+    summary["missing"] = demo_service.load_missing(engine(db))  # the real Airwars list; MADE-UP family reports
     if as_json:
         print(json.dumps({**summary, "treaties": treaties, "peacekeeping": peacekeeping}, ensure_ascii=False, default=str))
     else:
@@ -53,7 +54,14 @@ def demo(
     if not as_json:
         p = summary["plan"]
         console.print(f"sample action plan (ILLUSTRATIVE) {p['plan_id']} version {p['version']}: "
-                      f"{'already loaded' if p['unchanged'] else 'loaded'} (civwatch plan show)", highlight=False)
+                      f"{'already loaded' if p['unchanged'] else 'loaded'} (civwatch plan show; its progress report in French: "
+                      f"civwatch plan report --from 2012-01-01 --to 2016-12-31 --format pdf --lang fr -o report.pdf)", highlight=False)
+    if not as_json:
+        m = summary["missing"]
+        if m["list"]:
+            console.print(f"missing persons: the Airwars victim list imported ({m['list']['accepted']} persons, "
+                          f"{m['list']['rejected']} rows rejected with their reasons)", highlight=False)
+        console.print(f"missing persons: {len(m['cases'])} MADE-UP family reports opened and searched (/missing)", highlight=False)
     if serve:
         from civwatch.cli import stats
 

@@ -19,6 +19,7 @@ from civwatch.cli import (
     importing,
     incidents,
     linking,
+    missing,
     missions,
     parties,
     stats,
@@ -62,6 +63,7 @@ cli.add_typer(parties.app, name="parties")
 cli.add_typer(screening_cli.app, name="screening")
 cli.add_typer(briefs.app, name="brief")
 cli.add_typer(plan_cli.app, name="plan")
+cli.add_typer(missing.app, name="missing")
 
 
 def _version(value: bool) -> None:

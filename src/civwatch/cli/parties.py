@@ -220,13 +220,16 @@ def compare(
     year_to: Annotated[int | None, Opt("--to-year")] = None,
     fmt: Annotated[str, Opt("--format")] = "table",
     db: DbOption = None,
+    extracted: Annotated[str, Opt("--extracted", help=stats.EXTRACTED_HELP)] = "exclude",
 ) -> None:
     """Actor-blind comparison: the same measures, by the same code, for every party category or named party."""
     if by.strip().lower() not in ("party", "parties", "actor"):
         if actors or states or category or operating_in:
             raise ValueError("--actors, --states, --category and --operating-in go with --by party")
-        stats.compare(by, source, country, year_from, year_to, fmt, db)
+        stats.compare(by, source, country, year_from, year_to, fmt, db, extracted=extracted)
         return
+    if extracted != "exclude":
+        raise ValueError("--extracted goes with --by party-category or another dimension, not --by party")
     if source:
         raise ValueError("--by party counts incidents, each once; --source does not apply")
     from civwatch.services import parties

@@ -157,8 +157,10 @@ def report(
     start: Annotated[str, typer.Option("--from", help="First day of the period.")],
     end: Annotated[str, typer.Option("--to", help="Last day of the period.")],
     plan: PlanOption = None, version: VersionOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or xlsx.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="Write csv/xlsx/json to this file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, xlsx, pdf or html.")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write csv/xlsx/json/pdf/html to this file.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of a pdf / html report: en or fr.")] = "en",
+    paper: Annotated[str, typer.Option("--paper", help="PDF page size: a4 or letter.")] = "a4",
     approve: Annotated[bool, typer.Option("--approve", help="Approve the report for the period (role approver; needs --token).")] = False,
     narrative: Annotated[list[str] | None, typer.Option("--narrative", help="DEPT=text, once per department (with --approve).")] = None,
     token: TokenOption = None,
@@ -181,18 +183,27 @@ def report(
             console.print(f"report for {s}..{e} approved by {done['approved_by']} ({done['role']}), plan version {done['version']}", highlight=False)
             return
         data = svc.report(eng, s, e, plan, version)
-    if fmt in ("json", "csv", "xlsx"):
-        body, _, name = svc.report_export(data, fmt)
+    if fmt in ("pdf", "html") and lang not in ("en", "fr"):
+        raise fail(f"--lang must be en or fr, got {lang!r}", code=2)
+    if fmt in ("pdf", "html") and paper not in ("a4", "letter"):
+        raise fail(f"--paper must be a4 or letter, got {paper!r}", code=2)
+    if fmt in ("json", "csv", "xlsx", "pdf", "html"):
+        if fmt in ("pdf", "html"):
+            from civwatch.services import plan_report
+
+            body, _, name = plan_report.render(eng, data, fmt, lang, paper)
+        else:
+            body, _, name = svc.report_export(data, fmt)
         if out:
             out.write_bytes(body)
             console.print(f"wrote {out} ({name})", highlight=False)
-        elif fmt == "xlsx":
-            raise fail("xlsx needs --out FILE", code=2)
+        elif fmt in ("xlsx", "pdf"):
+            raise fail(f"{fmt} needs --out FILE", code=2)
         else:
             print(body.decode("utf-8"), end="")
         return
     if fmt != "table":
-        raise fail(f"--format must be table, json, csv or xlsx, got {fmt!r}", code=2)
+        raise fail(f"--format must be table, json, csv, xlsx, pdf or html, got {fmt!r}", code=2)
     if data["illustrative"]:
         console.print(f"[bold]{data['illustrative_note']}[/]", highlight=False)
     t = Table("commitment", "lead", "indicator", "start", "end", "path at end", "progress",

@@ -110,17 +110,70 @@ def decide(
 
 
 @app.command("export")
-def export(assessment_id: int, out: Annotated[Path | None, Opt("--out", help="write the JSON here")] = None,
+def export(assessment_id: int,
+           fmt: Annotated[str, Opt("--format", help="pdf, html or json")] = "json",
+           out: Annotated[Path | None, Opt("--out", "-o", help="write here (a PDF needs a file)")] = None,
+           lang: Annotated[str, Opt("--lang", help="en or fr (pdf, html)")] = "en",
+           paper: Annotated[str, Opt("--paper", help="a4 or letter (pdf, html)")] = "a4",
            db: DbOption = None) -> None:
-    """An assessment as JSON, as it was made (configuration included)."""
+    """An assessment as it was made (configuration included): JSON, or a PDF/HTML document."""
     from civwatch.services import screening
 
-    data = json.dumps(screening.export_json(engine(db), assessment_id), ensure_ascii=False, default=str, indent=1)
+    if fmt == "pdf" and out is None:
+        raise ValueError("a PDF needs --out FILE")
+    body, _ = screening.export_document(engine(db), assessment_id, fmt, lang, paper)
     if out:
-        out.write_text(data, encoding="utf-8")
-        console.print(f"wrote {out}")
+        out.write_bytes(body)
+        console.print(f"wrote {out} ({len(body):,} bytes)")
     else:
-        print(data)
+        print(body.decode("utf-8"))
+
+
+tables_app = typer.Typer(help="The embargo and diversion tables you maintain (documented CSV layouts).", no_args_is_help=True)
+app.add_typer(tables_app, name="tables")
+
+
+@tables_app.command("import")
+def tables_import(path: Path, actor: ActorOption = None, db: DbOption = None) -> None:
+    """Import an embargo or diversion table, or the UK official footnotes (CAAT copy): every row
+    accounted for; a later import under the same file name replaces it."""
+    from civwatch.services import screening_tables
+
+    s = screening_tables.import_table(engine(db), path, actor=actor_name(actor))
+    console.print(f"batch {s['batch_id']} ({s['table']}, {s['layout']}): read {s['read']}, accepted {s['accepted']}, "
+                  f"rejected {s['rejected']}", highlight=False)
+
+
+@tables_app.command("list")
+def tables_list(table: Annotated[str, Opt("--table", help="embargo or diversion")] = "embargo",
+                country: Annotated[str | None, Opt("--country", help="ISO alpha-3")] = None,
+                on: Annotated[str | None, Opt("--on", help="each embargo's status on this date YYYY-MM-DD")] = None,
+                fmt: Annotated[str, Opt("--format", help="table or json")] = "table", db: DbOption = None) -> None:
+    """The table in force: its files with their counts, and its rows."""
+    from civwatch.services import screening_tables
+
+    data = screening_tables.listing(engine(db), table, country.upper() if country else None,
+                                    date.fromisoformat(on) if on else None)
+    if fmt == "json":
+        _json(data)
+        return
+    if fmt != "table":
+        raise ValueError("--format must be table or json")
+    if not data["loaded"]:
+        console.print(f"no {table} table imported")
+    for b in data["batches"]:
+        console.print(f"{b['file_name']} (batch {b['id']}): read {b['read']} = accepted {b['accepted']} + rejected {b['rejected']}",
+                      highlight=False)
+    key = "destination_iso3" if table == "embargo" else "country_iso3"
+    t = Table(key, "scope" if table == "embargo" else "kind", "start" if table == "embargo" else "event date",
+              "end" if table == "embargo" else "items", "status", "text", "source")
+    for r in data["rows"]:
+        if table == "embargo":
+            t.add_row(r[key], r["scope"], str(r["starts_on"] or "not recorded"), str(r["ends_on"] or ""), r.get("status", ""),
+                      r["text"][:120], f"{r['source']} {r['stated_on']}")
+        else:
+            t.add_row(r[key], r["kind"], str(r["event_date"] or ""), r["items"], "", r["text"][:120], f"{r['source']} {r['reported_on']}")
+    console.print(t)
 
 
 @app.command("list")

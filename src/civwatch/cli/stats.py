@@ -73,6 +73,8 @@ def _emit(rows: list[dict], fmt: str, title: str, footer: list[str]) -> None:
 
 
 Opt = typer.Option
+EXTRACTED_HELP = ("include: add harm by sex and age read from report text to the women-and-children share "
+                  "(default exclude: coded figures only; the output says which it shows).")
 
 
 def stats(
@@ -89,6 +91,7 @@ def stats(
     date_to: Annotated[str | None, Opt("--to", help="Last day: YYYY, YYYY-MM or YYYY-MM-DD (the whole year or month).")] = None,
     text: Annotated[str | None, Opt("--text", help="Free text in headline, place and notes.")] = None,
     change: Annotated[str | None, Opt("--change", help="yoy: add year-on-year change.")] = None,
+    extracted: Annotated[str, Opt("--extracted", help=EXTRACTED_HELP)] = "exclude",
     fmt: Annotated[str, Opt("--format", help="table, json or csv.")] = "table",
     full: Annotated[bool, Opt("--full", help="JSON: the whole result with definition, coverage and sources.")] = False,
     db: DbOption = None,
@@ -97,7 +100,7 @@ def stats(
     if fmt not in FORMATS:
         raise ValueError(f"--format must be one of {', '.join(FORMATS)}")
     f = _filters(source, country, party_category, weapon, grade, year_from, year_to, date_from, date_to, text)
-    result = indicators.indicator(engine(db), name, by, f, change)
+    result = indicators.indicator(engine(db), name, by, f, change, extracted)
     if fmt == "json" and full:
         print(json.dumps(result.as_dict(), ensure_ascii=False, default=str, indent=1))
         return
@@ -105,6 +108,7 @@ def stats(
         f"definition: {result.definition['definition']}",
         f"coverage: {result.coverage.get('linkage', '')}",
         f"method: {result.definition['methodology']}",
+        f"extracted: {result.extracted.get('statement', '')}",
     ]
     _emit(result.rows, fmt, result.definition["title"], footer)
 
@@ -117,13 +121,15 @@ def compare(
     year_to: Annotated[int | None, Opt("--to-year")] = None,
     fmt: Annotated[str, Opt("--format")] = "table",
     db: DbOption = None,
+    extracted: Annotated[str, Opt("--extracted", help=EXTRACTED_HELP)] = "exclude",
 ) -> None:
     """Actor-blind comparison: the same measures, by the same code, for every party category."""
     if fmt not in FORMATS:
         raise ValueError(f"--format must be one of {', '.join(FORMATS)}")
     f = _filters(source, country, None, None, None, year_from, year_to, None, None, None)
-    result = indicators.compare(engine(db), by, f)
-    _emit(result.rows, fmt, "Actor-blind comparison", [f"coverage: {result.coverage.get('linkage', '')}"])
+    result = indicators.compare(engine(db), by, f, extracted)
+    _emit(result.rows, fmt, "Actor-blind comparison", [f"coverage: {result.coverage.get('linkage', '')}",
+                                                       f"extracted: {result.extracted.get('statement', '')}"])
 
 
 def refresh(db: DbOption = None) -> None:

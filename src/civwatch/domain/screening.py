@@ -176,22 +176,25 @@ class Criterion:
     id: str
     title: str
     inputs: tuple[str, ...]  # which evidence measures bear on it
+    # measures that raise an indicator when present but whose absence leaves the finding as the
+    # other inputs make it (CHMR case work exists only where a force records it)
+    optional: tuple[str, ...] = ()
 
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion("ATT-6.1", "ATT 6.1: transfer would violate UN Security Council measures (arms embargo)", ("embargo",)),
     Criterion("ATT-6.2", "ATT 6.2: transfer would violate other international obligations", ("embargo", "obligations")),
-    Criterion("ATT-6.3", "ATT 6.3: knowledge the arms would be used in attacks on civilians or war crimes", ("harm_matching", "harm_confirmed")),
-    Criterion("ATT-7.1", "ATT 7.1: overriding risk of serious violations of IHL or human rights law", ("harm", "ewipa", "conflict")),
+    Criterion("ATT-6.3", "ATT 6.3: knowledge the arms would be used in attacks on civilians or war crimes", ("harm_matching", "harm_confirmed"), ("chmr",)),
+    Criterion("ATT-7.1", "ATT 7.1: overriding risk of serious violations of IHL or human rights law", ("harm", "ewipa", "conflict"), ("chmr",)),
     Criterion("ATT-7.4", "ATT 7.4: risk of serious acts of gender-based violence or violence against women and children", ("sexual_violence",)),
     Criterion("ATT-11", "ATT 11: risk of diversion", ("diversion",)),
-    Criterion("EIPA-7.3-IHL", "EIPA 7.3: substantial risk of a serious violation of international humanitarian law", ("harm", "ewipa", "conflict")),
+    Criterion("EIPA-7.3-IHL", "EIPA 7.3: substantial risk of a serious violation of international humanitarian law", ("harm", "ewipa", "conflict"), ("chmr",)),
     Criterion("EIPA-7.3-IHRL", "EIPA 7.3: substantial risk of a serious violation of international human rights law", ("harm",)),
     Criterion("EIPA-7.3-TERROR", "EIPA 7.3: substantial risk of an act of terrorism", ("diversion",)),
     Criterion("EIPA-7.3-TOC", "EIPA 7.3: substantial risk of transnational organized crime", ("diversion",)),
     Criterion("EIPA-7.4", "EIPA 7.4: risk of serious acts of gender-based violence or violence against women and children", ("sexual_violence",)),
     Criterion("EU-1", "EU Common Position criterion 1: international obligations and embargoes", ("embargo", "obligations")),
-    Criterion("EU-2", "EU Common Position criterion 2: human rights and international humanitarian law", ("harm", "ewipa", "harm_matching")),
+    Criterion("EU-2", "EU Common Position criterion 2: human rights and international humanitarian law", ("harm", "ewipa", "harm_matching"), ("chmr",)),
     Criterion("EU-3", "EU Common Position criterion 3: internal situation (armed conflict)", ("conflict",)),
     Criterion("EU-4", "EU Common Position criterion 4: regional peace, security and stability", ("conflict",)),
     Criterion("EU-5", "EU Common Position criterion 5: security of member states and allies", ()),
@@ -214,8 +217,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "sexual_violence_incidents": 1,
         "conflict_years": 1,
         "min_incidents": 1,             # below this the harm record is "insufficient data"
+        "chmr_ihl_findings": 1,         # CHMR findings of an IHL concern against the forces
+        "diversion_records": 1,         # SIPRI proxy deals plus diversion-table reports in the window
     },
-    "weights": {"harm": 0.4, "harm_matching": 0.3, "ewipa": 0.1, "conflict": 0.1, "obligations": 0.1},
+    "weights": {"harm": 0.4, "harm_matching": 0.3, "ewipa": 0.1, "conflict": 0.1, "obligations": 0.1, "chmr": 0.2},
     "ratings": [[0.6, "high"], [0.3, "medium"], [0.0, "low"]],
 }
 
@@ -279,12 +284,49 @@ def signals(ev: dict, config: dict) -> dict[str, tuple[bool | None, str]]:
     else:
         outside = [k for k in known if o[k]["status"] != "party"]
         out["obligations"] = (bool(outside), f"not party to {', '.join(outside)}" if outside else "party to every instrument checked")
-    e = ev.get("embargo") or {}
-    # absence from the embargo table is not proof of no embargo: no statement -> unknown
-    out["embargo"] = (True, f"{len(e['statements'])} embargo statements") if e.get("loaded") and e.get("statements") else (
-        None, "no embargo statement in the table loaded: check the UN, EU and national lists")
-    out["diversion"] = (None, "no diversion data source loaded")
+    out["embargo"] = _embargo_signal(ev.get("embargo") or {})
+    out["diversion"] = _diversion_signal(ev.get("diversion") or {}, t)
+    out["chmr"] = _chmr_signal(ev.get("chmr") or {}, t)
     return out
+
+
+def _embargo_signal(e: dict) -> tuple[bool | None, str]:
+    """Absence from the table is not proof of no embargo: without a statement in force, unknown."""
+    check = "check the UN, EU and national lists"
+    if not e.get("loaded"):
+        return None, f"no embargo table imported: {check}"
+    if e.get("in_force"):
+        return True, f"{e['in_force']} embargo statements in force on {e['on']}"
+    undated, lifted = e.get("start_not_recorded", 0), e.get("lifted_statements", 0)
+    if undated and lifted:
+        return None, (f"{undated} embargo statements and {lifted} of a lifting, none dated: date them in the table; {check}")
+    if undated:
+        return True, f"{undated} embargo statements (start not recorded)"
+    return None, f"no embargo statement in force in the table loaded: {check}"
+
+
+def _diversion_signal(d: dict, t: dict) -> tuple[bool | None, str]:
+    """Diversion evidence can raise an indicator; its absence is never "no risk"."""
+    if not d.get("loaded"):
+        return None, "no diversion data loaded"
+    n = d.get("records", 0)
+    if n >= t.get("diversion_records", 1):
+        parts = [f"{len(d.get('supplied_to_non_state', []))} SIPRI deals supplied to non-state actors",
+                 f"{len(d.get('non_state_recipients_in_country', []))} to non-state actors in the country",
+                 f"{len(d.get('reports', []))} diversion reports"]
+        return True, "; ".join(parts)
+    if not d.get("table_loaded"):
+        return None, "no diversion data loaded (diversion table not imported; SIPRI proxies show none)"
+    return None, "no diversion record in the window (absence from the tables is not evidence of no risk)"
+
+
+def _chmr_signal(c: dict, t: dict) -> tuple[bool | None, str]:
+    n = c.get("cases_with_findings", 0)
+    if not n:
+        return None, "no CHMR finding recorded against the recipient's forces"
+    ihl = c.get("ihl_concern", 0)
+    why = f"{n} CHMR findings against the forces: {c.get('harm_confirmed', 0)} harm confirmed, {ihl} IHL concern"
+    return ihl >= t.get("chmr_ihl_findings", 1), why
 
 
 def assess(ev: dict, config: dict) -> list[CriterionResult]:
@@ -293,15 +335,16 @@ def assess(ev: dict, config: dict) -> list[CriterionResult]:
     weights = config["weights"]
     out = []
     for c in CRITERIA:
-        found = [k for k in c.inputs if sig[k][0] is True]
-        missing = [k for k in c.inputs if sig[k][0] is None]
+        keys = (*c.inputs, *c.optional)
+        found = [k for k in keys if sig[k][0] is True]
+        missing = [k for k in keys if sig[k][0] is None]
         if found:
             finding = Finding.INDICATORS_FOUND
-        elif not c.inputs or missing:
+        elif not c.inputs or any(k in c.inputs for k in missing):
             finding = Finding.INSUFFICIENT_DATA
         else:
             finding = Finding.NONE_FOUND
-        weighed = [k for k in c.inputs if k in weights and sig[k][0] is not None]
+        weighed = [k for k in keys if k in weights and sig[k][0] is not None]
         score = None
         if weighed:
             total = sum(weights[k] for k in weighed)
@@ -310,7 +353,7 @@ def assess(ev: dict, config: dict) -> list[CriterionResult]:
             score = 1.0
         rating = _rating(score, config) if finding != Finding.INSUFFICIENT_DATA or found else "unrated"
         out.append(CriterionResult(c.id, c.title, finding.value, score, rating,
-                                   [sig[k][1] for k in found], [sig[k][1] for k in missing], list(c.inputs)))
+                                   [sig[k][1] for k in found], [sig[k][1] for k in missing], list(keys)))
     return out
 
 

@@ -19,7 +19,18 @@ from dataclasses import dataclass, replace
 
 from text_to_num import text2num
 
+from civwatch.domain import textcounts_coding
 from civwatch.domain import textcounts_words as W
+from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_or_age is public here)
+    _UNHARMED,
+    _VIOLENT,
+    _attempt,
+    _background,
+    _plurals,
+    _singulars,
+    _things,
+    may_state_sex_or_age,
+)
 from civwatch.domain.textcounts_text import (  # noqa: F401  (the public names are read from here)
     _AGE_WORD,
     _MONTHS,
@@ -122,6 +133,11 @@ def _person_ahead(toks: list[_Tok], j: int, limit: int = 3) -> bool:
     return False
 
 
+def _model(toks: list[_Tok], i: int) -> bool:
+    """A number joined to a name by a hyphen ("AK-47", "MiG-29", "BM-21") is a model, not a count."""
+    return i >= 2 and toks[i - 1].low == "-" and toks[i - 1].start == toks[i - 2].end and toks[i].start == toks[i - 1].end
+
+
 def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
     before = toks[i - 1].low if i else ""
     after = toks[j].low if j < len(toks) else ""
@@ -139,7 +155,7 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     while i < n:
         t = toks[i]
         q: _Qty | None = None
-        if t.kind == "num" and not _is_date(toks, i, i + 1):
+        if t.kind == "num" and not _is_date(toks, i, i + 1) and not _model(toks, i):
             v = int(t.low.replace(",", ""))
             q = _Qty(i, i + 1, v, v, v, v, "stated")
             # 20-30, 20 to 30
@@ -161,6 +177,12 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                     q = None
                 else:
                     q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
+            elif (t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and i and toks[i - 1].low in W.OUTCOME_BEFORE
+                  and toks[i - 1].low not in _ACTIVE_ONLY):
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # headline grammar: "kill father, son"
+            elif (_AGE_WORD.match(t.low) and i + 1 < n and toks[i + 1].low in W.PERSONS and toks[i + 1].low not in W.PLURAL_PERSONS
+                  and _headline_start(toks, i, text)):
+                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "Baby, 7-year-old girl among six killed"
             elif t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and _headline_start(toks, i, text):
                 # headline grammar: "Woman killed in shelling", "Child, man killed", "Elderly woman wounded"
                 start = i - 1 if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and toks[i - 1].low not in _NOT_ADJ
@@ -168,6 +190,10 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(start, i, 1, 1, 1, 1, "stated")
             elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
                 q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
+            elif t.low == "both" and i + 1 < n and toks[i + 1].low == "of" and _person_ahead(toks, i + 2):
+                q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
+            elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
             elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
             elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
@@ -189,6 +215,10 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
     return out
 
 
+_FORCE = frozenset({"military", "army", "police", "security", "militia", "party", "armed", "navy", "border", "rebel"})
+_DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
+_ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
+_ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
 
@@ -202,6 +232,13 @@ def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
         k = i - 1
     if i and k == i and toks[i - 1].low in W.PERSONS:
         return False  # "Civilian man": the noun phrase began before
+    if k >= 3 and toks[k - 1].low == "of" and toks[k - 2].low in {"body", "corpse", "bodies"} and toks[k - 3].kind == "word":
+        return True  # "find body of young man"
+    if k >= 1 and toks[k - 1].low in {"say", "says", "said", "claim", "claims", "report", "reports"}:
+        return True  # "militants say teenager killed by blast"
+    if k >= 2 and toks[k - 1].low in {",", "and"} and (toks[k - 2].low in W.PERSONS and toks[k - 2].low not in W.PLURAL_PERSONS):
+        # "Husband, wife and baby killed", "kill father, son": each one a person
+        return _headline_start(toks, k - 2, text) or (k >= 3 and toks[k - 3].low in W.OUTCOME_BEFORE)
     return k == 0 or (toks[k - 1].kind == "punct" and toks[k - 1].low in {";", ",", ".", ":", "|"})
 
 
@@ -238,15 +275,17 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
         t = toks[k]
         if t.kind == "punct" and t.low != "-":
             break
-        if t.low in W.STOP or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
-            break
+        if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+            break  # ("son" is also French "his")
         k += 1
-        if t.low in W.PERSONS and not (k < len(toks) and toks[k].low in W.PERSONS):
-            break
+        if t.low in W.PERSONS and not (k < len(toks) and (toks[k].low in W.PERSONS or (
+            toks[k].kind == "word" and toks[k].low.endswith("s") and toks[k].low not in W.STOP and toks[k].low not in W.AUX
+            and toks[k].low not in W.OUTCOME_AFTER and toks[k].low not in W.OUTCOME_BEFORE and toks[k].low not in W.NOT_PEOPLE
+            and k + 1 < len(toks) and (toks[k + 1].low in W.AUX or toks[k + 1].low in W.OUTCOME_AFTER or toks[k + 1].kind == "punct")))):
+            break  # "two police conscripts": the head noun may follow
     return k
 
 
-_VIOLENT = frozenset("shot stabbed beaten hacked gunned burnt burned hanged clubbed stoned abattus abattues".split())
 
 
 def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
@@ -255,7 +294,7 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
     n = len(toks)
     if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
         m = k + 1
-        while m < n and m - k <= 4 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+        while m < n and m - k <= 7 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
             m += 1
         if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
             k = m
@@ -264,7 +303,7 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
         for phrase, outcome in W.OUTCOME_PHRASES.items():
             if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
                 return outcome, k + len(phrase)
-        if t.low in W.OUTCOME_AFTER:
+        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
             active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
             )
@@ -284,6 +323,8 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
     if q0 == 0:
         return None
     prev = toks[q0 - 1].low
+    if prev in W.OUTCOME_BEFORE and _attempt(toks, q0 - 1):
+        return None
     if prev in W.OUTCOME_BEFORE:
         return W.OUTCOME_BEFORE[prev], q0 - 1
     # "shot dead two men", "beat to death three", "gunned down five"
@@ -291,6 +332,8 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
         return "killed", q0 - 2
     if q0 >= 3 and prev == "death" and toks[q0 - 2].low == "to" and toks[q0 - 3].low in _VIOLENT | {"beat", "stab", "hack", "burn"}:
         return "killed", q0 - 3
+    if prev in {"the", "those", "these"} and q0 >= 3 and toks[q0 - 2].low == "of" and toks[q0 - 3].low in W.OUTCOME_OF:
+        return W.OUTCOME_OF[toks[q0 - 3].low], q0 - 3  # "the bodies of the six men"
     if prev in {"of", "de", "des"} and q0 >= 2:
         p2 = toks[q0 - 2].low
         if p2 in W.OUTCOME_OF:
@@ -307,8 +350,11 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
 
 def _who(toks: list[_Tok], i: int, k: int) -> tuple[str, str, bool | None]:
     sex, age, civ = "unknown", "unknown", None
-    for t in toks[i:k]:
+    for x in range(i, k):
+        t = toks[x]
         info = W.PERSONS.get(t.low)
+        if info and t.low in ("man", "men") and x and (toks[x - 1].low in _FORCE or toks[x - 1].low.isupper()):
+            info = ("unknown", "unknown", False)  # "BSF men", "military man": a force, not a sex
         if info:
             sex = info[0] if info[0] != "unknown" else sex
             age = info[1] if info[1] != "unknown" else age
@@ -355,11 +401,24 @@ def extract(text: str, language: str | None = None) -> Extraction:
         while k < len(toks) and toks[k].low in {"and", ",", "et", "or"} and depth < 6:
             nxt = k + 1
             if nxt in qstarts:
-                return forward_of(qstarts[nxt], depth + 1)
+                res = forward_of(qstarts[nxt], depth + 1)
+                if qstarts[nxt] in among:
+                    among.add(idx)  # "Baby, 7-year-old girl among six killed": both among the six
+                return res
             if nxt < len(toks) and toks[nxt].low in W.PERSONS:
                 k = _noun_phrase(toks, nxt)
                 continue
             break
+        # "sixteen fighters including their commander were killed", "At least six - including one soldier - were killed"
+        if k + 1 < len(toks) and (toks[k].low == "including" or (toks[k].low in {",", "-", "(", "–"} and toks[k + 1].low == "including")):
+            for m in range(k + 2, min(k + 25, len(toks))):
+                t = toks[m]
+                if t.kind == "punct" and t.low in ".;":
+                    break
+                if (t.low in W.AUX and t.low != "a" or t.low in W.OUTCOME_AFTER and toks[m - 1].kind == "punct") and m > k + 2 and (
+                    toks[m - 1].low not in {"who", "which", "that"}
+                ):
+                    return _forward(toks, m, qstarts)
         # "five people, two of them children, were killed" is not read; "5 of them" handled as subset
         return _forward(toks, k, qstarts)
 
@@ -374,7 +433,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
 
     for idx, q in enumerate(qtys):
         np_end = _noun_phrase(toks, q.j, q.basis != "stated")
-        if any(t.low in W.NOT_PEOPLE for t in toks[q.j:np_end]) or _background(toks, q.q0) or q.i in separate:
+        if _things(toks, q.j, np_end) or _background(toks, q.q0) or q.i in separate:
             results[idx] = None
             continue
         subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
@@ -388,13 +447,31 @@ def extract(text: str, language: str | None = None) -> Extraction:
             if fwd:
                 outcome, s1 = fwd[0], max(fwd[1], np_end)
                 subset = subset or idx in among
+        if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.j + 1 < len(toks) and (
+            toks[q.j].low in {"were", "was"} and toks[q.j + 1].low in W.PERSONS
+        ):
+            outcome, subset, np_end = found[-1][1], True, q.j + 2  # "left five dead, two were women"
+        if outcome is None and q.j == q.i + 1 and toks[q.i].low in _DEAD_ADJ and toks[q.j].low in W.PERSONS and (
+            q.i == 0 or toks[q.i - 1].kind == "punct"
+        ):
+            outcome = "killed"  # "Dead man found hanging"
+        if outcome is None and q.basis.startswith("vague:") and any(t.low == "losses" for t in toks[q.j:np_end + 1]):
+            outcome = "killed"  # "an unknown number of losses" (of casualties: killed or injured, so not)
         if outcome is None and subset and found and sent_of(found[-1][0]) == sent_of(q):
             outcome = found[-1][1]  # "killed 12 people, including two women"
+        if outcome is None and found and sent_of(found[-1][0]) == sent_of(q) and q.q0 >= 2 and (
+            (toks[q.q0 - 2].low, toks[q.q0 - 1].low) in _ALONG
+        ):
+            outcome = found[-1][1]  # "5 civilians were killed in the battle, along with 3 soldiers"
         if outcome is None and idx and results.get(idx - 1):
             # "killing two women and a child": the child inherits the verb of the women
             prev_outcome, _, prev_end = results[idx - 1]  # type: ignore[misc]
             gap = [t.low for t in toks[prev_end:q.q0]]
-            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2:
+            if gap[-1:] == ["the"] and len(gap) >= 2:
+                gap = gap[:-1]  # "killing himself and the three vigilantes"
+            if gap and gap[-1] in {"and", ",", "et", "as well as"} and len(gap) <= 2 and not any(
+                t.low in _UNHARMED for t in toks[q.j:np_end + 1]
+            ):
                 outcome = prev_outcome
                 subset = subset or found[-1][5]
         if outcome is None:
@@ -406,7 +483,10 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures: list[Figure] = []
     covered = set()
     for q, outcome, s0, s1, np_end, subset in found:
-        sex, age, civ = _who(toks, q.i, np_end)
+        # "an executed man", "both of these men were executed": the person is named outside the noun phrase
+        who_end = np_end if any(t.low in W.PERSONS for t in toks[q.i:np_end]) or any(
+            x in qstarts or toks[x].low == "including" for x in range(q.j, s1)) else max(np_end, s1)
+        sex, age, civ = _who(toks, q.i, who_end)
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
         figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
@@ -415,86 +495,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
     figures += _casualties(toks, text, covered, figures)
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
-    return Extraction(lang, figures)
-
-
-def _background(toks: list[_Tok], q0: int) -> bool:
-    """True when the words just before a figure tell of an earlier harm ("protest against the killing of 3")."""
-    for x in range(max(0, q0 - 6), q0):
-        w = toks[x].low
-        if toks[x].kind == "punct" and w in ".;":
-            return False
-    lo = max(0, q0 - 6)
-    for x in range(q0 - 1, lo - 1, -1):
-        if toks[x].kind == "punct" and toks[x].low in ".;":
-            break
-        if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
-            return True
-    return False
-
-
-_SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
-_SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
-
-
-def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
-               sent: list[int]) -> list[Figure]:
-    """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
-    taken = {(f.outcome, f.sentence) for f in figures}
-    out = []
-    n = len(toks)
-    for k, t in enumerate(toks):
-        if k in covered or k in separate:
-            continue
-        outcome = None
-        a = b = k
-        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered:
-            # the object is one person unless a plural or a thing follows
-            m = k + 2
-            while m < n and m - k <= 5 and toks[m].kind == "word" and toks[m].low not in W.STOP:
-                m += 1
-            obj = [x.low for x in toks[k + 2:m]]
-            if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
-                obj = ["him"]
-            if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
-                outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
-        elif t.low in _SINGULAR_AUX and not _background(toks, k):
-            m = k + 1
-            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
-                m += 1
-            if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
-                m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
-            ):
-                if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
-                    outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
-        if outcome is None or (outcome, sent[k]) in taken:
-            continue
-        taken.add((outcome, sent[k]))
-        start, end = toks[a].start, toks[b - 1].end
-        out.append(Figure(outcome, 1, 1, 1, "singular", start, end, text[start:end], 1, sentence=sent[k]))
-    return out
-
-
-def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int], sent: list[int]) -> list[Figure]:
-    """A plural with no number after a verb ("killing civilians", "soldiers kill protesting students")."""
-    out = []
-    for k, t in enumerate(toks):
-        if k in covered or k in separate or t.low not in W.PLURAL_PERSONS or t.low in {"others", "other", "people's"}:
-            continue
-        for back in (1, 2, 3):
-            v = k - back
-            if v < 0:
-                break
-            if toks[v].low in W.OUTCOME_BEFORE and not _background(toks, v) and all(toks[x].kind == "word" and toks[x].low not in W.STOP for x in range(v + 1, k)):
-                outcome = W.OUTCOME_BEFORE[toks[v].low]
-                sex, age, civ = W.PERSONS[t.low]
-                if v + 1 < k and toks[v + 1].low in W.PERSONS:
-                    s2, a2, c2 = W.PERSONS[toks[v + 1].low]
-                    civ = c2 if c2 is not None else civ
-                start, end = toks[v].start, t.end
-                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ, sentence=sent[k]))
-                break
-    return out
+    return Extraction(lang, figures, textcounts_coding.read(text))
 
 
 def with_conventions(fig: Figure, conventions: Mapping[str, int | str]) -> Figure:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from civwatch.domain.textcounts import RULES, TextError, extract
+from civwatch.domain.textcounts_coding import SHARES, share
 
 # --- a plain regular expression, the baseline the benchmark reports beside the rules ---------
 
@@ -46,6 +47,20 @@ def learn_conventions(pairs: list[tuple[str, int]], min_support: int = 5) -> lis
             ex = extract(text)
         except TextError:
             continue
+        c = ex.coding
+        if c is not None:
+            # a toll shared by N events teaches the coder's rounding, nothing about words
+            if c.kind != "this-event" and c.parts:
+                whole = c.count if c.count is not None else getattr(ex._total("killed"), "best", None)
+                key = "days" if c.kind == "days" else "split"
+                if whole is not None and (whole > 0 or key == "split"):
+                    for rule in SHARES:
+                        part = share(whole, c.parts, rule)
+                        tally[key][rule] += (max(part, min(whole, 1)) if key == "days" else part) == coded
+                    tally[key]["whole"] += whole == coded  # a toll over days may be coded whole
+                    tally[key]["_n"] += 1
+            if c.kind != "days" or c.parts is None:
+                continue
         figs = [f for f in ex.figures if f.outcome == "killed" and not f.subset]
         open_ = [f for f in figs if f.best is None]
         if len(open_) != 1:

@@ -7,14 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from civwatch.domain import textcounts_words as W
+from civwatch.domain.textcounts_coding import SHARES, CodingNote, share
 
-METHOD_VERSION = "textcounts-1"
+METHOD_VERSION = "textcounts-2"
 OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
 LANGUAGES = ("en", "fr")
 # conventions that need no data: ACLED's codebook records the lowest figure a source gives
 DEFAULT_CONVENTIONS: dict[str, int | str] = {"at-least": "said", "more-than": "said", "up-to": "said", "range": "low"}
 RULES = ("said", "said+1", "low", "high")
-STRATEGY = "sentence-max"
+STRATEGY = "max-plus-other"
 
 
 class TextError(ValueError):
@@ -72,20 +73,44 @@ class Total:
 class Extraction:
     language: str
     figures: list[Figure] = field(default_factory=list)
+    coding: CodingNote | None = None  # the note's own word on its coded fatalities (domain/textcounts_coding.py)
 
     def total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
-        """Sum of the figures for one outcome that are not parts of another; None if the text gives none."""
+        """Sum of the figures for one outcome that are not parts of another; None if the text gives none.
+
+        For `killed`, a note's own coding statement wins in `coded` ("3 fatalities coded to this
+        event", "coded as 10"), and a toll the note says is split across N events is shared by the
+        learnt rounding rule (convention `split`); low / best / high keep what the text says.
+        """
+        tot = self._total(outcome, conventions)
+        c = self.coding
+        if outcome != "killed" or c is None:
+            return tot
+        coded = c.count if c.count is not None else (tot.coded if tot else None)
+        basis = tot.basis if tot else ""
+        conv = {**DEFAULT_CONVENTIONS, **(conventions or {})}
+        rule = conv.get("split")
+        if c.kind in ("coded-as", "split") and c.parts and coded is not None and rule in SHARES:
+            coded = share(coded, c.parts, str(rule))
+            basis += f"{'+' if basis else ''}split/{c.parts}"
+        if c.kind == "days" and c.parts and coded is not None and conv.get("days") in SHARES:
+            coded = max(share(coded, c.parts, str(conv["days"])), min(coded, 1))  # a death is never shared away
+            basis += f"{'+' if basis else ''}days/{c.parts}"
+        if c.count is not None:
+            basis += f"{'+' if basis else ''}note:{c.kind}"
+        if tot is None:
+            return Total(outcome, None, None, None, coded, basis, ())
+        return Total(outcome, tot.low, tot.best, tot.high, coded, basis, tot.figures)
+
+    def _total(self, outcome: str, conventions: Mapping[str, int | str] | None = None) -> Total | None:
         figs = tuple(f for f in self.figures if f.outcome == outcome and not f.subset)
         if not figs:
             parts = [f for f in self.figures if f.outcome == outcome]
             if not parts:
                 return None
             figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
-        if STRATEGY == "sentence-max":
-            groups: dict[int, list[Figure]] = {}
-            for f in figs:
-                groups.setdefault(f.sentence, []).append(f)
-            figs = tuple(max(groups.values(), key=lambda g: sum(f.low or 0 for f in g)))
+        if len({f.sentence for f in figs}) > 1:
+            figs = _across_sentences(figs)
         coded = [f.coded(conventions) for f in figs]
         bases = sorted({f.basis for f in figs})
         return Total(
@@ -101,6 +126,40 @@ class Extraction:
     def breakdown(self, outcome: str) -> list[Figure]:
         """Figures with a sex or an age group for one outcome (parts included), for harm rows."""
         return [f for f in self.figures if f.outcome == outcome and (f.sex != "unknown" or f.age_group != "unknown")]
+
+
+_ALSO = re.compile(r"\b(?:also|another|other|additional|further|more|as well|too|aussi|également|autres)\b", re.IGNORECASE)
+
+
+def _across_sentences(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Figures of several sentences: notes restate one event, so the largest sentence is kept,
+    plus the figures of other sentences that say they are more ("two attackers were also killed")."""
+    groups: dict[int, list[Figure]] = {}
+    for f in figs:
+        groups.setdefault(f.sentence, []).append(f)
+    top = max(groups, key=lambda k: sum(f.low or 0 for f in groups[k]))
+    kept = list(groups[top])
+    if STRATEGY == "sentence-max":
+        return tuple(kept)
+    total = sum(f.low or 0 for f in kept)
+    said = {f.low for f in kept}
+    heads = set().union(*(_heads(f) for f in kept))
+    for k, g in sorted(groups.items()):
+        if k == top:
+            continue
+        for f in g:
+            if f.basis == "singular":
+                continue
+            other = STRATEGY == "max-plus-other" and f.best is not None and f.low not in said and (f.low or 0) < total and (
+                _heads(f) and not _heads(f) & heads and f.civilian is not None and all(x.civilian is not None for x in kept))
+            if _ALSO.search(f.text) or other:
+                kept.append(f)  # "...; two soldiers were also killed": people not counted above
+                said.add(f.low)
+    return tuple(kept)
+
+
+def _heads(f: Figure) -> set[str]:
+    return {w for w in _WORD.findall(f.text.lower()) if w in W.PERSONS}
 
 
 # --- tokenizer -------------------------------------------------------------------------------
@@ -137,12 +196,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None, out: list[_Tok] 
             # an acronym ("IS", "AU") is a name, not the word it spells
             low = raw if len(raw) > 1 and not caps and raw.isupper() else raw.lower()
             out.append(_Tok("word", low.replace("’", "'") if "’" in low else low, m.start(), m.end()))
-        else:
+        elif raw not in _QUOTES:  # 'killed "several" fighters': quotes are not words
             out.append(_Tok("punct", raw, m.start(), m.end()))
     return out
 
 
 _SPACE = re.compile(r"\s")
+_QUOTES = frozenset('"“”«»')
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _PIECE = re.compile(r"[^.;!?]*(?:[.;!?]+|$)")
 _TRIGGER = re.compile(
@@ -183,6 +243,23 @@ def detect_language(text: str, toks: list[_Tok] | None = None) -> str:
     return "fr" if score["fr"] > score["en"] else "en"
 
 
+def _clause_start(toks: list[_Tok], start: int, end: int) -> int:
+    """First token of the clause that says "coded separately" ("killed 1 militant, after ... (coded separately)")."""
+    at = next(x for x in range(start, end) if toks[x].low in ("coded", "recorded", "separate"))
+    depth = 0
+    for x in range(at - 1, start - 1, -1):
+        w = toks[x].low
+        if w == ")":
+            depth += 1
+        elif w == "(":
+            if depth == 0:
+                continue  # the parenthesis that holds the phrase itself
+            depth -= 1
+        elif w == "," and depth == 0:
+            return x + 1
+    return start
+
+
 def _separate_sentences(toks: list[_Tok]) -> set[int]:
     """Tokens of sentences that say their figures are coded as another event."""
     out: set[int] = set()
@@ -191,9 +268,13 @@ def _separate_sentences(toks: list[_Tok]) -> set[int]:
         if k == len(toks) or (toks[k].kind == "punct" and toks[k].low in ".;"):
             words = " ".join(t.low for t in toks[start:k])
             if any(p in words for p in W.SEPARATE):
-                out.update(range(start, k))
+                out.update(range(_clause_start(toks, start, k), k))
             start = k + 1
     return out
+
+
+_HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "considerable", "many", "numerous", "some", "lourdes"})
+_SUFFERED = _HEAVY | {"suffered", "caused", "causing", "inflicted", "sustained", "unspecified", "undisclosed", "unknown"}
 
 
 def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
@@ -201,9 +282,19 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
     if any(f.outcome == "killed" for f in figures):
         return []
     for k, t in enumerate(toks):
+        if t.low in {"fatalities", "deaths"} and k not in covered and k and toks[k - 1].low in _SUFFERED:
+            # "both sides suffered fatalities", "some deaths": an unknown number
+            a = k - 1
+            return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
         if t.low in W.CASUALTY_WORDS and k not in covered and not (k and toks[k - 1].low in {"no", "without", "aucune", "sans"}):
             if k >= 2 and toks[k - 2].low in {"no", "without"}:
                 continue
+            a = k - 1 if k and toks[k - 1].low in _HEAVY else k
+            if a == k and k + 3 < len(toks) and [x.low for x in toks[k + 1:k + 4]] == ["on", "both", "sides"]:
+                a = k  # "casualties on both sides": an unknown number, not none
+                return [Figure("killed", 1, None, None, "vague:heavy casualties", t.start, toks[k + 3].end, text[t.start:toks[k + 3].end])]
+            if a < k:  # "heavy casualties", "heavy losses": many, how many unknown
+                return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
             return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]
     return []
 

@@ -59,7 +59,7 @@ VAGUE_KEYS = {"few": "a few", "dizaines": "des dizaines", "centaines": "des cent
               "undetermined number": "unknown number", "an undetermined number": "unknown number", "un nombre indéterminé": "unknown number",
               "un nombre inconnu": "unknown number"}
 # "casualties" with no number: killed or injured, how many unknown (low 0)
-CASUALTY_WORDS = frozenset({"casualties", "casualty", "losses"})
+CASUALTY_WORDS = frozenset({"casualties", "casualty", "losses", "casualities"})
 # what a count may be of when it is not people
 NOT_PEOPLE = frozenset(
     "goat goats cattle cow cows camel camels animal animals livestock sheep donkey donkeys chickens horses house houses "
@@ -70,11 +70,11 @@ NOT_PEOPLE = frozenset(
 )
 # a figure after these words tells of an earlier harm (a protest against a killing), not of this event
 BACKGROUND = frozenset(
-    "against protest protests protesting protested condemn condemning condemned denounce denouncing denounced funeral "
+    "against protest protests protested condemn condemning condemned denounce denouncing denounced funeral "
     "funerals mourn mourning commemorate commemorating commemoration anniversary memory justice demanding demand "
-    "demanded investigation probe accused avenge revenge related culprits contre obsèques funérailles".split()
+    "demanded investigation investigating probe accused avenge revenge related culprits followed sparked contre obsèques funérailles".split()
 )
-BACKGROUND_PAIRS = frozenset({("over", "the"), ("following", "the"), ("after", "the"), ("over", "two"), ("suite", "à")})
+BACKGROUND_PAIRS = frozenset({("protesting", "the"), ("protesting", "against"), ("over", "the"), ("following", "the"), ("after", "the"), ("after", "a"), ("over", "two"), ("suite", "à")})
 SEPARATE = ("coded separately", "coded as a separate event", "recorded separately", "separate event", "coded as separate")
 # approximate round numbers: "a dozen", "une dizaine" (about 10)
 APPROX_WORDS = {"a dozen": 12, "dozen": 12, "une dizaine": 10, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30, "une centaine": 100}
@@ -91,7 +91,8 @@ OUTCOME_AFTER = {
     "killed": "killed", "dead": "killed", "died": "killed", "die": "killed", "deaths": "killed", "death": "killed",
     "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
-    "perished": "killed", "drowned": "killed",
+    "perished": "killed", "drowned": "killed", "assassinated": "killed", "lives": "killed",
+    "succumbed": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
@@ -107,8 +108,10 @@ OUTCOME_AFTER = {k: v for k, v in OUTCOME_AFTER.items() if v}
 # "burned to death" reads through _VIOLENT + "death"; "burned" alone is not a death ("5 busses were burned")
 OUTCOME_BEFORE = {
     "killing": "killed", "killed": "killed", "kill": "killed", "kills": "killed", "murdering": "killed",
-    "murdered": "killed", "executing": "killed", "executed": "killed", "massacring": "killed", "massacred": "killed",
+    "murdered": "killed", "executing": "killed", "executed": "killed", "execute": "killed", "executes": "killed", "massacring": "killed", "massacred": "killed",
     "beheading": "killed", "beheaded": "killed", "claimed": "killed", "claiming": "killed", "leaving": None,
+    "assassinated": "killed", "assassinating": "killed", "assassinate": "killed", "assassinates": "killed",
+    "lynched": "killed", "lynching": "killed", "slaughtered": "killed", "slaughtering": "killed",
     "wounding": "injured", "wounded": "injured", "injuring": "injured", "injured": "injured", "injure": "injured",
     "wound": "injured", "injures": "injured", "wounds": "injured",
     "abducting": "abducted", "abducted": "abducted", "abduct": "abducted", "abducts": "abducted",
@@ -132,6 +135,7 @@ OUTCOME_PHRASES = {("lost", "their", "lives"): "killed", ("lost", "his", "life")
 # words allowed between a count and its outcome word ("5 people were reportedly killed")
 AUX = frozenset(
     "were was have has had been are is being reportedly allegedly also later all both confirmed reported "
+    "extrajudicially summarily brutally "
     "feared believed said thought subsequently remain remained reported also then were found left seriously critically badly fatally slightly "
     "ont été sont a est furent auraient seraient grièvement légèrement également".split()
 )
@@ -191,6 +195,10 @@ _persons("soldier soldiers troops trooper troopers militant militants fighter fi
 _persons("body bodies corpse corpses remains person persons people individual individuals victim victims protester protesters protestor protestors "
          "demonstrator demonstrators rioter rioters supporter supporters inhabitant inhabitants youth youths "
          "worker workers driver drivers others other relative relatives suspect suspects "
+         "prisoner prisoners detainee detainees inmate inmates official officials leader leaders chief chiefs employee "
+         "employees staff conscript conscripts migrant migrants thief thieves robber robbers bandit bandits vendor vendors "
+         "pilgrim pilgrims patient patients politician politicians activist activists mourner mourners customer customers "
+         "tourist tourists priest priests imam imams elder elders cadre cadres kidnapper kidnappers "
          "personne personnes individu individus manifestant manifestants jeune jeunes autres",
          "unknown", "unknown", None)
 PLURAL_PERSONS = frozenset(w for w in PERSONS if w.endswith(("s", "x", "men", "people", "children", "youth", "police", "personnel", "elderly", "militia")) and w not in {"others'"})

@@ -26,11 +26,14 @@ class Need(StrEnum):
 OPEN_PATHS = frozenset({
     "/login", "/login.json", "/logout", "/favicon.ico", "/report-harm", "/report-harm.json",
     "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+    # missing persons: the family's report and follow-up forms, and the public figures (counts < 5 suppressed)
+    "/missing-report", "/missing-report.json", "/missing-follow", "/missing-follow.json", "/missing-figures",
+    "/missing-figures.json", "/api/missing-figures",
 })
 OPEN_PREFIXES = ("/static/",)
-OPEN_WRITES = frozenset({("POST", "/api/public-reports")})
+OPEN_WRITES = frozenset({("POST", "/api/public-reports"), ("POST", "/api/missing-reports"), ("POST", "/api/missing-follow")})
 # Case files, timelines, people, the public-report queue, case measures and exports.
-CASE_PREFIXES = ("/cases", "/api/cases", "/api/public-reports")
+CASE_PREFIXES = ("/cases", "/api/cases", "/api/public-reports", "/missing", "/api/missing")
 CASE_ROLES = frozenset(r for r in Role if r is not Role.VIEWER)
 
 

@@ -181,7 +181,11 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
         note = _footnote(notes, "active-conflicts", _defn("active-conflicts"), r.sources, methodology=_methodology("active-conflicts"))
         out.append(section("active_conflicts", OK, ["col.year", "col.conflicts"], [[year(x["year"]), n(x["value"])] for x in r.rows][-10:], note))
 
-    top = incidents.page(engine, f, sort="-civilian_deaths", limit=LARGEST)["items"]
+    from civwatch.services import briefs_sections as extra
+
+    located = incidents.page(engine, f, sort="-civilian_deaths", limit=extra.MAP_POINTS)["items"]
+    top = located[:LARGEST]
+    out.append(extra.country_map(code, located))
     out.append(section("largest_incidents", OK, ["col.date", "col.place", "col.civilian_deaths", "col.grade", "col.sources"], [
         [day(i["date_start"]), txt(i.get("location") or i.get("admin1") or ""),
          fig(*(((i["civilian_deaths"] or {}).get(k)) for k in ("best", "low", "high"))),
@@ -204,7 +208,12 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
         out.append(section("treaties", OK, ["col.instrument", "col.status", "col.party_since", "col.signed"], [
             [msg(f"instrument.{r['key']}"), msg(f"status.{r['status']}"), day(r["party_since"]), day(r["signed"])] for r in tsec["rows"]], note))
 
-    out.append(screening_section(engine, code, as_of))
+    out.append(screening_section(engine, code, as_of, notes))
+    arms = extra.arms_transfers(engine, code, as_of)
+    if arms is not None:
+        if arms["status"] == "ok":
+            _footnote(notes, "arms_transfers", "def.arms_transfers", source_msgid="source.sipri")
+        out.append(arms)
 
     ms = missions.list_missions(engine, as_of)
     if not ms["count"]:
@@ -228,7 +237,7 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
     return _envelope(dom.BriefKind.COUNTRY, subject, as_of, {"country": code, "bounded_by_as_of": explicit}, out, notes, points, state)
 
 
-def screening_section(engine: Engine, iso3: str, as_of: date) -> dict:
+def screening_section(engine: Engine, iso3: str, as_of: date, notes: dict[str, dict] | None = None) -> dict:
     """Arms-export screening is built apart (services/screening.py); absent, the section says so."""
     if importlib.util.find_spec("civwatch.services.screening") is None:
         return section("screening", dom.SectionStatus.NOT_LOADED)
@@ -242,7 +251,12 @@ def screening_section(engine: Engine, iso3: str, as_of: date) -> dict:
         return section("screening", dom.SectionStatus.NOT_LOADED)
     if not got:
         return section("screening", dom.SectionStatus.NOT_LOADED)
-    return section("screening", dom.SectionStatus.OK, got.get("head"), got.get("rows"), got.get("footnote"))
+    fn_ = got.get("footnote")
+    if isinstance(fn_, dict) and notes is not None:  # the footnote registered so its marker and text print
+        fn_ = _footnote(notes, fn_["key"], fn_["definition"], source_msgid=fn_.get("source"))
+    elif not isinstance(fn_, str):
+        fn_ = None
+    return section("screening", dom.SectionStatus.OK, got.get("head"), got.get("rows"), fn_)
 
 
 # --- party ---------------------------------------------------------------------------------------
@@ -288,6 +302,9 @@ def party(engine: Engine, actor_id: int, as_of: date | None = None) -> dict:
     grades = [[msg(f"grade.{g}"), n(c)] for g, c in row["grades"].items() if c]
     out.append(section("party_grades", OK, ["col.grade", "col.incidents"], grades, note))
     where = [c for c in (actor.get("countries") or "").split(",") if c]
+    from civwatch.services import briefs_sections as extra
+
+    out.append(extra.party_map(where or ([actor["state_iso3"]] if actor.get("state_iso3") else [])))
     try:
         peers = parties.compare(engine, category=actor["category"], operating_in=where or None, year_to=year_to)["rows"]
         peer_note = None
@@ -349,7 +366,7 @@ def forum(engine: Engine, ref: str, as_of: date | None = None) -> dict:
     OK, NOT = dom.SectionStatus.OK, dom.SectionStatus.NOT_LOADED
     points: list[dom.TalkingPoint] = []
     if not members:
-        out = [section(s, NOT, note="note.no_members") for s in ("matrix", "gaps", "forces_record")]
+        out = [section(s, NOT, note="note.no_members") for s in ("members_map", "matrix", "gaps", "likely_joiners", "forces_record")]
         return _envelope(dom.BriefKind.FORUM, subject, as_of, {"forum": fid}, out, notes, points, state)
     note = _footnote(notes, "treaties", "def.treaty_status", source_msgid="source.treaties")
     if custom is None:
@@ -376,6 +393,15 @@ def forum(engine: Engine, ref: str, as_of: date | None = None) -> dict:
                                            len(by_status["signatory"]), len(by_status["withdrawn"]))
         out.append(section("gaps", OK, ["col.instrument", "col.party", "col.not_party", "col.signed_not_ratified", "col.withdrawn",
                                         "col.not_party_members"], gap_rows, note))
+    from civwatch.services import briefs_sections as extra
+
+    if imported:
+        out.append(extra.forum_map(members, cells, len(imported)))
+        out.append(extra.likely_joiners(engine, fid if custom is None else None, imported, as_of))
+        if out[-1]["status"] == "ok":
+            _footnote(notes, "joiners", "def.likely_joiners", source_msgid="source.treaties")
+    else:
+        out += [section("members_map", NOT), section("likely_joiners", NOT)]
     try:
         forces = parties.compare(engine, states=members, year_to=as_of.year)["rows"]
         forces_note = None

@@ -16,11 +16,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from civwatch.domain import briefs as dom
-from civwatch.services import briefs_svg, messages
+from civwatch.services import briefs_map, briefs_svg, messages
 
 TEMPLATES = Path(__file__).resolve().parent / "brief_templates"
 MARKERS = "abcdefghijklmnopqrstuvwxyz"
 PAGE_SIZE = {"a4": "A4", "letter": "letter"}
+# the methods annex of a brief; another document (the plan report) names its own in data["annex"]
+BRIEF_ANNEX = ("annex.counting", "annex.ranges", "annex.shares", "annex.actor_blind", "annex.as_of", "annex.talking_points",
+               "annex.fingerprint")
 
 
 @functools.cache
@@ -62,6 +65,14 @@ def cell(c: dict, lang: str) -> str:
         if c.get("base") is None:
             return "–" if v is None else _signed(v, lang)
         return messages.text("value.share_of", lang, share=messages.percent(v, lang), base=messages.number(c["base"], lang))
+    if kind == "pct":  # a share printed as a percentage, with its base where known
+        if v is None:
+            return messages.text("value.unknown", lang)
+        if c.get("base") is None:
+            return messages.percent(v, lang)
+        return messages.text("value.share_of", lang, share=messages.percent(v, lang), base=messages.number(c["base"], lang))
+    if kind == "of":  # a count out of a whole (e.g. 6 of 7 members)
+        return messages.text("value.count_of", lang, count=messages.number(v, lang), base=messages.number(c["base"], lang))
     if kind == "msg":
         return messages.text(v, lang)
     if kind == "date":
@@ -91,6 +102,14 @@ def subject_name(data: dict, lang: str) -> str:
     return s["name"]
 
 
+def subtitle(data: dict, lang: str) -> str | None:
+    """A line under the title: the plan report's period and plan version."""
+    if data["kind"] == "plan_report":
+        start, end = data["subject"]["period"]
+        return messages.text("plan.period", lang, start=start, end=end, version=str(data["subject"]["version"]))
+    return None
+
+
 def html(data: dict, lang: str = "en", paper: str = "a4", css_href: str | None = None, links: dict | None = None) -> str:
     if lang not in messages.LANGUAGES:
         raise ValueError(f"--lang must be one of {', '.join(messages.LANGUAGES)}, got {lang!r}")
@@ -105,13 +124,21 @@ def html(data: dict, lang: str = "en", paper: str = "a4", css_href: str | None =
     def chart(sec: dict) -> Markup:
         return briefs_svg.bars(sec["chart"]["points"], t(f"section.{sec['id']}"), fmt=lambda v: messages.number(v, lang))
 
+    def draw_map(sec: dict) -> Markup:
+        m, label = sec["map"], t(f"section.{sec['id']}")
+        if m["kind"] == "locator":
+            return briefs_map.locator(m["country"], m["points"], label) or Markup("")
+        return briefs_map.choropleth(m["values"], m["top"], label, t("map.legend_instruments"))
+
     as_of = messages.day(data["as_of"], lang)
     context = {
-        "data": data, "lang": lang, "t": t, "cell": lambda c: cell(c, lang), "chart": chart, "markers": markers,
+        "data": data, "lang": lang, "t": t, "cell": lambda c: cell(c, lang), "chart": chart, "draw_map": draw_map, "markers": markers,
         "point": lambda p: point_text(p, lang), "title": t(f"brief.title.{data['kind']}", subject=subject_name(data, lang)),
         "as_of": as_of, "page_size": PAGE_SIZE[paper], "css": None if css_href else Markup(css_text()),
         "css_href": css_href, "links": links or {}, "country": lambda iso3: country_label(iso3, lang),
-        "page_label": t("page.label"), "page_of": t("page.of"),
+        "page_label": t("page.label"), "page_of": t("page.of"), "subtitle": subtitle(data, lang),
+        "kicker": t("brief.kicker.plan_report" if data["kind"] == "plan_report" else "brief.kicker"),
+        "notice": t(data["notice"]) if data.get("notice") else None, "annex": data.get("annex") or BRIEF_ANNEX,
     }
     return _env().get_template("brief.html").render(context)
 

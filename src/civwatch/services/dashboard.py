@@ -62,6 +62,7 @@ def _single(result: indicators.IndicatorResult) -> dict[str, Any]:
         ),
         "definition": result.definition,
         "coverage": result.coverage,
+        **({"known": row.get("denominator") or 0} if result.name in measures.SHARE_BASES else {}),  # the share's base, as a number
     }
 
 

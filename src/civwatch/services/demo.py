@@ -28,7 +28,12 @@ def load_sample(engine: Engine, actor: str = "demo") -> dict:
         if done is not None:
             results.append({"file": path.name, "batch_id": done, "read": 0, "accepted": 0, "rejected": 0, "new": 0, "updated": 0, "unchanged": 0, "skipped": True})
             continue
-        results.append(import_file(engine, path, actor=actor).as_dict())
+        summary = import_file(engine, path, actor=actor)
+        if summary.accepted:  # harm by sex and age read from the headlines (GED codes none), as `civwatch import` does
+            from civwatch.services.textcounts import extract_harm
+
+            extract_harm(engine, batch_id=summary.batch_id)
+        results.append(summary.as_dict())
     return {
         "files": results,
         "read": sum(r["read"] for r in results),
@@ -92,13 +97,17 @@ def load_peacekeeping(engine: Engine, actor: str = "demo", folder: Path | None =
 
 def load_screening(engine: Engine, actor: str = "demo") -> dict | None:
     """Import the real SIPRI trade register of the shared data once, for screening's transfer
-    evidence; None when the file is absent (it is not bundled)."""
-    from civwatch.services import screening
+    evidence, and the UK official footnotes as the embargo table's shipped start; None when the
+    files are absent (they are not bundled)."""
+    from civwatch.services import screening, screening_tables
 
     folder = peacekeeping_folder()
     path = folder.parent / "arms_transfers" / "sipri_trade_register_all_1950-2024_generated_2025-03-13.csv" if folder else None
     if path is None or not path.is_file():
         return None
+    footnotes = screening_tables.shipped_start(folder.parent)
+    if footnotes.is_file() and already_imported(engine, file_sha256(footnotes)) is None:
+        screening_tables.import_table(engine, footnotes, actor=actor)
     done = already_imported(engine, file_sha256(path))
     if done is not None:
         return {"file": path.name, "batch_id": done, "skipped": True}
@@ -110,3 +119,12 @@ def load_plan(engine: Engine, actor: str = "demo") -> dict:
     from civwatch.services import plan
 
     return plan.load_sample(engine, actor=actor)
+
+
+def load_missing(engine: Engine, actor: str = "demo") -> dict:
+    """The real Airwars victim list (shared data) and three MADE-UP family reports, searched."""
+    from civwatch.services import missing
+
+    folder = peacekeeping_folder()
+    path = folder.parent / "other_monitors" / "airwars_gaza_2023_victims_by_incident.csv" if folder else None
+    return missing.load_demo(engine, path if path and path.is_file() else None, actor=actor)

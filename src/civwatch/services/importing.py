@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import Engine
 
 from civwatch.domain.events import ImportBatchDone
@@ -205,11 +206,12 @@ def _import_columns(engine: Engine, job: _Job, records: int) -> ImportSummary:
             stage.open()
             with conn.begin():
                 summary, writer = _start(conn, job)
-                new, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, header, first_write=writer.fresh_source)
+                new, unchanged, rows = stage.load(summary.batch_id, job.adapter.source, writer.now, writer.ids, header, first_write=writer.fresh_source)
                 if new:
                     writer.fresh_source = False  # the row adapter's rows must now look ids up
                 writer.counts.new += new
-                writer.counts.reports += new
+                writer.counts.unchanged += unchanged  # stored already with the same content
+                writer.counts.reports += new + unchanged
                 summary.read = records
                 summary.reader = "columns"
                 table = Table(header=job.table.header, rows=rows, encoding=job.table.encoding, kind="csv")
@@ -234,9 +236,16 @@ def _import_columns_direct(engine: Engine, job: _Job, records: int) -> ImportSum
             b = map_batch(frame, header)
             ids = b.reports["source_id"]
             slow = ids.is_duplicated() | ids.is_in(list(b.irregular_ids))
+            kept = pl.repeat(False, b.reports.height, eager=True)  # stored already, same content
             if not writer.fresh_source:
-                slow = slow | ids.is_in(direct.existing(ids.to_list()))
-            new = b.reports.filter(~slow)
+                stored = b.reports.select("source_id", "content_sha").join(
+                    direct.existing(ids.to_list()), on="source_id", how="left", maintain_order="left")
+                known = stored["stored_sha"].is_not_null()
+                kept = ~slow & known & (stored["stored_sha"] == stored["content_sha"]).fill_null(False)
+                slow = slow | (known & ~kept)
+            new = b.reports.filter(~slow & ~kept)
+            writer.counts.unchanged += int(kept.sum())
+            writer.counts.reports += int(kept.sum())
             direct.write(new, b.parties, b.harm)
             if new.height:
                 writer.fresh_source = False  # later batches and the row adapter must look ids up

@@ -32,11 +32,17 @@ from civwatch.analytics.definitions import (
     definition,
 )
 from civwatch.domain.query import Filters, parse_dimensions
+from civwatch.domain.textcounts import METHOD_VERSION
 from civwatch.store import conflict_queries as conflict_store
 from civwatch.store import cube
 from civwatch.store import linkage as linkage_store
+from civwatch.store import textcounts as extracted_store
 
 ALIASES = {"conflicts": "active-conflicts"}  # the import issue's first name for it
+# harm by sex and age read from report text (harm_extracted): left out unless asked for, because
+# it is read, not coded, and reports name women and children more often than men (docs/textcounts.md)
+EXTRACTED = ("exclude", "include")
+SEX_AGE_INDICATORS = ("women-children-share",)
 FRESHNESS_SECONDS = 0.0  # how long a checked fingerprint is trusted (0: check on every call; three primary-key lookups)
 CACHE_SIZE = 512
 
@@ -53,6 +59,7 @@ class IndicatorResult:
     sources: list[dict]
     change: str | None = None
     notes: list[str] = field(default_factory=list)
+    extracted: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +67,7 @@ class IndicatorResult:
             "by": self.by,
             "filters": self.filters.as_dict(),
             "change": self.change,
+            "extracted": self.extracted,
             "definition": self.definition,
             "coverage": self.coverage,
             "sources": self.sources,
@@ -75,11 +83,13 @@ class CompareResult:
     rows: list[dict]
     coverage: dict
     sources: list[dict]
+    extracted: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "by": self.by,
             "filters": self.filters.as_dict(),
+            "extracted": self.extracted,
             "definition": {
                 "title": "Actor-blind comparison",
                 "definition": "The same measures for every group, computed by the same code: incidents, civilian "
@@ -191,9 +201,14 @@ def indicator(
     by: list[str] | str | None = None,
     filters: Filters | None = None,
     change: str | None = None,
+    extracted: str | None = None,
 ) -> IndicatorResult:
-    """Compute one indicator grouped by `by` under `filters`; `change="yoy"` adds year-on-year change."""
+    """Compute one indicator grouped by `by` under `filters`; `change="yoy"` adds year-on-year change.
+
+    `extracted="include"` adds the harm by sex and age read from report text to the sex-and-age
+    indicators (default "exclude": coded figures only); the result's `extracted` says which it shows."""
     name = ALIASES.get(name, name)
+    extracted = check_extracted(extracted)
     d = definition(name)
     dims = _conflict_dims(by) if name == "active-conflicts" else parse_dimensions(by)
     filters = filters or Filters()
@@ -205,8 +220,66 @@ def indicator(
     if name == "active-conflicts":
         return _active_conflicts(engine, dims, filters, change)
     fp = ensure_fresh(engine)
-    key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change)
-    return _cached(key, lambda: _compute(engine, d.name, dims, filters, change))
+    if name in SEX_AGE_INDICATORS:
+        fp += ":" + _extracted_fingerprint(engine)
+    key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change, extracted)
+    return _cached(key, lambda: _compute(engine, d.name, dims, filters, change, extracted))
+
+
+def check_extracted(value: str | None) -> str:
+    """"exclude" (the default) or "include"; anything else is refused with the valid values."""
+    value = (value or "exclude").strip().lower()
+    if value not in EXTRACTED:
+        raise ValueError(f"extracted must be one of {', '.join(EXTRACTED)}, got {value!r}")
+    return value
+
+
+def _extracted_fingerprint(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return extracted_store.fingerprint(conn)
+
+
+def _with_extracted(conn, summed: list[dict], level: str, dims: list[str], filters: Filters, extracted: str) -> tuple[list[dict], dict, dict]:
+    """The coded sums, with the extracted sex-and-age sums added when `extracted == "include"`;
+    also the extracted sums per group and overall, and the statement of which figures are shown."""
+    extra = extracted_store.aggregate(conn, level, dims, filters)
+    per_group: dict[tuple, dict] = {}
+    for e in extra:
+        acc = per_group.setdefault(tuple(e[d] for d in dims), dict.fromkeys(extracted_store.MEASURES, 0))
+        for m in extracted_store.MEASURES:
+            acc[m] += e[m]
+    total = {m: sum(e[m] for e in extra) for m in extracted_store.MEASURES}
+    if extracted == "include":
+        index = {tuple(r[d] for d in dims): r for r in summed}
+        for key, add in per_group.items():
+            row = index.get(key)
+            if row is None:  # cannot happen (each extracted record is a fact row); kept, never dropped
+                row = {**dict(zip(dims, key, strict=True)), **dict.fromkeys(measures.SUMMED, 0)}
+                summed.append(row)
+                index[key] = row
+            for m, v in add.items():
+                row[m] += v
+    n, cas, wc = total["n_disaggregated"], total["casualties_disaggregated"], total["casualties_women_children"]
+    if extracted == "include":
+        text = (f"includes harm by sex and age read from report text ({METHOD_VERSION}): {cas:,} civilian casualties "
+                f"({wc:,} women or children) in {n:,} records with no coded sex or age; read, not coded")
+    else:
+        text = (f"coded figures only; {cas:,} civilian casualties by sex or age read from the text of {n:,} records "
+                f"are left out (extracted=include adds them)")
+    summary = {"shown": "included" if extracted == "include" else "excluded", "method": METHOD_VERSION, "records": n,
+               "casualties_disaggregated": cas, "casualties_women_children": wc, "statement": text}
+    return summed, per_group, summary
+
+
+def _compare_rows(summed: list[dict], dims: list[str], shown: str) -> list[dict]:
+    if shown == "included":
+        return measures.compare(summed, dims, measures.EXTRACTED_BASE)
+    return measures.compare(summed, dims)
+
+
+def _not_applicable(extracted: str) -> dict:
+    return {"shown": "not applicable", "requested": extracted,
+            "statement": "coded figures only: figures read from text enter the sex-and-age indicators alone"}
 
 
 def linkage_run(engine: Engine) -> dict:
@@ -224,12 +297,20 @@ def filters_key(f: Filters) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in f.as_dict().items()))
 
 
-def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None) -> IndicatorResult:
+def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None,
+             extracted: str = "exclude") -> IndicatorResult:
     level = "report" if filters.source else "incident"
+    per_group: dict[tuple, dict] = {}
     with engine.connect() as conn:
         summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+        if name in SEX_AGE_INDICATORS:
+            summed, per_group, ex = _with_extracted(conn, summed, level, measures.helper_dims(dims), filters, extracted)
+        else:
+            ex = _not_applicable(extracted)
     run = linkage_run(engine)
     rows = measures.indicator_rows(name, summed, dims)
+    if name in SEX_AGE_INDICATORS:
+        measures.add_extracted(rows, per_group, dims, ex["shown"])
     if change:
         rows = measures.add_change(rows, dims)
     d = definition(name).as_dict()
@@ -245,6 +326,7 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         coverage=measures.overall_coverage(summed, level, filters.source, run),
         sources=measures.source_totals(summed),
         change=change,
+        extracted=ex,
     )
 
 
@@ -283,27 +365,33 @@ def _active_conflicts(engine: Engine, dims: list[str], filters: Filters, change:
         coverage={"level": "conflict-year", "records": len(rows_in), "threshold": "25 battle-related deaths in the year"},
         sources=[{"source": "ucdp-prio-acd", "reports": len(rows_in)}] if rows_in else [],
         change=change,
+        extracted=_not_applicable("exclude"),
     )
 
 
-def compare(engine: Engine, by: list[str] | str | None = "party_category", filters: Filters | None = None) -> CompareResult:
-    """Actor-blind comparison: the same measures per party category (or any other dimension)."""
+def compare(engine: Engine, by: list[str] | str | None = "party_category", filters: Filters | None = None,
+            extracted: str | None = None) -> CompareResult:
+    """Actor-blind comparison: the same measures per party category (or any other dimension);
+    `extracted="include"` adds the harm by sex and age read from text to its women-and-children share."""
     dims = parse_dimensions(by) or ["party_category"]
     filters = filters or Filters()
+    extracted = check_extracted(extracted)
     level = "report" if filters.source else "incident"
-    fp = ensure_fresh(engine)
+    fp = ensure_fresh(engine) + ":" + _extracted_fingerprint(engine)
 
     def run() -> CompareResult:
         with engine.connect() as conn:
             summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
+            summed, _, ex = _with_extracted(conn, summed, level, measures.helper_dims(dims), filters, extracted)
         run = linkage_run(engine)
         return CompareResult(
             by=dims,
             filters=filters,
             level=level,
-            rows=measures.compare(summed, dims),
+            rows=_compare_rows(summed, dims, ex["shown"]),
             coverage=measures.overall_coverage(summed, level, filters.source, run),
             sources=measures.source_totals(summed),
+            extracted=ex,
         )
 
-    return _cached(("compare", _key(engine), fp, tuple(dims), filters_key(filters)), run)
+    return _cached(("compare", _key(engine), fp, tuple(dims), filters_key(filters), extracted), run)

@@ -91,6 +91,8 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
     existing = store.names_by_key(conn)
     by_key = store.actors_by_auto_key(conn)
     summary = BuildSummary(names_seen=len(seen))
+    names: list[dict] = []  # the new names, written together after the loop
+    new_actors: dict[str, dict] = {}  # by auto key: the names' actor_id holds the key until then
     for (source, name), item in sorted(seen.items()):
         cats: Counter = item["cats"]
         # the categories the source gives the name itself (with its own code) outweigh those
@@ -119,28 +121,38 @@ def build_in(conn: Connection, batch_id: int | None = None, actor: str = "system
         actor_id = None
         if d.auto_key:
             hit = by_key.get(d.auto_key)
-            if hit is None:
-                actor_id = store.insert_actor(
-                    conn, canonical_name=d.canonical, category=d.category, branch=d.branch,
+            if hit is None:  # a new actor, written with the others after the loop
+                actor_id = d.auto_key
+                new_actors[d.auto_key] = dict(
+                    canonical_name=d.canonical, category=d.category, branch=d.branch,
                     state_iso3=d.state_iso3, countries=d.country_hint or "", auto_key=d.auto_key)
                 by_key[d.auto_key] = {"id": actor_id, "merged_into": None}
                 summary.actors_added += 1
             else:
                 actor_id = store.live_id(conn, hit["id"]) if hit["merged_into"] else hit["id"]
-        store.insert_name(conn, source=source, name=name, actor_id=actor_id, status=status.value, reason=reason,
+        names.append(dict(source=source, name=name, actor_id=actor_id, status=status.value, reason=reason,
                           categories=_joined(basis), codes=_joined(item["codes"]), period_from=d.period_from,
-                          period_to=d.period_to, unit=d.unit)
+                          period_to=d.period_to, unit=d.unit))
         summary.names_added += 1
         summary.unmatched += status == NameStatus.UNMATCHED
         summary.ambiguous += status == NameStatus.AMBIGUOUS
+    ids = store.insert_actors(conn, list(new_actors.values()))
+    for n in names:
+        if isinstance(n["actor_id"], str):
+            n["actor_id"] = ids[n["actor_id"]]
+    store.insert_names(conn, names)
     if seen:
-        for actor_id, found in store.actor_countries(conn, batch_id).items():
-            row = store.get_actor(conn, actor_id)
+        found_by_actor = store.actor_countries(conn, batch_id)
+        rows = store.get_actors(conn, sorted(found_by_actor))
+        changes: dict[int, str] = {}
+        for actor_id, found in found_by_actor.items():
+            row = rows.get(actor_id)
             if row is None or row["corrected"]:  # an analyst's countries stay as set
                 continue
             merged = _joined([*row["countries"].split(","), *found])
             if merged != row["countries"]:
-                store.update_actor(conn, actor_id, countries=merged)
+                changes[actor_id] = merged
+        store.update_actor_countries(conn, changes)
     if summary.names_added:
         audit.append(conn, RegisterBuilt(actor=actor, entity_id=None, after={
             "batch_id": batch_id, "names_added": summary.names_added, "actors_added": summary.actors_added,

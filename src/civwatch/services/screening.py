@@ -33,15 +33,17 @@ from civwatch.domain.screening import (
 )
 from civwatch.domain.taxonomy import Role, Weapon
 from civwatch.services import parties, treaties
+from civwatch.services import screening_evidence as evidence
 from civwatch.services.auth import Principal
 from civwatch.services.importing import already_imported, file_sha256
-from civwatch.sources import caat, countries, sipri
+from civwatch.services.screening_brief import brief_section
+from civwatch.sources import countries, sipri
 from civwatch.store import audit
 from civwatch.store import reports as report_store
 from civwatch.store import screening as store
 
 __all__ = [
-    "ScreeningError", "ScreeningImmutable", "ScreeningNotFound", "assemble", "consistency", "decide",
+    "ScreeningError", "ScreeningImmutable", "ScreeningNotFound", "assemble", "brief_section", "consistency", "decide",
     "decisions_with_complete_evidence", "export_json", "import_sipri", "list_assessments", "new", "show",
 ]
 CREATE_ROLES = (Role.ASSESSOR, Role.ANALYST)
@@ -248,21 +250,12 @@ def _obligations(engine: Engine, iso3: str, as_of: date) -> dict:
     return out
 
 
-def _embargo(iso3: str, config: dict) -> dict:
-    path = Path(config.get("embargo_file") or _shared() / "arms_transfers" / caat.FOOTNOTES)
-    if not path.is_file():
-        return {"loaded": False, "missing": [f"embargo table {path.name} not found"], "statements": []}
-    st = caat.embargo_statements(path).get(iso3, [])
-    return {"loaded": True, "source": f"UK official footnotes by destination (CAAT copy, {path.name})", "statements": st,
-            "missing": [] if st else ["not listed in the UK footnotes: check the UN, EU and national embargo lists"]}
-
-
 def _transfers(conn, iso3: str, as_of: date, years: int) -> dict:
     batch = store.sipri_loaded(conn)
     if batch is None:
         return {"loaded": False, "missing": ["no SIPRI trade register imported"], "rows": []}
     rows = store.transfers_of(conn, iso3)
-    recent = [r for r in rows if r["order_year"] is not None and r["order_year"] > as_of.year - years]
+    recent = [r for r in rows if r["order_year"] is not None and as_of.year - years < r["order_year"] <= as_of.year]
     by_supplier: Counter = Counter()
     for r in recent:
         by_supplier[r["supplier"] + r["supplier_marker"]] += r["tiv_delivered"] or 0
@@ -290,8 +283,11 @@ def assemble(engine: Engine, app: Application, config: dict, as_of: date) -> dic
             "conflict": _conflict(conn, app.recipient, date_from, date_to),
             "transfers": _transfers(conn, app.recipient, as_of, int(config["window_years"])),
         }
+        ids = [f["actor_id"] for f in ev["harm"]["provenance"]["forces"]]
+        ev["chmr"] = evidence.chmr(conn, ids, date_from, date_to, as_of)
+        ev["embargo"] = evidence.embargo(conn, app.recipient, as_of, app.end_user, app.item)
+        ev["diversion"] = evidence.diversion(conn, app.recipient, date_from, date_to)
     ev["obligations"] = _obligations(engine, app.recipient, as_of)
-    ev["embargo"] = _embargo(app.recipient, config)
     return ev
 
 
@@ -317,7 +313,7 @@ def _require(principal: Principal | None, roles: tuple[Role, ...], what: str, by
 def merged_config(overrides: dict | None) -> dict:
     cfg = copy.deepcopy(dom.DEFAULT_CONFIG)
     for k, v in (overrides or {}).items():
-        if k not in cfg and k != "embargo_file":
+        if k not in cfg:
             raise ScreeningError(f"unknown configuration key {k!r}: valid keys are {', '.join(cfg)}")
         if isinstance(v, dict) and isinstance(cfg.get(k), dict):
             unknown = set(v) - set(cfg[k])
@@ -440,3 +436,23 @@ def complete_evidence_share(engine: Engine, as_of: date | datetime | None = None
 def export_json(engine: Engine, assessment_id: int) -> dict:
     a = show(engine, assessment_id)
     return {"assessment": a, "criteria_ids": list(dom.CRITERION_IDS), "exported_at": datetime.now(UTC).isoformat()}
+
+
+def export_document(engine: Engine, assessment_id: int, fmt: str = "json", lang: str = "en", paper: str = "a4") -> tuple[bytes, str]:
+    """(body, media type) of an assessment as JSON, or as a PDF or HTML document in `lang`
+    (services/screening_render.py: the briefs' renderer and message catalogue)."""
+    from civwatch.services import screening_render
+
+    if fmt not in screening_render.FORMATS:
+        raise ScreeningError(f"unknown format {fmt!r}: valid are {', '.join(screening_render.FORMATS)}")
+    if lang not in screening_render.messages.LANGUAGES:
+        raise ScreeningError(f"unknown language {lang!r}: valid are {', '.join(screening_render.messages.LANGUAGES)}")
+    if paper not in ("a4", "letter"):
+        raise ScreeningError(f"unknown paper {paper!r}: valid are a4, letter")
+    if fmt == "json":
+        body = json.dumps(export_json(engine, assessment_id), ensure_ascii=False, default=str, indent=1)
+        return body.encode("utf-8"), "application/json"
+    a = show(engine, assessment_id)
+    if fmt == "pdf":
+        return screening_render.pdf(a, lang, paper), "application/pdf"
+    return screening_render.html(a, lang, paper).encode("utf-8"), "text/html; charset=utf-8"

@@ -339,6 +339,8 @@ def extract_harm(engine, batch_id: int | None = None, source: str | None = None)
         for r in rows:
             text = r.notes or r.headline or ""
             read += 1
+            if not tc.may_state_sex_or_age(text):
+                continue  # no word for a sex or an age: the rules would find no row (most notes)
             try:
                 ex = tc.extract(text)
             except tc.TextError:

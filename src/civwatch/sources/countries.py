@@ -120,6 +120,7 @@ def from_iso3(code: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)  # pycountry's fuzzy search takes milliseconds; the names repeat
 def from_name(name: str) -> str | None:
     s = " ".join(name.strip().split())
     if not s:

@@ -29,9 +29,20 @@ from sqlalchemy import Connection
 
 from civwatch.domain.records import INCIDENT_FIELDS, LINE_KEY, REPORT_FIELDS
 from civwatch.settings import scratch_folder
-from civwatch.store.reports import HARM_COLS, INCIDENT_COLS, PARTY_COLS, REPORT_COLS, BulkWriter
+from civwatch.store import raw_blocks
+from civwatch.store.reports import (
+    HARM_COLS,
+    INCIDENT_COLS,
+    PARTY_COLS,
+    REPORT_COLS,
+    BulkWriter,
+    own_incident,
+)
 
 SEQ = "_seq"
+INDEX_AFTER_ROWS = 20_000  # a load this big into a store no bigger builds its indexes after the rows
+LOADED = ("incidents", "reports", "report_parties", "harm", "raw_blocks")
+BLOCK, ROW = "_block", "_row"  # a staged report's raw row: its block in the stage, its row there
 STAGE = "import_stage"
 # the row path's column lists; the staged party and harm rows are keyed by SEQ, not report_id
 PARTY_FIELDS = PARTY_COLS[1:]
@@ -47,6 +58,7 @@ class Stage:
             raise ValueError("the stage is for SQLite stores; PostgreSQL takes Direct")
         self.conn = conn
         self.seq = 0
+        self.blocks = 0
         self.created: set[str] = set()
         # beside the store's file (the stage is about as big as what it will write)
         self.folder = str(scratch_folder(conn.engine.url.render_as_string(hide_password=False), "import"))
@@ -59,7 +71,8 @@ class Stage:
     def add(self, reports: pl.DataFrame, parties: pl.DataFrame, harm: pl.DataFrame,
             irregular: list[tuple[int, list[str]]], irregular_ids: set[str]) -> None:
         seq = pl.int_range(self.seq + 1, self.seq + 1 + reports.height, dtype=pl.Int64, eager=True)
-        reports = reports.with_columns(seq.alias(SEQ))
+        reports, blocks = self._blocks(reports.with_columns(seq.alias(SEQ)))
+        self._append("blocks", blocks)
         self.seq += reports.height
         keys = reports.select(LINE_KEY, SEQ)
         parties = parties.join(keys, on=LINE_KEY, how="inner", maintain_order="left").select(SEQ, *PARTY_FIELDS)
@@ -71,6 +84,23 @@ class Stage:
         odd_ids = pl.DataFrame({"source_id": sorted(irregular_ids)}, schema={"source_id": pl.String})
         for name, frame in (("reports", reports), ("parties", parties), ("harm", harm), ("irregular", odd), ("irregular_ids", odd_ids)):
             self._append(name, frame)
+
+    def _blocks(self, reports: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The batch's raw rows cut into blocks (numbered across the stage from 1): the reports
+        without their raw text but with their block and row, and the blocks."""
+        rows = []
+        texts = reports["raw"].to_arrow()
+        for start, n, sha, data in raw_blocks.blocks(texts):
+            self.blocks += 1
+            rows.append((self.blocks, start, n, sha, data))
+        blocks = pl.DataFrame(rows, schema={BLOCK: pl.Int64, "start": pl.Int64, "n_rows": pl.Int64,
+                                            "sha256": pl.String, "data": pl.Binary}, orient="row")
+        at = pl.int_range(0, reports.height, dtype=pl.Int64, eager=True)
+        first = self.blocks - len(rows) + 1
+        reports = reports.drop("raw").with_columns(
+            (at // raw_blocks.BLOCK_ROWS + first).alias(BLOCK), (at % raw_blocks.BLOCK_ROWS).alias(ROW),
+        )
+        return reports, blocks.drop("start")
 
     def _append(self, name: str, frame: pl.DataFrame) -> None:
         bools = [c for c, t in frame.schema.items() if t == pl.Boolean]
@@ -112,40 +142,58 @@ class Stage:
         return f"{STAGE}.{name}"
 
     def load(self, batch_id: int, source: str, now: datetime, ids: dict[str, int], columns: list[str],
-             first_write: bool) -> tuple[int, Iterator[tuple[int, list[str]]]]:
-        """Write the staged reports new to the store and once in the file; returns how many, and
-        the other rows (line, cells) in file order for the row adapter. `ids` is the row path's
-        id state, so both paths draw from one sequence; `columns` names the cells, in order."""
+             first_write: bool) -> tuple[int, int, Iterator[tuple[int, list[str]]]]:
+        """Write the staged reports new to the store and once in the file; returns how many, how
+        many were stored already with the same content (unchanged: nothing to write, decided
+        set-wise), and the other rows (line, cells) in file order for the row adapter. `ids` is
+        the row path's id state, so both paths draw from one sequence; `columns` names the
+        cells, in order."""
         if not self.created:
-            return 0, iter(())
+            return 0, 0, iter(())
         w = BulkWriter(self.conn)
         t = self.table
-        w.execute("CREATE TEMPORARY TABLE import_slow (seq BIGINT PRIMARY KEY)")
-        known = "" if first_write else (
-            " OR EXISTS (SELECT 1 FROM reports r WHERE r.source = ? AND r.source_id = s.source_id)"
-        )
+        # the rows not written set-wise: kept = 1 when stored already with the same content
+        # (unchanged, as the row path finds), 0 when the row adapter decides
+        w.execute("CREATE TEMPORARY TABLE import_slow (seq BIGINT PRIMARY KEY, kept INTEGER NOT NULL)")
         w.execute(
-            f"INSERT INTO import_slow (seq) SELECT s.{SEQ} FROM {t('reports')} s "  # noqa: S608 - our own names
+            f"INSERT INTO import_slow (seq, kept) SELECT s.{SEQ}, 0 FROM {t('reports')} s "  # noqa: S608 - our own names
             f"WHERE s.source_id IN (SELECT source_id FROM {t('reports')} GROUP BY source_id HAVING count(*) > 1) "
-            f"OR s.source_id IN (SELECT source_id FROM {t('irregular_ids')}){known}",
-            [source] if known else [],
+            f"OR s.source_id IN (SELECT source_id FROM {t('irregular_ids')})",
         )
+        if not first_write:
+            w.execute(
+                f"INSERT OR IGNORE INTO import_slow (seq, kept) SELECT s.{SEQ}, r.content_sha = s.content_sha "  # noqa: S608
+                f"FROM {t('reports')} s JOIN reports r ON r.source = ? AND r.source_id = s.source_id",
+                [source],
+            )
         new = w.query(f"SELECT count(*) FROM {t('reports')} WHERE {SEQ} NOT IN (SELECT seq FROM import_slow)", [])[0][0]  # noqa: S608
+        unchanged = w.query("SELECT count(*) FROM import_slow WHERE kept = 1", [])[0][0]
         base_r = w.reserve_ids("reports", 1, ids)[0] - 1
         base_i = w.reserve_ids("incidents", 1, ids)[0] - 1
+        base_b = w.reserve_ids("raw_blocks", 1, ids)[0] - 1
         ids["reports"] = base_r + self.seq  # the batch holds the write lock: the range is ours
         ids["incidents"] = base_i + self.seq
+        ids["raw_blocks"] = base_b + self.blocks
         ts = w.ts(now)
         fresh = f"{SEQ} NOT IN (SELECT seq FROM import_slow)"  # noqa: S608 - our own names
+        own = own_incident(source)
         w.execute(
             f"INSERT INTO incidents ({', '.join(INCIDENT_COLS)}) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, 'ungraded', ?, 1, ?, ?, ?, ? FROM {t('reports')} WHERE {fresh}",
-            [base_i, w.flag(False), source, w.flag(False), ts, ts],
+            f"SELECT {SEQ} + ?, {', '.join(INCIDENT_FIELDS)}, {', '.join('?' * len(own))}, ?, ? FROM {t('reports')} WHERE {fresh}",
+            [base_i, *(w.flag(v) if isinstance(v, bool) else v for v in own.values()), ts, ts],
         )
+        later = self._indexes_later(w, int(new))
+        # the blocks that hold a new report's raw row (the others' rows are stored already)
+        w.execute(
+            f"INSERT INTO raw_blocks (id, batch_id, n_rows, sha256, data) SELECT {BLOCK} + ?, ?, n_rows, sha256, data "  # noqa: S608
+            f"FROM {t('blocks')} WHERE {BLOCK} IN (SELECT DISTINCT {BLOCK} FROM {t('reports')} WHERE {fresh})",
+            [base_b, batch_id],
+        )
+        fields = ", ".join("''" if f == "raw" else f for f in REPORT_FIELDS)
         w.execute(
             f"INSERT INTO reports ({', '.join(REPORT_COLS)}) "  # noqa: S608
-            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {', '.join(REPORT_FIELDS)}, ?, ? FROM {t('reports')} WHERE {fresh}",
-            [base_r, base_i, batch_id, ts, ts],
+            f"SELECT {SEQ} + ?, {SEQ} + ?, 1, ?, {fields}, ?, ?, {BLOCK} + ?, {ROW} FROM {t('reports')} WHERE {fresh}",
+            [base_r, base_i, batch_id, ts, ts, base_b],
         )
         for table, name, cols in (("report_parties", "parties", PARTY_FIELDS), ("harm", "harm", HARM_FIELDS)):
             c = ", ".join(cols)
@@ -153,23 +201,51 @@ class Stage:
                 f"INSERT INTO {table} (report_id, {c}) SELECT {SEQ} + ?, {c} FROM {t(name)} WHERE {fresh}",  # noqa: S608
                 [base_r],
             )
-        return int(new), self._slow_rows(w, columns)
+        for sql in later:  # built once over the rows, not grown row by row
+            w.execute(sql)
+        return int(new), int(unchanged), self._slow_rows(w, columns)
+
+    @staticmethod
+    def _indexes_later(w: BulkWriter, new: int) -> list[str]:
+        """On a load as big as what the store holds (a first load, a large batch), drop the
+        secondary indexes of the tables the load writes and return their CREATE statements, to
+        run after the rows. In the batch's transaction: a failure or a kill keeps them as they
+        were. Unique constraints (and the primary keys) stay: they are the checks."""
+        if new < INDEX_AFTER_ROWS:
+            return []
+        held = w.query("SELECT count(*) FROM reports", [])[0][0]
+        if held > new:
+            return []
+        found = w.query(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND tbl_name IN ({', '.join('?' * len(LOADED))}) ORDER BY name", list(LOADED),
+        )
+        for name, _ in found:
+            w.execute(f'DROP INDEX main."{name}"')
+        return [sql for _, sql in found]
 
     def _slow_rows(self, w: BulkWriter, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
         """The rows for the row adapter: the uncertified ones and the certified ones the bulk
-        write left (ids stored already or repeated), their cells from the raw JSON."""
+        write left (ids stored already or repeated), their cells from their raw JSON."""
         t = self.table
         sql = (
-            f"SELECT {LINE_KEY}, raw, 1 FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow) "  # noqa: S608
-            f"UNION ALL SELECT {LINE_KEY}, cells, 0 FROM {t('irregular')} ORDER BY 1"
+            f"SELECT {LINE_KEY}, NULL, {BLOCK}, {ROW} FROM {t('reports')} WHERE {SEQ} IN (SELECT seq FROM import_slow WHERE kept = 0) "  # noqa: S608
+            f"UNION ALL SELECT {LINE_KEY}, cells, NULL, NULL FROM {t('irregular')} ORDER BY 1"
         )
         cur = w.raw.cursor()  # sqlite3 steps through the result as it is iterated: not all in memory
+        block, column = None, None
         try:
             cur.execute(sql)
-            for line, text, is_raw in cur:
-                value = json.loads(text)
+            for line, cells, b, row in cur:
+                if b is None:
+                    yield line, json.loads(cells)
+                    continue
+                if b != block:  # rows come in file order, so blocks in order: one decoded at a time
+                    data = w.query(f"SELECT data FROM {t('blocks')} WHERE {BLOCK} = ?", [b])[0][0]  # noqa: S608
+                    block, column = b, raw_blocks.decode(data)
+                value = json.loads(column[row].as_py())
                 # a raw JSON object leaves out an empty unnamed column: "" there
-                yield line, [value.get(c, "") for c in columns] if is_raw else value
+                yield line, [value.get(c, "") for c in columns]
         finally:
             try:
                 cur.close()
@@ -203,16 +279,21 @@ class Direct:
         self.ts = now
         self.ids = ids
 
-    def existing(self, source_ids: list[str]) -> list[str]:
-        """The ids among `source_ids` the store holds already for this source."""
-        rows = self.w.query("SELECT source_id FROM reports WHERE source = ? AND source_id = ANY(?)", [self.source, source_ids])
-        return [r[0] for r in rows]
+    def existing(self, source_ids: list[str]) -> pl.DataFrame:
+        """The ids among `source_ids` the store holds already for this source, with their
+        content hash (source_id, content_sha)."""
+        rows = self.w.query("SELECT source_id, content_sha FROM reports WHERE source = ? AND source_id = ANY(?)", [self.source, source_ids])
+        return pl.DataFrame(rows, schema={"source_id": pl.String, "stored_sha": pl.String}, orient="row")
 
     def write(self, reports: pl.DataFrame, parties: pl.DataFrame, harm: pl.DataFrame) -> None:
         n = reports.height
         if n == 0:
             return
+        at = raw_blocks.write(self.w, self.batch_id, reports["raw"].to_arrow(), self.ids)
         reports = reports.with_columns(
+            raw=pl.lit(""),
+            raw_block_id=pl.Series([b for b, _ in at], dtype=pl.Int64),
+            raw_row=pl.Series([r for _, r in at], dtype=pl.Int64),
             id=pl.Series(self.w.reserve_ids("reports", n, self.ids), dtype=pl.Int64),
             incident_id=pl.Series(self.w.reserve_ids("incidents", n, self.ids), dtype=pl.Int64),
             version=pl.lit(1, dtype=pl.Int64), batch_id=pl.lit(self.batch_id, dtype=pl.Int64),
@@ -221,8 +302,8 @@ class Direct:
         keys = reports.select(LINE_KEY, report_id="id")
         incidents = reports.select(
             pl.col("incident_id").alias("id"), *INCIDENT_FIELDS,
-            grade=pl.lit("ungraded"), responsibility_accepted=pl.lit(False), n_reports=pl.lit(1, dtype=pl.Int64),
-            sources=pl.lit(self.source), manual=pl.lit(False), created_at="created_at", updated_at="updated_at",
+            **{k: pl.lit(v, dtype=pl.Int64) if k == "n_reports" else pl.lit(v) for k, v in own_incident(self.source).items()},
+            created_at="created_at", updated_at="updated_at",
         )
         _copy(self.w, "incidents", incidents)
         _copy(self.w, "reports", reports.select(REPORT_COLS))

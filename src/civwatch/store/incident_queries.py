@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from civwatch.domain.query import Filters, check_int
+from civwatch.store import raw_blocks
 from civwatch.store.cube import base_conditions
 from civwatch.store.schema import (
     damaged_objects,
@@ -155,6 +156,10 @@ def get(conn: Connection, incident_id: int) -> dict | None:
     inc = dict(row)
     reps = [dict(r) for r in conn.execute(select(reports).where(reports.c.incident_id == incident_id).order_by(reports.c.source, reports.c.id)).mappings()]
     ids = [r["id"] for r in reps]
+    raws = raw_blocks.texts(conn, ids)  # each report's raw row, from its block or its own text
+    for r in reps:
+        r["raw"] = raws[r["id"]]
+        del r["raw_block_id"], r["raw_row"]
     harms = _grouped(conn, harm, ids)
     parties = _grouped(conn, report_parties, ids)
     objects = _grouped(conn, damaged_objects, ids)

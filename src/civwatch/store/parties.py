@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Connection,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -120,6 +121,30 @@ def insert_actor(conn: Connection, **values) -> int:
     values.setdefault("corrected", False)
     result = conn.execute(insert(actors).values(created_at=ts, updated_at=ts, **values))
     return int(result.inserted_primary_key[0])
+
+
+def insert_actors(conn: Connection, rows: list[dict]) -> dict[str, int]:
+    """Many new actors in one statement; returns their ids by auto key."""
+    if not rows:
+        return {}
+    ts = now()
+    q = insert(actors).returning(actors.c.id, sort_by_parameter_order=True)
+    got = conn.execute(q, [{"corrected": False, **r, "created_at": ts, "updated_at": ts} for r in rows]).scalars().all()
+    return {r["auto_key"]: int(i) for r, i in zip(rows, got, strict=True)}
+
+
+def insert_names(conn: Connection, rows: list[dict]) -> None:
+    """Many names in one statement (executemany); each row holds every column insert_name takes."""
+    if rows:
+        ts = now()
+        conn.execute(insert(actor_names), [dict(r, created_at=ts, updated_at=ts) for r in rows])
+
+
+def update_actor_countries(conn: Connection, changes: dict[int, str]) -> None:
+    """Set the countries of many actors at once (executemany)."""
+    if changes:
+        q = update(actors).where(actors.c.id == bindparam("_id")).values(countries=bindparam("_countries"), updated_at=now())
+        conn.execute(q, [{"_id": k, "_countries": v} for k, v in changes.items()])
 
 
 def update_actor(conn: Connection, actor_id: int, **values) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from civwatch.domain.records import INCIDENT_FIELDS, REPORT_FIELDS, Rejection, ReportRecord
 from civwatch.domain.releases import is_older, only_formatting, release_signal
+from civwatch.store import raw_blocks
 from civwatch.store.schema import (
     import_batches,
     import_releases,
@@ -36,15 +37,33 @@ VICTIM_COLS = (
     "report_id", "batch_id", "line", "victim_key", "family_id", "name", "name_local", "personal_id",
     "age_years", "age_group", "sex", "pregnant", "outcome", "raw",
 )
-REPORT_COLS = ("id", "incident_id", "version", "batch_id", *REPORT_FIELDS, "created_at", "updated_at")
+REPORT_COLS = ("id", "incident_id", "version", "batch_id", *REPORT_FIELDS, "created_at", "updated_at", "raw_block_id", "raw_row")
 INCIDENT_COLS = (
     "id", *INCIDENT_FIELDS, "grade", "responsibility_accepted", "n_reports", "sources", "manual",
     "created_at", "updated_at",
 )
+
+
+def own_incident(source: str) -> dict[str, object]:
+    """What a report's own incident holds besides the INCIDENT_FIELDS it mirrors from the report
+    (until linkage merges incidents): the one definition the row path, the SQLite stage and the
+    PostgreSQL COPY all write, in INCIDENT_COLS order."""
+    return {"grade": "ungraded", "responsibility_accepted": False, "n_reports": 1, "sources": source, "manual": False}
+
+
+assert tuple(own_incident("")) == INCIDENT_COLS[1 + len(INCIDENT_FIELDS) : -2]
 _report_values = attrgetter(*REPORT_FIELDS)
 _incident_values = attrgetter(*INCIDENT_FIELDS)
 _I_POP = INCIDENT_FIELDS.index("populated_area")
 _R_POP = REPORT_FIELDS.index("populated_area")
+_R_RAW = REPORT_FIELDS.index("raw")
+
+
+def _stored_values(rec: ReportRecord) -> list:
+    """A record's report columns as stored: its raw row goes to a block, '' in reports.raw."""
+    values = list(_report_values(rec))
+    values[_R_RAW] = ""
+    return values
 
 
 @dataclass
@@ -300,8 +319,11 @@ class ReportStore:
         rep_ids = w.reserve_ids("reports", len(new), self.ids)
         # Python bools go to SQLite as 1/0 and to COPY as t/f: no conversion needed
         batch = self.batch_id
-        incidents_rows = [(iid, *_incident_values(rec), "ungraded", False, 1, src, False, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
-        report_rows = [(rid, iid, 1, batch, *_report_values(rec), ts, ts) for rec, iid, rid in zip(new, inc_ids, rep_ids, strict=True)]
+        own = tuple(own_incident(src).values())
+        incidents_rows = [(iid, *_incident_values(rec), *own, ts, ts) for rec, iid in zip(new, inc_ids, strict=True)]
+        at = raw_blocks.write(w, batch, [rec.raw for rec in new], self.ids)  # the raw rows, in blocks
+        report_rows = [(rid, iid, 1, batch, *_stored_values(rec), ts, ts, *where)
+                       for rec, iid, rid, where in zip(new, inc_ids, rep_ids, at, strict=True)]
         harm_rows = []
         party_rows = []
         victim_rows = []
@@ -332,11 +354,12 @@ class ReportStore:
         for i in range(0, len(report_ids), LOOKUP_CHUNK):
             part = report_ids[i : i + LOOKUP_CHUNK]
             marks = ", ".join("?" * len(part))
-            for rid, raw, label in self.w.query(
-                f"SELECT r.id, r.raw, x.label FROM reports r LEFT JOIN import_releases x ON x.batch_id = r.batch_id WHERE r.id IN ({marks})",  # noqa: S608
+            raws = raw_blocks.texts(self.w.conn, part)
+            for rid, label in self.w.query(
+                f"SELECT r.id, x.label FROM reports r LEFT JOIN import_releases x ON x.batch_id = r.batch_id WHERE r.id IN ({marks})",  # noqa: S608
                 part,
             ):
-                out[rid] = (raw, label, set())
+                out[rid] = (raws[rid], label, set())
             for rid, sha in self.w.query(f"SELECT report_id, content_sha FROM report_versions WHERE report_id IN ({marks})", part):  # noqa: S608
                 out[rid][2].add(sha)
         return out
@@ -377,18 +400,23 @@ class ReportStore:
             return
         w, ts = self.w, self.ts
         ids = [(old[0],) for _, old in changed]
+        before = raw_blocks.texts(w.conn, [i[0] for i in ids])  # the release replaced, kept whole
         w.execute_many(
             "INSERT INTO report_versions (report_id, version, batch_id, content_sha, raw, replaced_at) "
-            "SELECT id, version, batch_id, content_sha, raw, ? FROM reports WHERE id = ?",
-            [(ts, i[0]) for i in ids],
+            "SELECT id, version, batch_id, content_sha, ?, ? FROM reports WHERE id = ?",
+            [(before[i[0]], ts, i[0]) for i in ids],
         )
         sets = ", ".join(f"{c} = ?" for c in REPORT_FIELDS)
+        at = raw_blocks.write(w, self.batch_id, [rec.raw for rec, _ in changed], self.ids)
         rows = []
-        for rec, old in changed:
-            rv = list(_report_values(rec))
+        for (rec, old), where in zip(changed, at, strict=True):
+            rv = list(_stored_values(rec))
             rv[_R_POP] = w.flag(rv[_R_POP])
-            rows.append((*rv, self.batch_id, ts, old[0]))
-        w.execute_many(f"UPDATE reports SET {sets}, version = version + 1, batch_id = ?, updated_at = ? WHERE id = ?", rows)  # noqa: S608
+            rows.append((*rv, self.batch_id, ts, *where, old[0]))
+        w.execute_many(
+            f"UPDATE reports SET {sets}, version = version + 1, batch_id = ?, updated_at = ?, "  # noqa: S608
+            "raw_block_id = ?, raw_row = ? WHERE id = ?", rows,
+        )
         w.execute_many("DELETE FROM harm WHERE report_id = ?", ids)
         w.execute_many("DELETE FROM report_parties WHERE report_id = ?", ids)
         w.execute_many("DELETE FROM victims WHERE report_id = ?", ids)

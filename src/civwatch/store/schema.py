@@ -1062,3 +1062,197 @@ import_releases = Table(
     Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
     Column("label", String(100), nullable=False),
 )
+
+# --- missing (issue 18): missing persons, the lists they are searched in, candidate matches ---
+# Personal fields (`*_enc`) hold AES-GCM ciphertext, one field each (services/missing_crypto.py);
+# list entries are found by keyed hashes of their name keys (`missing_list_keys`), never by name.
+
+missing_cases = Table(
+    "missing_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),  # the family's case code
+    Column("secret_hash", String(64), nullable=False),  # HMAC of the family's secret
+    Column("state", String(20), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("origin", String(10), nullable=False),  # public | officer
+    Column("circumstance", String(32), nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("child", Boolean, nullable=False),
+    Column("country_iso3", String(3)),
+    Column("nationality_iso3", String(3)),
+    Column("last_seen_date", Date),
+    Column("incident_id", Integer, ForeignKey("incidents.id", ondelete="SET NULL")),
+    Column("officer", Text),
+    Column("officer_email", Text),
+    Column("consent_share", Boolean, nullable=False),
+    Column("consent_recorded_at", DateTime(timezone=True)),
+    Column("names_enc", Text, nullable=False),
+    Column("birth_enc", Text),
+    Column("place_enc", Text),
+    Column("circumstances_enc", Text),
+    Column("reporter_name_enc", Text),
+    Column("reporter_contact_enc", Text),
+    Column("reporter_relation_enc", Text),
+    Column("close_reason", String(20)),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", DateTime(timezone=True)),
+    Column("register_by", DateTime(timezone=True), nullable=False),  # the same-day deadline
+    Column("confirmed_at", DateTime(timezone=True)),
+    Column("state_entered_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+missing_transitions = Table(
+    "missing_transitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("missing_cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("from_state", String(20)),
+    Column("to_state", String(20), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    UniqueConstraint("case_id", "version", name="uq_missing_transitions_case_version"),
+)
+
+missing_lists = Table(
+    "missing_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("provenance", Text, nullable=False),
+    Column("list_date", Date, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("rows_accepted", Integer, nullable=False),
+    Column("rows_rejected", Integer, nullable=False),
+    Column("imported_by", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+missing_list_entries = Table(
+    "missing_list_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("missing_lists.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("person_enc", Text, nullable=False),  # names, birth, place, reference: one JSON, encrypted
+)
+
+missing_list_keys = Table(
+    "missing_list_keys",
+    metadata,
+    Column("entry_id", Integer, ForeignKey("missing_list_entries.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(24), primary_key=True, index=True),
+)
+
+missing_list_rejections = Table(
+    "missing_list_rejections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", Integer, ForeignKey("missing_lists.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("row_enc", Text, nullable=False),  # the row as read, encrypted (it may hold names)
+)
+
+missing_candidates = Table(
+    "missing_candidates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("missing_cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("entry_id", Integer, ForeignKey("missing_list_entries.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON: each component's score and why (no names)
+    Column("status", String(10), nullable=False),  # offered | confirmed | rejected
+    Column("found_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_reason", Text),
+    UniqueConstraint("case_id", "entry_id", name="uq_missing_candidates_case_entry"),
+)
+
+missing_notifications = Table(
+    "missing_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("missing_cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("recipient", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("status", String(10), nullable=False),  # sent | failed | unsent (no SMTP configured)
+    Column("detail", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+missing_attempts = Table(
+    "missing_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_hash", String(64), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # report | follow
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+# --- screening tables (issue 13): the embargo and diversion tables users maintain ---
+# Rows of documented, sourced CSV files (docs/screening.md "Embargo table", "Diversion table");
+# every row of a file is accounted for by its import batch (read = accepted + rejected). The
+# table in force is the latest batch of each file name: an edited file re-imported replaces it.
+
+screening_embargoes = Table(
+    "screening_embargoes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("stated_on", Date, nullable=False),  # the date of the source's statement
+    Column("destination_iso3", String(3), nullable=False, index=True),
+    Column("scope", String(16), nullable=False),
+    Column("starts_on", Date),  # NULL: start not recorded
+    Column("ends_on", Date),  # NULL: no end recorded
+    Column("text", Text, nullable=False, default=""),
+)
+
+screening_diversion = Table(
+    "screening_diversion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("country_iso3", String(3), nullable=False, index=True),  # the state the arms were diverted from
+    Column("kind", String(24), nullable=False),
+    Column("event_date", Date),
+    Column("items", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+)
+
+# The diversion proxies read SIPRI deals by supplier and by non-state recipient marker.
+Index("ix_sipri_transfers_supplier_iso3", sipri_transfers.c.supplier_iso3)
+Index("ix_sipri_transfers_marker_year", sipri_transfers.c.recipient_marker, sipri_transfers.c.order_year)
+# --- import blocks ---
+
+# Each batch's raw source rows (the JSON text every report keeps of its row, as read), kept as
+# zstd-compressed Arrow IPC blocks of up to 4,096 rows instead of one JSON text per report.
+# A report points at its block and row (reports.raw is then ''); a report written by hand, or
+# by a store made before 0021, keeps its text in reports.raw. store/raw_blocks.py reads both.
+raw_blocks = Table(
+    "raw_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True),
+    Column("n_rows", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the block's texts, in order (store/raw_blocks.py)
+    Column("data", LargeBinary, nullable=False),  # Arrow IPC stream, one string column "raw", zstd
+)
+# no foreign key: reports are written set-wise a batch at a time, and the pointer is checked by
+# construction (the block is written in the same statement group, in the same transaction)
+reports.append_column(Column("raw_block_id", Integer))
+reports.append_column(Column("raw_row", Integer))

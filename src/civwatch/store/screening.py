@@ -15,6 +15,8 @@ from sqlalchemy import Connection, and_, case, func, or_, select, update
 from civwatch.domain.taxonomy import Weapon
 from civwatch.store.bulk import BulkWriter
 from civwatch.store.schema import (
+    case_transitions,
+    cases,
     conflict_years,
     damaged_objects,
     import_batches,
@@ -53,6 +55,26 @@ def transfers_of(conn: Connection, iso3: str, year_from: int | None = None) -> l
          .where(t.recipient_iso3 == iso3).order_by(t.order_year.desc(), t.id))
     if year_from is not None:
         q = q.where(t.order_year >= year_from)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def transfers_from(conn: Connection, iso3: str, year_from: int, year_to: int) -> list[dict]:
+    """Deals the state supplied (as supplier), ordered in the years: for the diversion proxies."""
+    t = sipri_transfers.c
+    q = (select(t.id, t.line, t.batch_id, t.recipient, t.recipient_marker, t.recipient_iso3, t.order_year, t.designation,
+                t.description, t.status, t.tiv_delivered)
+         .where(t.supplier_iso3 == iso3, t.order_year >= year_from, t.order_year <= year_to).order_by(t.order_year, t.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def non_state_deliveries(conn: Connection, year_from: int, year_to: int) -> list[dict]:
+    """Deals to non-state recipients (SIPRI's `*`) whose name places them in a country in
+    brackets (`Houthi rebels (Yemen)`), ordered in the years; the caller reads the country."""
+    t = sipri_transfers.c
+    q = (select(t.id, t.line, t.batch_id, t.recipient, t.supplier, t.supplier_marker, t.supplier_iso3, t.order_year,
+                t.designation, t.description, t.tiv_delivered)
+         .where(t.recipient_marker == "*", t.recipient.contains("("), t.order_year >= year_from, t.order_year <= year_to)
+         .order_by(t.order_year, t.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -116,6 +138,28 @@ def top_incidents(conn: Connection, actor_ids: list[int], date_from: date, date_
          .where(t.date_start >= date_from, t.date_start <= date_to)
          .order_by(matching.desc(), func.coalesce(t.civilian_deaths_best, -1).desc(), t.id).limit(limit))
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def chmr_findings(conn: Connection, actor_ids: list[int], date_from: date, date_to: date, recorded_by: datetime) -> list[dict]:
+    """Findings moves (case id, when, details JSON) of cases whose incident in the window names one
+    of the actors, recorded by `recorded_by`; the caller keeps each case's latest. No personal
+    data: details of a findings move never hold any (services/cases.py refuses them)."""
+    if not actor_ids:
+        return []
+    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
+    ct = case_transitions.c
+    q = (select(ct.case_id, ct.at, ct.details)
+         .select_from(case_transitions.join(cases, cases.c.id == ct.case_id)
+                      .join(incidents, incidents.c.id == cases.c.incident_id)
+                      .join(ids, ids.c.incident_id == incidents.c.id))
+         .where(ct.to_state == "findings", ct.at <= recorded_by,
+                incidents.c.date_start >= date_from, incidents.c.date_start <= date_to)
+         .order_by(ct.case_id, ct.at, ct.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def cases_recorded(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(cases)).scalar() or 0)
 
 
 def harm_data_span(conn: Connection, country: str) -> tuple[date | None, date | None]:
@@ -195,3 +239,12 @@ def count_decided(conn: Connection, as_of: datetime) -> tuple[int, int]:
         s.decision.is_not(None), s.decided_at <= as_of)
     complete, total = conn.execute(q).first()
     return int(complete or 0), int(total or 0)
+
+
+def decisions_of(conn: Connection, iso3: str, at: datetime) -> dict[str, int]:
+    """Assessments of a recipient as they stood at `at`: decision -> count, "open" for those
+    made but not yet decided then."""
+    s = screening_assessments.c
+    decided = case((and_(s.decision.is_not(None), s.decided_at <= at), s.decision), else_="open")
+    q = (select(decided.label("d"), func.count()).where(s.recipient_iso3 == iso3, s.created_at <= at).group_by(decided))
+    return {d: int(n) for d, n in conn.execute(q)}

@@ -14,6 +14,7 @@ from civwatch.web import (
     import_pages,
     incident_pages,
     methodology_pages,
+    missing_pages,
     mission_pages,
     overview_pages,
     party_pages,
@@ -44,6 +45,7 @@ PAGES = (
     screening_pages,
     brief_pages,
     plan_pages,
+    missing_pages,
 )
 for module in PAGES:
     router.include_router(module.router)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from civwatch.services import briefs as svc
 from civwatch.services import briefs_render
-from civwatch.web.render import WebRoute, engine, error_page, wants_json
+from civwatch.web.render import WebRoute, engine, error_page, language, wants_json
 
 router = APIRouter(route_class=WebRoute)
 BACK = {"country": "/countries/{ref}", "party": "/parties/{ref}", "forum": "/forums/{ref}"}
@@ -50,7 +50,7 @@ def brief(request: Request, kind: str, ref: str) -> Response:
         return error_page(request, 404, f"no brief kind {kind!r}: country, party or forum")
     if ref.endswith(".json"):
         ref = ref[:-5]
-    lang = _choice(request, "lang", ("en", "fr"))
+    lang = language(request)  # ?lang= or the dashboard's language switch (cookie)
     fmt = _choice(request, "format", ("html", "pdf"))
     paper = _choice(request, "paper", ("a4", "letter"))
     as_of = _as_of(request)

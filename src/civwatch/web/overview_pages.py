@@ -59,7 +59,11 @@ def country(request: Request, iso3: str) -> Response:
 @router.get("/compare.json", include_in_schema=False)
 def compare(request: Request) -> Response:
     filters = from_request(request)
-    data = indicators.compare(engine(request), by="party_category", filters=filters).as_dict()
+    try:
+        extracted = indicators.check_extracted(request.query_params.get("extracted"))
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    data = indicators.compare(engine(request), by="party_category", filters=filters, extracted=extracted).as_dict()
     return page(
         request, "compare.html", data,
         options=dashboard.filter_options(engine(request)), incident_filters=filter_params(request),

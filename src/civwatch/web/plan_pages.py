@@ -67,8 +67,8 @@ def plan_report(request: Request) -> Response:
     start, end = _date(request, "from"), _date(request, "to")
     if start is None or end is None:
         tree = _found(lambda: svc.show(engine(request), _plan(request), _version(request)))
-        start = start or date.fromisoformat(tree["period"][0])
-        end = end or min(date.fromisoformat(tree["period"][1]), date.fromisoformat(tree["on"]))
+        start = start or date.fromisoformat(str(tree["period"][0]))
+        end = end or min(date.fromisoformat(str(tree["period"][1])), date.fromisoformat(str(tree["on"])))
     data = _found(lambda: svc.report(engine(request), start, end, _plan(request), _version(request)))
     user = current_user(request)
     can_approve = bool(user) and user.has(*svc.APPROVE_ROLES)

@@ -18,14 +18,14 @@ from fastapi import HTTPException, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 from starlette.templating import Jinja2Templates
 
 from civwatch.domain.query import OutOfRange
 from civwatch.domain.taxonomy import TAXONOMIES, label
-from civwatch.services import auth
+from civwatch.services import auth, messages
 from civwatch.settings import Settings
 from civwatch.web import static_files
 from civwatch.web.session import COOKIE, MAX_AGE, CsrfError, Session, SessionCodec
@@ -46,12 +46,110 @@ SECURITY_HEADERS = {
 }
 
 
-def _number(value: Any, digits: int = 0) -> str:
+LANG_COOKIE = "civwatch_lang"
+LANG_MAX_AGE = 365 * 24 * 3600
+
+
+def language(request: Request) -> str:
+    """The dashboard's language: `?lang=` (which the response then keeps in a cookie), else the
+    cookie, else English. An unknown `?lang=` is refused (400) rather than silently ignored."""
+    asked = request.query_params.get("lang")
+    if asked:
+        if asked not in messages.LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(messages.LANGUAGES)}, got {asked[:8]!r}")
+        return asked
+    kept = request.cookies.get(LANG_COOKIE)
+    return kept if kept in messages.LANGUAGES else "en"
+
+
+def _lang(ctx: Any) -> str:
+    lang = ctx.get("lang") if ctx is not None else None
+    return lang if lang in messages.LANGUAGES else "en"
+
+
+def _number_in(lang: str, value: Any, digits: int = 0) -> str:
+    """English keeps the dashboard's long-standing formatting; other languages go through Babel
+    (CLDR: `12 345`, `0,5`)."""
     if value is None:
         return "–"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    if lang == "en":
+        if isinstance(value, float) and digits:
+            return f"{value:,.{digits}f}"
+        return f"{round(value):,}"
     if isinstance(value, float) and digits:
-        return f"{value:,.{digits}f}"
-    return f"{round(value):,}" if isinstance(value, int | float) else str(value)
+        return messages.number(value, lang, digits)
+    return messages.number(round(value), lang)
+
+
+def _number(value: Any, digits: int = 0) -> str:
+    return _number_in("en", value, digits)
+
+
+@pass_context
+def _number_filter(ctx: Any, value: Any, digits: int = 0) -> str:
+    return _number_in(_lang(ctx), value, digits)
+
+
+@pass_context
+def _percent_filter(ctx: Any, value: float | None, digits: int = 1) -> str:
+    lang = _lang(ctx)
+    if lang == "en" or value is None:
+        return _percent(value, digits)
+    return messages.number(value * 100, lang, digits) + "\u202f%"
+
+
+@pass_context
+def _signed_percent_filter(ctx: Any, value: float | None) -> str:
+    lang = _lang(ctx)
+    if lang == "en" or value is None:
+        return _signed_percent(value)
+    return ("+" if value >= 0 else "") + messages.number(value * 100, lang, 1) + "\u202f%"
+
+
+@pass_context
+def _day_filter(ctx: Any, value: date | datetime | str | None) -> str:
+    """A date per locale (`Dec 1, 2026`, `1 déc. 2026`); ISO text is read first."""
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    return messages.day(value, _lang(ctx))
+
+
+@pass_context
+def _label_filter(ctx: Any, value: Any, taxonomy: str | None = None) -> str:
+    """A taxonomy value's label; outside English from the catalogue where it holds the value
+    (`party_category.state_forces`, `weapon.air_launched_explosive`, `grade.confirmed`)."""
+    lang = _lang(ctx)
+    if lang != "en" and taxonomy and value is not None:
+        key = f"{taxonomy}.{getattr(value, 'value', value)}"
+        if key in messages.catalogue(lang):
+            return messages.text(key, lang)
+    return _label(value, taxonomy)
+
+
+@pass_context
+def _country(ctx: Any, iso3: str | None, name: str | None = None) -> str:
+    """A country's name: the page's own English name, or CLDR's in another language."""
+    lang = _lang(ctx)
+    if lang == "en" or not iso3:
+        return name or iso3 or "–"
+    from civwatch.services.briefs_render import country_label
+
+    return country_label(iso3, lang)
+
+
+@pass_context
+def _t(ctx: Any, msgid: str, **values: Any) -> str:
+    """A dashboard label or sentence from the message catalogue, in the page's language."""
+    return messages.text(msgid, _lang(ctx), **values)
 
 
 def _figure(fig: dict | None) -> str:
@@ -123,8 +221,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
-    env.filters.update(number=_number, percent=_percent, signed_percent=_signed_percent, label=_label, safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range)
-    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()})
+    env.filters.update(number=_number_filter, percent=_percent_filter, signed_percent=_signed_percent_filter, label=_label_filter,
+                       safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range, day=_day_filter)
+    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, country=_country,
+                       languages=messages.LANGUAGES)
     return env
 
 
@@ -182,6 +282,12 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
     """The page as HTML, or its JSON twin: `data` is the whole JSON body and what the HTML shows."""
     if wants_json(request):
         return JSONResponse(jsonable_encoder(data), status_code=status)
+    try:
+        lang = language(request)
+    except ValueError:
+        if status < 400:
+            raise
+        lang = "en"  # the error page of a bad ?lang= itself
     context = {
         "data": data,
         "user": current_user(request),
@@ -190,6 +296,7 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
         "path": request.url.path,
         "params": dict(request.query_params),
         "json_url": json_twin(request),
+        "lang": lang,
         **extra,
     }
     return templates.TemplateResponse(request, template, context, status_code=status)
@@ -236,6 +343,10 @@ class WebRoute(APIRoute):
                     response = error_page(request, exc.status_code, str(exc.detail))
                 else:
                     raise
+            asked = request.query_params.get("lang")
+            if asked in messages.LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
+                response.set_cookie(LANG_COOKIE, asked, max_age=LANG_MAX_AGE, httponly=True, samesite="lax",
+                                    secure=request.url.scheme == "https", path="/")
             sess: Session = request.state.session
             if sess.changed:
                 response.set_cookie(

@@ -6,11 +6,15 @@ and the CSRF token and go through the same services as the API and the CLI.
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile
 
 from civwatch.domain import screening as dom
 from civwatch.services import screening as svc
+from civwatch.services import screening_tables as tables
 from civwatch.web.render import WebRoute, current_user, engine, page, require_user
 from civwatch.web.session import check_csrf
 
@@ -58,6 +62,35 @@ async def create(request: Request) -> Response:
         raise ValueError("the window must be 1 to 50 years")
     aid = svc.new(engine(request), raw, user, config={"window_years": int(window)} if window else None)
     return RedirectResponse(f"/screening/{aid}", status_code=303)
+
+
+@router.get("/screening/tables", include_in_schema=False)
+@router.get("/screening/tables.json", include_in_schema=False)
+def screening_tables(request: Request, table: str = "embargo", country: str = "", on: str = "") -> Response:
+    """The embargo or diversion table in force, each embargo with its status on a date."""
+    day = date.fromisoformat(on) if on else None
+    data = tables.listing(engine(request), table, country.strip().upper() or None, day)
+    user = current_user(request)
+    return page(request, "screening_tables.html", data, can_import=bool(user and user.has(*tables.IMPORT_ROLES)))
+
+
+@router.post("/screening/tables", include_in_schema=False)
+async def import_table(request: Request) -> Response:
+    """A table uploaded as a file or pasted as text, under a file name (a later import under the
+    same name replaces it); role and CSRF token first."""
+    user = require_user(request, *tables.IMPORT_ROLES)
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > tables.MAX_BYTES + 100_000:
+        raise HTTPException(413, f"a screening table is at most {tables.MAX_BYTES:,} bytes")
+    f = await request.form()
+    check_csrf(request.state.session, str(f.get("csrf", "")))
+    upload = f.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        data, name = await upload.read(tables.MAX_BYTES + 1), str(f.get("name") or upload.filename)
+    else:
+        data, name = str(f.get("text", "")).encode("utf-8"), str(f.get("name", ""))
+    s = tables.import_bytes(engine(request), data, name, user)
+    return RedirectResponse(f"/screening/tables?table={s['table']}", status_code=303)
 
 
 @router.get("/screening/consistency", include_in_schema=False)

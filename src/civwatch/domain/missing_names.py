@@ -1,0 +1,293 @@
+"""Names across scripts and spellings, for matching a missing person against lists.
+
+Every name is brought to Latin by ICU transforms (PyICU): Ukrainian and Russian Cyrillic by
+their BGN/PCGN systems (which also give the Ukrainian national spellings such as
+"Oleksandr Shevchenko"), Arabic by ICU's Arabic-Latin, anything else by Any-Latin; then
+Latin-ASCII. Each token is then reduced to a consonant *skeleton* (vowels and the semi-vowels
+w/y dropped, doubled letters collapsed, a few consonants that scripts render differently made
+one): Arabic script writes no short vowels, so "Mohamed", "Muhammad" and محمد all become "mgmd".
+Particles and titles (al-, el-, bin, Mrs., Hajj, ...) are dropped; "Abd"/"Abu" join the word
+after them, as the two spellings "Abdel Rahman" / "Abdelrahman" do. Similarity is rapidfuzz.
+
+No names are ever logged from here; the functions are pure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from itertools import combinations
+
+import icu
+from rapidfuzz import fuzz
+
+_UK_LETTERS = set("іїєґІЇЄҐ")
+_TRANSFORMS = {
+    "uk": "uk-uk_Latn/BGN; Latin-ASCII; Lower",
+    "ru": "ru-ru_Latn/BGN; Latin-ASCII; Lower",
+    "ar": "Arabic-Latin; Latin-ASCII; Lower",
+    "any": "Any-Latin; Latin-ASCII; Lower",
+}
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "hajj", "haj", "hajja", "hajjah", "sheikh", "shaikh", "sheikha",
+    "الحاج", "الحج", "الحاجة", "السيد", "السيدة", "الشيخ", "الدكتور", "د",
+}
+_PARTICLES = {"al", "el", "ul", "ud", "ed", "ad", "ar", "as", "ash", "at", "az", "bin", "ben", "ibn", "bint", "bn",
+              "بن", "بنت", "ابن"}
+_JOINERS = {"abd", "abdel", "abdul", "abdal", "abdil", "abu", "abou", "abo", "umm", "um", "om", "عبد", "عبدال", "ابو", "أبو",
+            "ام", "أم"}
+_ABD = {"abd", "abdel", "abdul", "abdal", "abdil", "عبد", "عبدال"}
+# Second halves that join the word before them: Nour al-Din / Nouruddin, Saq Allah / Saqallah.
+_TRAILERS = {"din", "deen", "dine", "allah", "ullah", "دين", "الدين", "الله", "لله"}
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_BRACKETED = re.compile(r"[`(\[\"“”«»][^`)\]\"“”«»]*[`)\]\"“”«»]?")
+_SPLIT = re.compile(r"[\s\-‐–—_.,;:/'`ʼ’‘]+")
+_DIGRAPHS = (("kh", "k"), ("sh", "s"), ("ch", "c"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("ph", "f"),
+             ("zh", "z"))
+_LETTERS = str.maketrans({"q": "k", "c": "k", "j": "g", "h": "g", "x": "k", "v": "f", "p": "b"})
+_DROP = re.compile(r"[aeiouy]|w(?!.$)")
+_REPEATS = re.compile(r"(.)\1+")
+_LONG_U = re.compile(r"(?<=[^aeiouwy])(?:ou|oo|u|w)([^aeiouwy])$")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+def script_of(text: str) -> str:
+    if _ARABIC.search(text):
+        return "ar"
+    if _CYRILLIC.search(text):
+        return "uk" if _UK_LETTERS & set(text) else "ru"
+    return "any"
+
+
+@lru_cache(maxsize=8)
+def _transform(system: str) -> icu.Transliterator:
+    return icu.Transliterator.createInstance(_TRANSFORMS[system])
+
+
+@lru_cache(maxsize=500_000)
+def to_latin(text: str) -> str:
+    """The name in lower-case ASCII Latin by the transform its script calls for."""
+    return _transform(script_of(text)).transliterate(unicodedata.normalize("NFC", text))
+
+
+def _arabic_token(tok: str, first: bool = False) -> str:
+    # ذ is written "z" in most English renderings of Levantine and Gulf names (Moaz, Nafez)
+    tok = tok.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "", "ـ": "", "ذ": "ز"}))
+    tok = re.sub(r"[\u064b-\u0652]", "", tok)  # harakat, where a list writes them
+    if tok.startswith("عبدال") and len(tok) > 5:
+        return "عبد" + tok[5:]
+    if tok.startswith("ال") and len(tok) > 3 and tok not in ("الله", "الدين") and not first:  # Alina is not al-ina
+        return tok[2:]
+    return tok
+
+
+def _latin_token(tok: str) -> str:
+    for prefix in ("al", "el"):
+        if tok.startswith(prefix) and len(tok) > len(prefix) + 2 and tok[len(prefix)] == "-":
+            return tok[len(prefix) + 1:]
+    return tok
+
+
+def split_name(name: str) -> tuple[str, list[str]]:
+    """(the name without nicknames in brackets or backticks, the nicknames)."""
+    nicks = [m.strip("`()[]\"“”«» ") for m in _BRACKETED.findall(name)]
+    return _BRACKETED.sub(" ", name), [n for n in nicks if n]
+
+
+def tokens(name: str) -> list[str]:
+    """The name's words in Latin, titles and particles dropped, Abd/Abu joined to the next."""
+    main, _ = split_name(name)
+    raw = [t for t in re.split(r"[\s\-‐–—_.,;:/]+", main.lower()) if t]
+    words: list[str] = []
+    for n, w in enumerate(raw):
+        if _ARABIC.search(w):
+            w = _arabic_token(w, first=n == 0)
+        if w in _TITLES or w in _PARTICLES:
+            continue
+        words.append(w)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in _TRAILERS and out:
+            out[-1] += w.removeprefix("ال")
+            i += 1
+            continue
+        if w in _JOINERS and i + 1 < len(words):
+            nxt = words[i + 1]
+            if not _ARABIC.search(nxt):
+                nxt = _latin_token(nxt)
+            out.append(("abd" if w in _ABD and not _ARABIC.search(w) else "عبد" if w in _ABD else w) + nxt)
+            i += 2
+            continue
+        out.append(w)
+        i += 1
+    latin = []
+    for w in out:
+        t = _NOT_LETTER.sub("", to_latin(w))
+        if t:
+            latin.append(t)
+    return latin
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """A token's consonant skeleton ("mohammed" -> "mgmd"); never empty for a non-empty token."""
+    s = _NOT_LETTER.sub("", token.lower())
+    if not s:
+        return ""
+    first = s[0]
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    # a long u before the last consonant is written و in Arabic and ou/oo/u in Latin: kept, so that
+    # Mahmoud (محمود) and Muhammad (محمد) do not share a skeleton
+    s = _LONG_U.sub(r"w\1", s)
+    s = _REPEATS.sub(r"\1", _DROP.sub("", s))
+    if len(s) > 1 and s.endswith("h"):
+        s = s[:-1]
+    s = _REPEATS.sub(r"\1", s.translate(_LETTERS))
+    if s.startswith("bdl") and len(s) > 3:
+        s = "bd" + s[3:]
+    return s or first
+
+
+def skeletons(name: str) -> list[str]:
+    return [skeleton(t) for t in tokens(name)]
+
+
+def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
+    """Every name of a person (main, alternatives, and nicknames unless told not) as token skeletons."""
+    out: list[list[str]] = []
+    for name in names:
+        if not name or not name.strip():
+            continue
+        main, nicks = split_name(name)
+        for text in (main, *(nicks if nicknames else ())):
+            sk = skeletons(text)
+            if sk and sk not in out:
+                out.append(sk)
+    return out
+
+
+def nickname_forms(names: list[str]) -> list[list[str]]:
+    main = forms(names, nicknames=False)
+    return [f for f in forms(names) if f not in main]
+
+
+def block_keys(names: list[str]) -> set[str]:
+    """Blocking keys: every unordered pair of a name's token skeletons (order-insensitive, and a
+    dropped or misspelt word still leaves a pair), or the one skeleton of a one-word name."""
+    keys: set[str] = set()
+    for sk in forms(names):
+        uniq = sorted({w.replace("w", "") or w for w in sk})  # coarser than the skeleton: Yusuf/Yousef
+        if len(uniq) == 1:
+            keys.add(uniq[0])
+        keys.update(f"{a}|{b}" for a, b in combinations(uniq, 2))
+    return keys
+
+
+def _token_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if a + "t" == b or b + "t" == a:  # ة at the end, written -a in one spelling and -at in another
+        return 0.9
+    return fuzz.ratio(a, b) / 100.0
+
+
+MATCHED = 0.8  # a word agrees when its skeletons are this alike
+EXTRA_WORD = 0.04  # each word of the longer name the shorter lacks
+FEW_AGREE = 0.06
+JOINED = 0.93
+NICKNAME = 0.85
+ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name vs father's name)
+
+
+GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
+
+
+def in_order(aligned: list[tuple[int, int]]) -> bool:
+    """Whether the agreeing words keep their order ("Hamdan Mohamed Al-Najjar" does not)."""
+    seq = [j for _, j in sorted(aligned)]
+    return all(x < y for x, y in zip(seq, seq[1:], strict=False))
+
+
+def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, int, int, int]:
+    swap = len(a) > len(b)
+    short, long_ = (b, a) if swap else (a, b)
+    pairs = sorted((-_token_similarity(s, t), abs(i - j), i, j) for i, s in enumerate(short) for j, t in enumerate(long_))
+    used_s: set[int] = set()
+    used_l: set[int] = set()
+    total = 0.0
+    agreeing = 0
+    aligned: list[tuple[int, int]] = []  # (index in a, index in b)
+    for neg, _, i, j in pairs:
+        sim = -neg
+        if i in used_s or j in used_l:
+            continue
+        used_s.add(i)
+        used_l.add(j)
+        if sim >= MATCHED:
+            agreeing += 1
+            total += sim
+            aligned.append((j, i) if swap else (i, j))
+        else:
+            total += max(0.0, sim - 0.5)  # a near miss counts for a little, a different word for nothing
+    if rotated and (len(a) - 1, len(b) - 1) not in aligned:
+        return 0.0, 0, len(short), len(long_)  # the word moved to the end is not the other's family name
+    score = total / len(short)
+    extra = len(long_) - len(short)
+    score -= EXTRA_WORD * extra
+    if agreeing <= 2 and len(long_) >= 3:
+        score -= FEW_AGREE * (len(long_) - 2)  # two words agreeing out of three or more is weak evidence
+    if not in_order(aligned):
+        score -= ORDER_PENALTY
+    if (0, 0) not in aligned:
+        score *= GIVEN_PENALTY
+    if len(short) == 1:
+        score *= 0.75  # one word ("Muhammad") is weak evidence on its own
+    joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
+    if not rotated and joined >= JOINED and joined > score:
+        score, agreeing = joined, len(short)
+    return max(0.0, min(1.0, score)), agreeing, len(short), len(long_)
+
+
+def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
+    """(score, words agreeing, words of the shorter name, words of the longer name).
+
+    Every word of the shorter name must find its own word in the longer one; the score is the
+    share that do (partly for near misses), so a sibling who shares the father's and the family
+    name but not the given name scores low. The given names (first words) must agree and the
+    words keep their order, except that either name may put the family name first (tried both
+    ways; the word moved must then agree with the other's family name). Extra words of the
+    longer name (a grandfather one list leaves out) cost a little each."""
+    tries = [_compare(a, b)]
+    if len(a) >= 2:
+        tries.append(_compare(a[1:] + a[:1], b, rotated=True))
+    if len(b) >= 2:
+        tries.append(_compare(a, b[1:] + b[:1], rotated=True))
+    return max(tries, key=lambda t: t[0])
+
+
+def compare_names(a: list[str], b: list[str]) -> tuple[float, str]:
+    """The best agreement of any name of one person with any name of the other, and why."""
+    best = (0.0, 0, 0, 0)
+    nick = nickname_forms(a) + nickname_forms(b)
+    for fa in forms(a):
+        for fb in forms(b):
+            got = compare_forms(fa, fb)
+            if fa in nick or fb in nick:  # "Umm Iyad", "Abu Zaki": many people are called so
+                got = (got[0] * NICKNAME, *got[1:])
+            if got[0] > best[0]:
+                best = got
+    score, agreeing, short, long_ = best
+    if short == 0:
+        return 0.0, "no name to compare"
+    extra = f"; {long_ - short} more in the longer name" if long_ > short else ""
+    return score, f"{agreeing} of {short} words agree across scripts and spellings, in any order{extra}"
+
+
+def exact_normalised(name: str) -> str:
+    """The baseline: the name lower-cased in ASCII by ICU, punctuation removed, nothing else."""
+    return " ".join(_NOT_LETTER.sub("", w) for w in to_latin(name).split() if _NOT_LETTER.sub("", w))

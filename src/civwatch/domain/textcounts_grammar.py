@@ -1,0 +1,125 @@
+"""Grammar the casualty rules share: one person said by grammar alone ("killed him", "a man ...
+was killed"), plurals without a number, background and things that are not people, attempts,
+and the cheap word test that tells whether a text can state a sex or an age. Used by
+domain/textcounts.py (the rules) and the import (services/textcounts.py)."""
+
+from __future__ import annotations
+
+import re
+
+from civwatch.domain import textcounts_words as W
+from civwatch.domain.textcounts_text import Figure, _Tok
+
+_VIOLENT = frozenset("shot stabbed beaten hacked gunned burnt burned hanged clubbed stoned abattus abattues".split())
+
+
+_TRIED = frozenset({"tried", "attempted", "trying", "attempting", "threatened", "threatening", "plotted", "planned", "sought"})
+
+
+def _attempt(toks: list[_Tok], v: int) -> bool:
+    """A verb after "tried to" / "attempted to": no one was killed by it."""
+    return v >= 2 and toks[v - 1].low == "to" and toks[v - 2].low in _TRIED
+
+
+_UNHARMED = frozenset({"displaced", "evacuated", "rescued", "fled", "released", "freed", "escaped", "homeless", "déplacés"})
+
+
+def _things(toks: list[_Tok], j: int, k: int) -> bool:
+    """The noun phrase after a count names things ("30 houses"), unless people come after ("3 cattle thieves")."""
+    for x in range(j, k):
+        if toks[x].low in W.NOT_PEOPLE:
+            return not any(t.low in W.PERSONS for t in toks[x + 1:k])
+    return False
+
+
+def _background(toks: list[_Tok], q0: int) -> bool:
+    """True when the words just before a figure tell of an earlier harm ("protest against the killing of 3")."""
+    for x in range(max(0, q0 - 6), q0):
+        w = toks[x].low
+        if toks[x].kind == "punct" and w in ".;":
+            return False
+    lo = max(0, q0 - 6)
+    for x in range(q0 - 1, lo - 1, -1):
+        if toks[x].kind == "punct" and toks[x].low in ".;,":
+            break
+        if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
+            return True
+    return False
+
+
+_SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
+_SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
+
+
+def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
+               sent: list[int]) -> list[Figure]:
+    """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
+    taken = {(f.outcome, f.sentence) for f in figures}
+    out = []
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if k in covered or k in separate:
+            continue
+        outcome = None
+        a = b = k
+        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered:
+            # the object is one person unless a plural or a thing follows
+            m = k + 2
+            while m < n and m - k <= 5 and toks[m].kind == "word" and toks[m].low not in W.STOP:
+                m += 1
+            obj = [x.low for x in toks[k + 2:m]]
+            if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
+                obj = ["him"]
+            if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
+                outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
+        elif t.low in _SINGULAR_AUX and not _background(toks, k):
+            m = k + 1
+            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
+                m += 1
+            if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
+                m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
+            ):
+                if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
+                    outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
+        if outcome is None or (outcome, sent[k]) in taken:
+            continue
+        taken.add((outcome, sent[k]))
+        start, end = toks[a].start, toks[b - 1].end
+        out.append(Figure(outcome, 1, 1, 1, "singular", start, end, text[start:end], 1, sentence=sent[k]))
+    return out
+
+
+def _plurals(toks: list[_Tok], text: str, covered: set[int], separate: set[int], sent: list[int]) -> list[Figure]:
+    """A plural with no number after a verb ("killing civilians", "soldiers kill protesting students")."""
+    out = []
+    for k, t in enumerate(toks):
+        if k in covered or k in separate or t.low not in W.PLURAL_PERSONS or t.low in {"others", "other", "people's"}:
+            continue
+        for back in (1, 2, 3):
+            v = k - back
+            if v < 0:
+                break
+            if toks[v].low in W.OUTCOME_BEFORE and not _background(toks, v) and all(toks[x].kind == "word" and toks[x].low not in W.STOP for x in range(v + 1, k)):
+                outcome = W.OUTCOME_BEFORE[toks[v].low]
+                sex, age, civ = W.PERSONS[t.low]
+                if v + 1 < k and toks[v + 1].low in W.PERSONS:
+                    s2, a2, c2 = W.PERSONS[toks[v + 1].low]
+                    civ = c2 if c2 is not None else civ
+                start, end = toks[v].start, t.end
+                out.append(Figure(outcome, 2, None, None, "plural", start, end, text[start:end], None, sex, age, civ, sentence=sent[k]))
+                break
+    return out
+
+
+_SEX_AGE_WORDS = frozenset({w for w, (sex, age, _) in W.PERSONS.items() if sex != "unknown" or age != "unknown"} | {"elderly"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+_AGE_CUE = re.compile(r"\d\s?-?\s?(?:years?|yrs?)[-\s]?old|\d\s?y\.\s?o\.|aged\s+\d")
+
+
+def may_state_sex_or_age(text: str) -> bool:
+    """False when `text` holds no word for a sex or an age group and no age, so `extract()` can
+    give no figure by sex or age: a cheap test that spares the rules most notes (~70k notes/s)."""
+    low = text.lower()
+    if not _SEX_AGE_WORDS.isdisjoint(_LETTERS.findall(low)):
+        return True
+    return ("old" in low or "aged" in low or "y.o" in low) and _AGE_CUE.search(low) is not None
