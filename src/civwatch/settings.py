@@ -57,6 +57,14 @@ def check_environment(environ: dict[str, str] | None = None) -> None:
             raise ConfigError(f"unknown setting {name}.{suggestion} Known: {', '.join(sorted(KNOWN))}")
 
 
+def shared_data_folder() -> Path:
+    """The shared real data (CIVWATCH_SHARED_DATA, default ../shared/data beside the working folder).
+
+    The one place that says where it is: importers of treaties, peacekeeping files and SIPRI rows ask here.
+    """
+    return Path(os.environ.get("CIVWATCH_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+
+
 def default_database_url() -> str:
     data_dir = Path(platformdirs.user_data_dir("civwatch", appauthor=False))
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,9 @@ def test_withdrawal_without_being_party_changes_nothing() -> None:
 
 def test_instrument_lookup_by_id_and_key_and_refusal() -> None:
     assert tdom.instrument("xxvi-5").key == "ottawa" and tdom.instrument("CCM").id == "XXVI-6"
+    # ids with a lower-case letter in them are found as written and in any case
+    for ref in ("IV-11-b", "iv-11-B", "IV-11-B"):
+        assert tdom.instrument(ref).key == "crc_op_ac"
     with pytest.raises(ValueError, match="unknown instrument"):
         tdom.instrument("XXVI-7")
 

@@ -8,62 +8,49 @@ from typing import Annotated
 import typer
 
 from civwatch import __version__
-from civwatch.cli import (
-    audit,
-    briefs,
-    cases,
-    db,
-    demo,
-    export,
-    forecasts,
-    importing,
-    incidents,
-    linking,
-    missing,
-    missions,
-    parties,
-    stats,
-    treaties,
-    users,
-)
-from civwatch.cli import decisions as decisions_cli
-from civwatch.cli import evidence as evidence_cli
-from civwatch.cli import plan as plan_cli
-from civwatch.cli import screening as screening_cli
-from civwatch.cli import textcounts as text_cli
 from civwatch.cli.common import err_console, set_root_db
+from civwatch.cli.lazy import LazyGroup
+
+# Each command's module is imported only when that command runs (`civwatch --help` imports them
+# all): a `civwatch cases ...` need not load WeasyPrint, polars or LightGBM. One line each:
+# name -> (module, attribute); the attribute is a typer app (a group) or a function (a command).
+LazyGroup.lazy = {
+    "db": ("civwatch.cli.db", "app"),
+    "users": ("civwatch.cli.users", "app"),
+    "audit": ("civwatch.cli.audit", "app"),
+    "cases": ("civwatch.cli.cases", "app"),
+    "forecast": ("civwatch.cli.forecasts", "app"),
+    "stats": ("civwatch.cli.stats", "stats"),
+    "compare": ("civwatch.cli.parties", "compare"),  # --by party here; other dimensions: stats.compare
+    "serve": ("civwatch.cli.stats", "serve"),
+    "refresh-indicators": ("civwatch.cli.stats", "refresh"),
+    "import": ("civwatch.cli.importing", "import_"),
+    "rejects": ("civwatch.cli.importing", "rejects"),
+    "imports": ("civwatch.cli.importing", "imports"),
+    "demo": ("civwatch.cli.demo", "demo"),
+    "incidents": ("civwatch.cli.incidents", "app"),
+    "export": ("civwatch.cli.export", "app"),
+    "link": ("civwatch.cli.linking", "link"),
+    "treaties": ("civwatch.cli.treaties", "app"),
+    "peacekeeping": ("civwatch.cli.missions", "app"),
+    "evidence": ("civwatch.cli.evidence", "app"),
+    "decisions": ("civwatch.cli.decisions", "app"),
+    "text": ("civwatch.cli.textcounts", "app"),
+    "parties": ("civwatch.cli.parties", "app"),
+    "screening": ("civwatch.cli.screening", "app"),
+    "brief": ("civwatch.cli.briefs", "app"),
+    "plan": ("civwatch.cli.plan", "app"),
+    "missing": ("civwatch.cli.missing", "app"),
+}
 
 cli = typer.Typer(
     name="civwatch",
+    cls=LazyGroup,
     help="civwatch — record, merge, grade and measure civilian harm in armed conflict.",
     no_args_is_help=False,  # `civwatch` alone: one line naming --help, exit 2
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-cli.add_typer(db.app, name="db")
-cli.add_typer(users.app, name="users")
-cli.add_typer(audit.app, name="audit")
-cli.add_typer(cases.app, name="cases")
-cli.add_typer(forecasts.app, name="forecast")
-cli.command("stats")(stats.stats)
-cli.command("compare")(parties.compare)  # --by party here; other dimensions: stats.compare
-cli.command("serve")(stats.serve)
-cli.command("refresh-indicators")(stats.refresh)
-importing.register(cli)
-demo.register(cli)
-cli.add_typer(incidents.app, name="incidents")
-cli.add_typer(export.app, name="export")
-cli.command("link")(linking.link)
-cli.add_typer(treaties.app, name="treaties")
-cli.add_typer(missions.app, name="peacekeeping")
-cli.add_typer(evidence_cli.app, name="evidence")
-cli.add_typer(decisions_cli.app, name="decisions")
-cli.add_typer(text_cli.app, name="text")
-cli.add_typer(parties.app, name="parties")
-cli.add_typer(screening_cli.app, name="screening")
-cli.add_typer(briefs.app, name="brief")
-cli.add_typer(plan_cli.app, name="plan")
-cli.add_typer(missing.app, name="missing")
 
 
 def _version(value: bool) -> None:

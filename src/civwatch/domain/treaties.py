@@ -115,13 +115,14 @@ INSTRUMENTS: tuple[Instrument, ...] = (
 )
 BY_ID = {i.id: i for i in INSTRUMENTS}
 BY_KEY = {i.key: i for i in INSTRUMENTS}
+_BY_ID_FOLDED = {i.id.upper(): i for i in INSTRUMENTS}  # ids mix cases (IV-11-b): match either
 UN_DEPOSITED = frozenset(i.id for i in INSTRUMENTS if i.depositary == "UN Secretary-General")
 
 
 def instrument(ref: str) -> Instrument:
     """An instrument by its pinned id (`XXVI-5`, case-insensitive) or key (`ottawa`)."""
     ref = ref.strip()
-    found = BY_ID.get(ref.upper()) or BY_KEY.get(ref.lower())
+    found = _BY_ID_FOLDED.get(ref.upper()) or BY_KEY.get(ref.lower())
     if found is None:
         raise ValueError(f"unknown instrument {ref!r}; use an id such as XXVI-5 or a key such as ottawa (see `civwatch treaties status --help`)")
     return found

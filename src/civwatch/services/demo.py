@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from civwatch import settings
 from civwatch.services import indicators
 from civwatch.services.importing import already_imported, file_sha256, import_file
 
@@ -75,10 +76,7 @@ def fit_forecasts(engine: Engine, actor: str = "demo") -> list[dict]:
 
 def peacekeeping_folder() -> Path | None:
     """The shared data's peacekeeping folder (CIVWATCH_SHARED_DATA, default ../shared/data), if present."""
-    import os
-
-    base = Path(os.environ.get("CIVWATCH_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
-    folder = base / "peacekeeping"
+    folder = settings.shared_data_folder() / "peacekeeping"
     return folder if folder.is_dir() else None
 
 

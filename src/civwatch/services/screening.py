@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from civwatch import settings
 from civwatch.domain import screening as dom
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
@@ -56,7 +56,7 @@ EXPLOSIVE = tuple(w.value for w in Weapon if w.is_explosive)
 
 
 def _shared() -> Path:
-    return Path(os.environ.get("CIVWATCH_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+    return settings.shared_data_folder()
 
 
 def _today() -> date:

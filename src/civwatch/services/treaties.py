@@ -13,13 +13,13 @@ transaction, rows read = accepted + rejected, every rejected row kept with its r
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from civwatch import settings
 from civwatch.analytics import treaties as ana
 from civwatch.domain import forums as fdom
 from civwatch.domain import treaties as tdom
@@ -125,7 +125,7 @@ def import_file(engine: Engine, path: str | Path, snapshot: date | None = None, 
 
 def shared_files(folder: Path | None = None) -> list[Path]:
     """The treaty and membership files of shared/data (CIVWATCH_SHARED_DATA), then the maintained changes."""
-    base = folder or Path(os.environ.get("CIVWATCH_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+    base = folder or settings.shared_data_folder()
     treaties = sorted((base / "treaties").glob("untc_*_2015.csv")) + sorted((base / "treaties").glob("untc_ch*_ratifications_*.csv"))
     treaties = [p for p in treaties if "treaty_index" not in p.name]
     factbook = base / "countries" / "country_international_org_memberships_ciafactbook_2020.csv"
