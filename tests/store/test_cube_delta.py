@@ -25,7 +25,7 @@ from civwatch.domain.query import Filters
 from civwatch.domain.taxonomy import Role
 from civwatch.services import importing, incidents, indicators, linking
 from civwatch.services.auth import Principal
-from civwatch.store import cube, cube_delta, migrate
+from civwatch.store import cube, cube_delta, linkage, linkage_status, migrate
 from civwatch.store.db import make_engine
 from civwatch.store.schema import import_batches, indicator_cube, reports
 from civwatch.store.schema import incidents as incidents_t
@@ -184,7 +184,11 @@ def _check(engine: Engine, ops: list[tuple], header, rows, folder: Path) -> None
         with engine.connect() as conn:
             current = cube_delta.is_current(conn)
             cells = _cells(conn)
+            kept = linkage_status.read(conn, cube.fingerprint(conn))
+            scanned = linkage.run_state(conn)
         assert current or not must_be_current, f"the cube went stale after {op}"
+        # the linkage status kept in one row is current with the cube and equals a scan
+        assert kept == scanned or (kept is None and not current), f"linkage status {kept} != scan {scanned} after {op}"
         if current:
             assert cells == _reference(engine), f"the cube differs from a rebuild after {op}"
         else:

@@ -36,7 +36,7 @@ from civwatch.analytics.definitions import (
 from civwatch.domain.query import Filters, parse_dimensions
 from civwatch.domain.textcounts import METHOD_VERSION
 from civwatch.store import conflict_queries as conflict_store
-from civwatch.store import cube, cube_delta
+from civwatch.store import cube, cube_delta, linkage_status
 from civwatch.store import linkage as linkage_store
 from civwatch.store import textcounts as extracted_store
 
@@ -323,6 +323,9 @@ def linkage_run(engine: Engine) -> dict:
 
     def scan() -> dict:
         with engine.connect() as conn:
+            kept = linkage_status.read(conn, cube.fingerprint(conn))  # one row, no scan
+            if kept is not None:
+                return kept
             if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
                 # never linked: every report is unlinked, and the cube counts them (no scan)
                 total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))

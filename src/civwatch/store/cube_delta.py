@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from civwatch.store import cube
+from civwatch.store import cube, linkage_status
 from civwatch.store.audit import AUDIT_LOCK_KEY
 from civwatch.store.schema import audit_log, incidents, indicator_cube, reports
 
@@ -213,9 +213,14 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
     # reports this batch replaced by a new release: their incidents were subtracted before the
     # UPDATEs (subtract_stored) and are added back now with their new content
     replaced = select(reports.c.incident_id).where(reports.c.batch_id == batch_id, reports.c.id <= r0)
-    if conn.execute(replaced.limit(1)).first() is not None:
+    was_replaced = conn.execute(replaced.limit(1)).first() is not None
+    if was_replaced:
         apply(conn, lambda col: (col > i0) | col.in_(replaced), 1)
     elif new:
         apply(conn, lambda col: col > i0, 1)
+    # the linkage status: the new reports, and the replaced ones as they now are (their part
+    # before was taken off by store/reports.py)
+    mine = above | ((reports.c.batch_id == batch_id) & (reports.c.id <= r0)) if was_replaced else above
+    linkage_status.adjust(conn, counts[0], linkage_status.pending(conn, mine))
     cube._save_state(conn, cube.fingerprint(conn))
     return True

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from civwatch.domain.records import INCIDENT_FIELDS, REPORT_FIELDS, Rejection, ReportRecord
 from civwatch.domain.releases import is_older, only_formatting, release_signal
-from civwatch.store import cube_delta, raw_blocks
+from civwatch.store import cube_delta, linkage_status, raw_blocks
 from civwatch.store.schema import (
     import_batches,
     import_releases,
@@ -405,6 +405,7 @@ class ReportStore:
         touched = {old[3] for _, old in changed} - self.subtracted
         cube_delta.subtract_stored(w.conn, touched)
         self.subtracted |= touched
+        linkage_status.adjust(w.conn, 0, -linkage_status.pending(w.conn, reports.c.id.in_([i[0] for i in ids])))
         before = raw_blocks.texts(w.conn, [i[0] for i in ids])  # the release replaced, kept whole
         w.execute_many(
             "INSERT INTO report_versions (report_id, version, batch_id, content_sha, raw, replaced_at) "
