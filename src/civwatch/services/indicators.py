@@ -350,7 +350,9 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         else:
             ex = _not_applicable(extracted)
     run = linkage_run(engine)
-    rows = measures.indicator_rows(name, summed, dims)
+    groups = measures.collapse(summed, dims)  # once: the rows, and the totals from the groups
+    totals = measures.total(groups)
+    rows = measures.indicator_rows(name, summed, dims, groups)
     if name in SEX_AGE_INDICATORS:
         measures.add_extracted(rows, per_group, dims, ex["shown"])
     if change:
@@ -365,8 +367,8 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         level=level,
         rows=rows,
         definition=d,
-        coverage=measures.overall_coverage(summed, level, filters.source, run),
-        sources=measures.source_totals(summed),
+        coverage=measures.overall_coverage(summed, level, filters.source, run, totals),
+        sources=measures.source_totals(summed, totals),
         change=change,
         extracted=ex,
     )
