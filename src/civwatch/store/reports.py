@@ -405,7 +405,9 @@ class ReportStore:
         touched = {old[3] for _, old in changed} - self.subtracted
         cube_delta.subtract_stored(w.conn, touched)
         self.subtracted |= touched
-        linkage_status.adjust(w.conn, 0, -linkage_status.pending(w.conn, reports.c.id.in_([i[0] for i in ids])))
+        was = sum(linkage_status.pending(w.conn, reports.c.id.in_([i[0] for i in ids[k:k + LOOKUP_CHUNK]]))
+                  for k in range(0, len(ids), LOOKUP_CHUNK))  # bound-parameter limits
+        linkage_status.adjust(w.conn, 0, -was)
         before = raw_blocks.texts(w.conn, [i[0] for i in ids])  # the release replaced, kept whole
         w.execute_many(
             "INSERT INTO report_versions (report_id, version, batch_id, content_sha, raw, replaced_at) "
