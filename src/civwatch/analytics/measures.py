@@ -32,6 +32,18 @@ def collapse(rows: Iterable[dict], by: list[str]) -> dict[tuple, dict]:
     return out
 
 
+def total(groups: dict[tuple, dict]) -> dict[tuple, dict]:
+    """`collapse(rows, [])` from the groups `collapse` already made of the same rows (fewer
+    rows to add up: one per group, not one per group and source)."""
+    acc = _blank()
+    for g in groups.values():
+        for k in SUMMED:
+            acc[k] += g[k]
+        for name, n in g["_sources"].items():
+            acc["_sources"][name] += n
+    return {(): acc} if groups else {}
+
+
 def ratio(num: int, den: int) -> float | None:
     return None if not den else round(num / den, 6)
 
@@ -103,9 +115,10 @@ def helper_dims(by: list[str]) -> list[str]:
     return by if "source" in by else [*by, "source"]
 
 
-def indicator_rows(name: str, summed: Iterable[dict], by: list[str]) -> list[dict]:
-    """One output row per group: the dimensions under their names, value, low, high, sources."""
-    groups = collapse(summed, by)
+def indicator_rows(name: str, summed: Iterable[dict], by: list[str], groups: dict | None = None) -> list[dict]:
+    """One output row per group: the dimensions under their names, value, low, high, sources.
+    `groups`: `collapse(summed, by)` when the caller made it already."""
+    groups = collapse(summed, by) if groups is None else groups
     rows = []
     for key in sorted(groups, key=lambda k: tuple((v is None, str(v) if not isinstance(v, int) else f"{v:012d}") for v in k)):
         acc = groups[key]
@@ -151,21 +164,23 @@ def _present(dim: str, value):
     return value
 
 
-def source_totals(summed: Iterable[dict]) -> list[dict]:
-    """Reports per contributing source over the whole selection."""
-    acc = collapse(summed, [])
+def source_totals(summed: Iterable[dict], totals: dict | None = None) -> list[dict]:
+    """Reports per contributing source over the whole selection (`totals`: `collapse(summed, [])`
+    or `total(groups)` when the caller made it already)."""
+    acc = collapse(summed, []) if totals is None else totals
     if not acc:
         return []
     counts = acc[()]["_sources"]
     return [{"source": s, "reports": counts[s]} for s in sorted(counts)]
 
 
-def overall_coverage(summed: Iterable[dict], level: str, source: str | None, run: dict | None = None) -> dict:
+def overall_coverage(summed: Iterable[dict], level: str, source: str | None, run: dict | None = None,
+                     totals: dict | None = None) -> dict:
     """How far the numbers reach, and the linkage statement that says what one unit is.
 
     `run` is the store's linkage state (reports, reports_not_linked, last_run_at): whether
     `civwatch link` has run on the current reports is read from it, never guessed from counts."""
-    groups = collapse(summed, [])
+    groups = collapse(summed, []) if totals is None else totals
     acc = groups.get((), _blank())
     sources = sorted(acc["_sources"])
     out = {

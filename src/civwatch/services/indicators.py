@@ -36,7 +36,7 @@ from civwatch.analytics.definitions import (
 from civwatch.domain.query import Filters, parse_dimensions
 from civwatch.domain.textcounts import METHOD_VERSION
 from civwatch.store import conflict_queries as conflict_store
-from civwatch.store import cube, cube_delta
+from civwatch.store import cube, cube_delta, linkage_status
 from civwatch.store import linkage as linkage_store
 from civwatch.store import textcounts as extracted_store
 
@@ -323,6 +323,9 @@ def linkage_run(engine: Engine) -> dict:
 
     def scan() -> dict:
         with engine.connect() as conn:
+            kept = linkage_status.read(conn, cube.fingerprint(conn))  # one row, no scan
+            if kept is not None:
+                return kept
             if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
                 # never linked: every report is unlinked, and the cube counts them (no scan)
                 total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))
@@ -347,7 +350,9 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         else:
             ex = _not_applicable(extracted)
     run = linkage_run(engine)
-    rows = measures.indicator_rows(name, summed, dims)
+    groups = measures.collapse(summed, dims)  # once: the rows, and the totals from the groups
+    totals = measures.total(groups)
+    rows = measures.indicator_rows(name, summed, dims, groups)
     if name in SEX_AGE_INDICATORS:
         measures.add_extracted(rows, per_group, dims, ex["shown"])
     if change:
@@ -362,8 +367,8 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
         level=level,
         rows=rows,
         definition=d,
-        coverage=measures.overall_coverage(summed, level, filters.source, run),
-        sources=measures.source_totals(summed),
+        coverage=measures.overall_coverage(summed, level, filters.source, run, totals),
+        sources=measures.source_totals(summed, totals),
         change=change,
         extracted=ex,
     )

@@ -44,6 +44,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from civwatch.domain.query import SUMMED_MEASURES, Filters
 from civwatch.domain.taxonomy import Weapon
+from civwatch.store import linkage_status
 from civwatch.store.schema import (
     audit_log,
     harm,
@@ -434,6 +435,9 @@ def _lock(conn: Connection) -> None:
 
 
 def _save_state(conn: Connection, fp: str) -> None:
+    old = state(conn)
+    if old is not None:  # the write that moved the cube on kept the linkage status too
+        linkage_status.move(conn, old["fingerprint"], fp)
     rows = conn.execute(select(func.count()).select_from(indicator_cube)).scalar_one()
     values = {"fingerprint": fp, "refreshed_at": datetime.now(UTC), "rows": rows}
     if state(conn) is None:
@@ -450,6 +454,7 @@ def rebuild(conn: Connection) -> int:
     _roll_up_countries(conn)
     fp = fingerprint(conn)
     _save_state(conn, fp)
+    linkage_status.reset(conn, fp)
     return int(conn.execute(select(func.count()).select_from(indicator_cube)).scalar_one())
 
 

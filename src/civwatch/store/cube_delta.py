@@ -12,9 +12,10 @@ reference: after any sequence of writes the cube equals a rebuild, cell for cell
 
 The cube state's fingerprint says when the cube was last brought up to date. A delta runs only
 when the cube was current just before the write; it then moves the fingerprint on with the write,
-so the next read finds the cube current. Otherwise (a stale cube, a write outside these paths, a
-batch that replaced stored reports with a new release) nothing is done and the next read
-rebuilds, as before.
+so the next read finds the cube current. Otherwise (a stale cube, a write outside these paths)
+nothing is done and the next read rebuilds, as before. A batch that replaces stored reports
+with a new release subtracts their incidents' contribution before its UPDATEs
+(`subtract_stored`, from store/reports.py) and `add_batch` adds it back with the batch's new rows.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from civwatch.store import cube
+from civwatch.store import cube, linkage_status
 from civwatch.store.audit import AUDIT_LOCK_KEY
-from civwatch.store.schema import audit_log, import_batches, incidents, indicator_cube, reports
+from civwatch.store.schema import audit_log, incidents, indicator_cube, reports
 
 CELL = ("level", "dim", "value", "sources", "year", "country_iso3")
 BATCH_EVENT = "import_batch"  # the audit event an import batch ends with (domain/events.py)
@@ -141,6 +142,20 @@ def end_change(conn: Connection, current: bool, incident_ids: Iterable[int]) -> 
     return True
 
 
+def subtract_stored(conn: Connection, incident_ids: Iterable[int]) -> None:
+    """Inside an import batch, before it replaces stored reports with a new release: subtract
+    what their incidents (all stored before the batch) contribute now. Done whenever the cube has
+    a state, current or not: `add_batch` adds them back only when its checks show the cube was
+    current before the batch; otherwise the next read rebuilds anyway. The caller passes each
+    incident once per batch."""
+    lock(conn)
+    if cube.state(conn) is None:
+        return
+    touched = _ids(conn, incident_ids)
+    if touched is not None:
+        apply(conn, touched, -1)
+
+
 def _parse(fp: str) -> tuple[int, int, int] | None:
     m = _FP.match(fp or "")
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
@@ -164,8 +179,7 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
         .where(audit_log.c.event == BATCH_EVENT, audit_log.c.entity_id == str(batch_id))
         .order_by(audit_log.c.seq.desc()).limit(1)
     ).first()
-    updated = conn.execute(select(import_batches.c.updated).where(import_batches.c.id == batch_id)).scalar()
-    if done is None or updated:  # a new release replaced stored reports: their old part is unknown
+    if done is None:
         return False
     new = int((json.loads(done.after or "{}")).get("new") or 0)
     between = conn.execute(
@@ -196,7 +210,17 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
     ).scalar_one()
     if strays:
         return False
-    if new:
+    # reports this batch replaced by a new release: their incidents were subtracted before the
+    # UPDATEs (subtract_stored) and are added back now with their new content
+    replaced = select(reports.c.incident_id).where(reports.c.batch_id == batch_id, reports.c.id <= r0)
+    was_replaced = conn.execute(replaced.limit(1)).first() is not None
+    if was_replaced:
+        apply(conn, lambda col: (col > i0) | col.in_(replaced), 1)
+    elif new:
         apply(conn, lambda col: col > i0, 1)
+    # the linkage status: the new reports, and the replaced ones as they now are (their part
+    # before was taken off by store/reports.py)
+    mine = above | ((reports.c.batch_id == batch_id) & (reports.c.id <= r0)) if was_replaced else above
+    linkage_status.adjust(conn, counts[0], linkage_status.pending(conn, mine))
     cube._save_state(conn, cube.fingerprint(conn))
     return True

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from civwatch.domain.query import Filters, check_int
-from civwatch.store import raw_blocks
+from civwatch.store import linkage_status, raw_blocks
 from civwatch.store.cube import base_conditions
 from civwatch.store.schema import (
     damaged_objects,
@@ -211,6 +211,7 @@ def create_manual(conn: Connection, fields: dict, harm_rows: list[dict], party: 
     _write_harm(conn, rep_id, harm_rows)
     if party:
         conn.execute(report_parties.insert().values(report_id=rep_id, **party))
+    linkage_status.adjust(conn, 1, 1)  # a new report, not linked yet
     return int(inc_id), int(rep_id)
 
 

@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
+from civwatch.store import linkage_status
 from civwatch.store.schema import (
     incident_redirects,
     incidents,
@@ -56,13 +57,9 @@ def any_seen(conn: Connection) -> bool:
 
 def run_state(conn: Connection) -> dict:
     """Whether `civwatch link` has run on the current reports: reports, those linked as they now
-    are (same content), and when the last run was. Read from what runs record, not from counts."""
-    s = linkage_seen
-    pending = case((or_(s.c.report_id.is_(None), s.c.content_sha != reports.c.content_sha), 1), else_=0)
-    q = select(func.count(), func.coalesce(func.sum(pending), 0)).select_from(reports.outerjoin(s, s.c.report_id == reports.c.id))
-    total, not_linked = conn.execute(q).one()
-    last = conn.execute(select(func.max(s.c.linked_at))).scalar()
-    return {"reports": int(total), "reports_not_linked": int(not_linked), "last_run_at": last.isoformat() if last else None}
+    are (same content), and when the last run was. Read from what runs record, not from counts
+    (a scan of every report; store/linkage_status.py keeps it in one row)."""
+    return linkage_status.scan(conn)
 
 
 def mark_seen(conn: Connection, rows: Iterable[dict], already: dict[int, str]) -> int:
@@ -75,6 +72,10 @@ def mark_seen(conn: Connection, rows: Iterable[dict], already: dict[int, str]) -
     if changed:
         conn.execute(update(linkage_seen).where(linkage_seen.c.report_id == bindparam("_id"))
                      .values(content_sha=bindparam("content_sha"), linked_at=bindparam("linked_at")), changed)
+    if fresh or changed:  # each was not linked as it now is; the last run is now, as stored
+        one = (fresh or changed)[0].get("report_id") or (fresh or changed)[0].get("_id")
+        at = conn.execute(select(linkage_seen.c.linked_at).where(linkage_seen.c.report_id == one)).scalar()
+        linkage_status.adjust(conn, 0, -(len(fresh) + len(changed)), at.isoformat())
     return len(fresh) + len(changed)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from civwatch.domain.records import INCIDENT_FIELDS, REPORT_FIELDS, Rejection, ReportRecord
 from civwatch.domain.releases import is_older, only_formatting, release_signal
-from civwatch.store import raw_blocks
+from civwatch.store import cube_delta, linkage_status, raw_blocks
 from civwatch.store.schema import (
     import_batches,
     import_releases,
@@ -252,6 +252,7 @@ class ReportStore:
         self.fresh_source = not source_has_reports(conn, source)
         self.seen = SeenIds(self.w)  # source ids already read in this batch (memory-bounded)
         self.counts = Counts()
+        self.subtracted: set[int] = set()  # incidents taken out of the indicator cube (_update)
 
     # -- lookups
 
@@ -400,6 +401,13 @@ class ReportStore:
             return
         w, ts = self.w, self.ts
         ids = [(old[0],) for _, old in changed]
+        # the cube loses these incidents' current contribution; the batch's end adds the new one
+        touched = {old[3] for _, old in changed} - self.subtracted
+        cube_delta.subtract_stored(w.conn, touched)
+        self.subtracted |= touched
+        was = sum(linkage_status.pending(w.conn, reports.c.id.in_([i[0] for i in ids[k:k + LOOKUP_CHUNK]]))
+                  for k in range(0, len(ids), LOOKUP_CHUNK))  # bound-parameter limits
+        linkage_status.adjust(w.conn, 0, -was)
         before = raw_blocks.texts(w.conn, [i[0] for i in ids])  # the release replaced, kept whole
         w.execute_many(
             "INSERT INTO report_versions (report_id, version, batch_id, content_sha, raw, replaced_at) "

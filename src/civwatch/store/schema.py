@@ -1266,3 +1266,16 @@ Index(
     indicator_cube.c.sources, indicator_cube.c.year, indicator_cube.c.country_iso3,
     unique=True,
 )
+# --- linkage status: kept, not scanned (issue 24) ---
+
+# Whether `civwatch link` has run on the current reports (reports, those not linked as they now
+# are, the last run), true at the store fingerprint it holds; one row (store/linkage_status.py).
+linkage_status = Table(
+    "linkage_status",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reports", BigInteger, nullable=False),
+    Column("reports_not_linked", BigInteger, nullable=False),
+    Column("last_run_at", String(40)),  # as the scan reads max(linkage_seen.linked_at), ISO 8601
+    Column("fingerprint", String(200), nullable=False),
+)
