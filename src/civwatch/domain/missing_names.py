@@ -98,6 +98,11 @@ def split_name(name: str) -> tuple[str, list[str]]:
 
 def tokens(name: str) -> list[str]:
     """The name's words in Latin, titles and particles dropped, Abd/Abu joined to the next."""
+    return [t for t, _ in _latin_words(name)]
+
+
+def _latin_words(name: str) -> list[tuple[str, str]]:
+    """(the word in ASCII letters, its Latin with the signs ʿ ʾ an Arabic transform writes)."""
     main, _ = split_name(name)
     raw = [t for t in re.split(r"[\s\-‐–—_.,;:/]+", main.lower()) if t]
     words: list[str] = []
@@ -126,10 +131,33 @@ def tokens(name: str) -> list[str]:
         i += 1
     latin = []
     for w in out:
-        t = _NOT_LETTER.sub("", to_latin(w))
+        raw = to_latin(w)
+        t = _NOT_LETTER.sub("", raw)
         if t:
-            latin.append(t)
+            latin.append((t, raw))
     return latin
+
+
+_VOWELS = re.compile(r"[aeiouwy]")
+
+
+@lru_cache(maxsize=500_000)
+def shape(raw: str) -> tuple[bool, int]:
+    """What a consonant skeleton drops but Arabic script still writes: whether the word begins
+    with a vowel (Arabic writes an initial vowel with alif or ʿayn: Amjad أمجد is not Majid ماجد)
+    and how many consonants it has when vowels stand between equal ones (Janan جنان has three,
+    Jana جنى two). w and y count as vowels on both sides (ICU writes و ي as w y)."""
+    initial = raw[:1] in ("a", "e", "i", "o", "u", "ʿ", "ʾ", "'")
+    s = _NOT_LETTER.sub("", raw.lower())
+    s = _REPEATS.sub(r"\1", s)  # Hassan / حسن: a doubled letter is one
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    s = _VOWELS.sub("", s)
+    if len(s) > 1 and s.endswith("h"):
+        s = s[:-1]
+    if s.startswith("bdl") and len(s) > 3:
+        s = "bd" + s[3:]
+    return initial, len(s)
 
 
 @lru_cache(maxsize=500_000)
@@ -157,6 +185,11 @@ def skeletons(name: str) -> list[str]:
     return [skeleton(t) for t in tokens(name)]
 
 
+def shaped(name: str) -> list[tuple[str, tuple[bool, int]]]:
+    """Every word as (skeleton, shape)."""
+    return [(skeleton(t), shape(raw)) for t, raw in _latin_words(name)]
+
+
 def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
     """Every name of a person (main, alternatives, and nicknames unless told not) as token skeletons."""
     out: list[list[str]] = []
@@ -168,6 +201,21 @@ def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
             sk = skeletons(text)
             if sk and sk not in out:
                 out.append(sk)
+    return out
+
+
+def shaped_forms(names: list[str]) -> list[tuple[list[str], list[tuple[bool, int]]]]:
+    """forms() with each word's shape beside its skeleton."""
+    out: list[tuple[list[str], list[tuple[bool, int]]]] = []
+    for name in names:
+        if not name or not name.strip():
+            continue
+        main, nicks = split_name(name)
+        for text in (main, *nicks):
+            got = shaped(text)
+            sk = [k for k, _ in got]
+            if sk and sk not in [f for f, _ in out]:
+                out.append((sk, [h for _, h in got]))
     return out
 
 
@@ -205,6 +253,9 @@ ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name 
 
 
 GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
+SHAPE_PENALTY = 0.8  # the given names' skeletons agree but not their written vowels (Amjad / Majid)
+FAMILY_PENALTY = 1.0  # the last words (family names) do not agree: a namesake of another family
+Shapes = list[tuple[bool, int]]
 
 
 def in_order(aligned: list[tuple[int, int]]) -> bool:
@@ -213,7 +264,8 @@ def in_order(aligned: list[tuple[int, int]]) -> bool:
     return all(x < y for x, y in zip(seq, seq[1:], strict=False))
 
 
-def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, int, int, int]:
+def _compare(a: list[str], b: list[str], rotated: bool = False, sa: Shapes | None = None,
+             sb: Shapes | None = None) -> tuple[float, int, int, int]:
     swap = len(a) > len(b)
     short, long_ = (b, a) if swap else (a, b)
     pairs = sorted((-_token_similarity(s, t), abs(i - j), i, j) for i, s in enumerate(short) for j, t in enumerate(long_))
@@ -245,15 +297,22 @@ def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, 
         score -= ORDER_PENALTY
     if (0, 0) not in aligned:
         score *= GIVEN_PENALTY
+    elif sa and sb and sa[0] != sb[0]:
+        score *= SHAPE_PENALTY
+    if len(short) >= 2 and (len(a) - 1, len(b) - 1) not in aligned:
+        score *= FAMILY_PENALTY
     if len(short) == 1:
         score *= 0.75  # one word ("Muhammad") is weak evidence on its own
     joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
+    if sa and sb and sa[0] != sb[0]:
+        joined *= SHAPE_PENALTY  # the same consonants, other written vowels (Asmaa / Samia)
     if not rotated and joined >= JOINED and joined > score:
         score, agreeing = joined, len(short)
     return max(0.0, min(1.0, score)), agreeing, len(short), len(long_)
 
 
-def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
+def compare_forms(a: list[str], b: list[str], sa: Shapes | None = None,
+                  sb: Shapes | None = None) -> tuple[float, int, int, int]:
     """(score, words agreeing, words of the shorter name, words of the longer name).
 
     Every word of the shorter name must find its own word in the longer one; the score is the
@@ -262,11 +321,11 @@ def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
     words keep their order, except that either name may put the family name first (tried both
     ways; the word moved must then agree with the other's family name). Extra words of the
     longer name (a grandfather one list leaves out) cost a little each."""
-    tries = [_compare(a, b)]
+    tries = [_compare(a, b, sa=sa, sb=sb)]
     if len(a) >= 2:
-        tries.append(_compare(a[1:] + a[:1], b, rotated=True))
+        tries.append(_compare(a[1:] + a[:1], b, True, sa and sa[1:] + sa[:1], sb))
     if len(b) >= 2:
-        tries.append(_compare(a, b[1:] + b[:1], rotated=True))
+        tries.append(_compare(a, b[1:] + b[:1], True, sa, sb and sb[1:] + sb[:1]))
     return max(tries, key=lambda t: t[0])
 
 
@@ -274,9 +333,9 @@ def compare_names(a: list[str], b: list[str]) -> tuple[float, str]:
     """The best agreement of any name of one person with any name of the other, and why."""
     best = (0.0, 0, 0, 0)
     nick = nickname_forms(a) + nickname_forms(b)
-    for fa in forms(a):
-        for fb in forms(b):
-            got = compare_forms(fa, fb)
+    for fa, sa in shaped_forms(a):
+        for fb, sb in shaped_forms(b):
+            got = compare_forms(fa, fb, sa, sb)
             if fa in nick or fb in nick:  # "Umm Iyad", "Abu Zaki": many people are called so
                 got = (got[0] * NICKNAME, *got[1:])
             if got[0] > best[0]:
