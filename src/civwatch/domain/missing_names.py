@@ -51,6 +51,9 @@ _DROP = re.compile(r"[aeiouy]|w(?!.$)")
 _REPEATS = re.compile(r"(.)\1+")
 _LONG_U = re.compile(r"(?<=[^aeiouwy])(?:ou|oo|u|w)([^aeiouwy])$")
 _NOT_LETTER = re.compile(r"[^a-z]")
+_GLUED_AL = re.compile(r"(?:al|el)[bcdfghjkmnpqrstvz][a-z]{2,}$")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_HA_BEFORE_CONSONANT = re.compile(r"ح(?=[\u0621-\u064a])(?![اويىةءئؤ])")
 
 
 def script_of(text: str) -> str:
@@ -83,6 +86,14 @@ def _arabic_token(tok: str, first: bool = False) -> str:
     return tok
 
 
+def _inner_ha(tok: str) -> str:
+    """A ح before a consonant as ج (the same skeleton letter, g): ICU writes it h, which would
+    merge with a k, s, t, d or g before it (كحلوت is k-h-l-w-t, not kh-l-w-t). Before a vowel
+    letter or at the end it stays h, which the skeleton drops as it drops Latin's final h
+    (Saleh / صالح, Sawalhi / صوالحي)."""
+    return _HA_BEFORE_CONSONANT.sub("ج", tok)
+
+
 def _latin_token(tok: str) -> str:
     for prefix in ("al", "el"):
         if tok.startswith(prefix) and len(tok) > len(prefix) + 2 and tok[len(prefix)] == "-":
@@ -109,6 +120,8 @@ def _latin_words(name: str) -> list[tuple[str, str]]:
     for n, w in enumerate(raw):
         if _ARABIC.search(w):
             w = _arabic_token(w, first=n == 0)
+        elif n > 0 and _GLUED_AL.match(w):
+            w = w[2:]  # "Alshaer", "Elbaba": the article written onto a family name
         if w in _TITLES or w in _PARTICLES:
             continue
         words.append(w)
@@ -131,7 +144,7 @@ def _latin_words(name: str) -> list[tuple[str, str]]:
         i += 1
     latin = []
     for w in out:
-        raw = to_latin(w)
+        raw = to_latin(_inner_ha(w) if _ARABIC.search(w) else w)
         t = _NOT_LETTER.sub("", raw)
         if t:
             latin.append((t, raw))
@@ -167,6 +180,7 @@ def skeleton(token: str) -> str:
     if not s:
         return ""
     first = s[0]
+    s = _SOFT_C.sub("s", s)  # Celine, Cinderella: a c before e/i is an s
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
     # a long u before the last consonant is written و in Arabic and ou/oo/u in Latin: kept, so that
@@ -253,7 +267,8 @@ ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name 
 
 
 GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
-SHAPE_PENALTY = 0.8  # the given names' skeletons agree but not their written vowels (Amjad / Majid)
+SHAPE_PENALTY = 0.75  # the given names' skeletons agree but not their written vowels (Amjad / Majid)
+OTHER_SHAPE_PENALTY = 0.85  # the same for each other word that agrees
 FAMILY_PENALTY = 1.0  # the last words (family names) do not agree: a namesake of another family
 Shapes = list[tuple[bool, int]]
 
@@ -299,6 +314,8 @@ def _compare(a: list[str], b: list[str], rotated: bool = False, sa: Shapes | Non
         score *= GIVEN_PENALTY
     elif sa and sb and sa[0] != sb[0]:
         score *= SHAPE_PENALTY
+    if sa and sb:  # the other agreeing words, by their written vowels too (Wael وائل is not Ali علي)
+        score *= OTHER_SHAPE_PENALTY ** sum(sa[i] != sb[j] for i, j in aligned if (i, j) != (0, 0))
     if len(short) >= 2 and (len(a) - 1, len(b) - 1) not in aligned:
         score *= FAMILY_PENALTY
     if len(short) == 1:
