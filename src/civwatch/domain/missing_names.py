@@ -53,7 +53,6 @@ _LONG_U = re.compile(r"(?<=[^aeiouwy])(?:ou|oo|u|w)([^aeiouwy])$")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _GLUED_AL = re.compile(r"(?:al|el)[bcdfghjkmnpqrstvz][a-z]{2,}$")
 _SOFT_C = re.compile(r"c(?=[eiy])")
-_HA_BEFORE_CONSONANT = re.compile(r"ح(?=[\u0621-\u064a])(?![اويىةءئؤ])")
 
 
 def script_of(text: str) -> str:
@@ -84,14 +83,6 @@ def _arabic_token(tok: str, first: bool = False) -> str:
     if tok.startswith("ال") and len(tok) > 3 and tok not in ("الله", "الدين") and not first:  # Alina is not al-ina
         return tok[2:]
     return tok
-
-
-def _inner_ha(tok: str) -> str:
-    """A ح before a consonant as ج (the same skeleton letter, g): ICU writes it h, which would
-    merge with a k, s, t, d or g before it (كحلوت is k-h-l-w-t, not kh-l-w-t). Before a vowel
-    letter or at the end it stays h, which the skeleton drops as it drops Latin's final h
-    (Saleh / صالح, Sawalhi / صوالحي)."""
-    return _HA_BEFORE_CONSONANT.sub("ج", tok)
 
 
 def _latin_token(tok: str) -> str:
@@ -144,10 +135,11 @@ def _latin_words(name: str) -> list[tuple[str, str]]:
         i += 1
     latin = []
     for w in out:
-        raw = to_latin(_inner_ha(w) if _ARABIC.search(w) else w)
+        raw = to_latin(w)
         t = _NOT_LETTER.sub("", raw)
         if t:
-            latin.append((t, raw))
+            # a first word kept with its article (الحسن, البراء: see _arabic_token) has no shape to compare
+            latin.append((t, "" if w.startswith("ال") else raw))
     return latin
 
 
@@ -155,11 +147,13 @@ _VOWELS = re.compile(r"[aeiouwy]")
 
 
 @lru_cache(maxsize=500_000)
-def shape(raw: str) -> tuple[bool, int]:
+def shape(raw: str) -> tuple[bool, int] | None:
     """What a consonant skeleton drops but Arabic script still writes: whether the word begins
     with a vowel (Arabic writes an initial vowel with alif or ʿayn: Amjad أمجد is not Majid ماجد)
     and how many consonants it has when vowels stand between equal ones (Janan جنان has three,
     Jana جنى two). w and y count as vowels on both sides (ICU writes و ي as w y)."""
+    if not raw:
+        return None
     initial = raw[:1] in ("a", "e", "i", "o", "u", "ʿ", "ʾ", "'")
     s = _NOT_LETTER.sub("", raw.lower())
     s = _REPEATS.sub(r"\1", s)  # Hassan / حسن: a doubled letter is one
@@ -199,7 +193,7 @@ def skeletons(name: str) -> list[str]:
     return [skeleton(t) for t in tokens(name)]
 
 
-def shaped(name: str) -> list[tuple[str, tuple[bool, int]]]:
+def shaped(name: str) -> list[tuple[str, tuple[bool, int] | None]]:
     """Every word as (skeleton, shape)."""
     return [(skeleton(t), shape(raw)) for t, raw in _latin_words(name)]
 
@@ -218,9 +212,9 @@ def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
     return out
 
 
-def shaped_forms(names: list[str]) -> list[tuple[list[str], list[tuple[bool, int]]]]:
+def shaped_forms(names: list[str]) -> list[tuple[list[str], list[tuple[bool, int] | None]]]:
     """forms() with each word's shape beside its skeleton."""
-    out: list[tuple[list[str], list[tuple[bool, int]]]] = []
+    out: list[tuple[list[str], list[tuple[bool, int] | None]]] = []
     for name in names:
         if not name or not name.strip():
             continue
@@ -269,8 +263,13 @@ ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name 
 GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
 SHAPE_PENALTY = 0.75  # the given names' skeletons agree but not their written vowels (Amjad / Majid)
 OTHER_SHAPE_PENALTY = 0.85  # the same for each other word that agrees
+ROTATED = 0.93
 FAMILY_PENALTY = 1.0  # the last words (family names) do not agree: a namesake of another family
-Shapes = list[tuple[bool, int]]
+Shapes = list[tuple[bool, int] | None]
+
+
+def _differs(x: tuple[bool, int] | None, y: tuple[bool, int] | None) -> bool:
+    return x is not None and y is not None and x != y
 
 
 def in_order(aligned: list[tuple[int, int]]) -> bool:
@@ -312,16 +311,18 @@ def _compare(a: list[str], b: list[str], rotated: bool = False, sa: Shapes | Non
         score -= ORDER_PENALTY
     if (0, 0) not in aligned:
         score *= GIVEN_PENALTY
-    elif sa and sb and sa[0] != sb[0]:
+    elif sa and sb and _differs(sa[0], sb[0]):
         score *= SHAPE_PENALTY
     if sa and sb:  # the other agreeing words, by their written vowels too (Wael وائل is not Ali علي)
-        score *= OTHER_SHAPE_PENALTY ** sum(sa[i] != sb[j] for i, j in aligned if (i, j) != (0, 0))
+        score *= OTHER_SHAPE_PENALTY ** sum(_differs(sa[i], sb[j]) for i, j in aligned if (i, j) != (0, 0))
     if len(short) >= 2 and (len(a) - 1, len(b) - 1) not in aligned:
         score *= FAMILY_PENALTY
+    if rotated:
+        score *= ROTATED  # the family name put first is rarer than a mere likeness of words
     if len(short) == 1:
         score *= 0.75  # one word ("Muhammad") is weak evidence on its own
     joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
-    if sa and sb and sa[0] != sb[0]:
+    if sa and sb and _differs(sa[0], sb[0]):
         joined *= SHAPE_PENALTY  # the same consonants, other written vowels (Asmaa / Samia)
     if not rotated and joined >= JOINED and joined > score:
         score, agreeing = joined, len(short)
