@@ -182,6 +182,7 @@ class Component:
 class Scored:
     score: float
     components: list[Component]
+    strength: float = 0.0  # the product before it is capped at 1: ranks candidates the cap would tie
 
     def reasons(self) -> list[dict]:
         return [{"component": c.name, "score": None if c.score is None else round(c.score, 3),
@@ -231,7 +232,7 @@ def score(case: Person, entry: Person) -> Scored:
     total = 1.0
     for c in comps:
         total *= c.factor
-    return Scored(min(1.0, total), comps)
+    return Scored(min(1.0, total), comps, total)
 
 
 def is_child(birth: Birth, on: date) -> bool:

@@ -32,6 +32,8 @@ _TRANSFORMS = {
 _TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "hajj", "haj", "hajja", "hajjah", "sheikh", "shaikh", "sheikha",
     "الحاج", "الحج", "الحاجة", "السيد", "السيدة", "الشيخ", "الدكتور", "د",
+    # what a victim list writes before a name: the mother, the journalist, the doctor, the martyr, his wife
+    "الام", "الصحفي", "الصحفية", "صحفي", "صحفية", "الطبيب", "الطبيبة", "الشهيد", "الشهيدة", "زوجته",
 }
 _PARTICLES = {"al", "el", "ul", "ud", "ed", "ad", "ar", "as", "ash", "at", "az", "bin", "ben", "ibn", "bint", "bn",
               "بن", "بنت", "ابن"}
