@@ -83,3 +83,4 @@ def test_agreeing_births_weigh_for_a_candidate_and_distant_ones_against() -> Non
     unknown = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.Birth(), "m"))
     far = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.parse_birth(None, 45, on), "m"))
     assert far.score < dom.THRESHOLD < unknown.score <= near.score
+    assert near.strength > unknown.strength  # ranked apart even where both scores are capped at 1
