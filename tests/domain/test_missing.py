@@ -62,3 +62,25 @@ def test_moves() -> None:
         dom.check_move(dom.MissingState.SEARCHING, dom.MissingState.CLOSED, "x")
     dom.check_move(dom.MissingState.CLOSED, dom.MissingState.SEARCHING, "reopened: new information")
     assert dom.suppress(3) == "< 5" and dom.suppress(0) == 0 and dom.suppress(7) == 7
+
+
+@pytest.mark.parametrize(("latin", "same", "other"), [
+    ("Amjad Mahmoud Al-Ghoul", "أمجد محمود الغول", "ماجد محمود الغول"),  # Amjad / Majid: one skeleton, mgd
+    ("Janan Saeed Rayyan", "جنان سعيد ريان", "جنى سعيد ريان"),  # Janan / Jana: the repeated n
+    ("Asmaa Al Banna", "أسماء البنا", "سامية البنا"),  # Asmaa / Samia, also joined letters
+])
+def test_the_given_names_written_vowels_tell_apart_what_the_skeleton_does_not(latin: str, same: str, other: str) -> None:
+    right, _ = names.compare_names([latin], [same])
+    wrong, _ = names.compare_names([latin], [other])
+    assert names.skeletons(same)[0] == names.skeletons(other)[0]
+    assert right >= 0.9 and wrong <= right * names.SHAPE_PENALTY + 1e-9, (right, wrong)
+
+
+def test_agreeing_births_weigh_for_a_candidate_and_distant_ones_against() -> None:
+    on = date(2024, 9, 25)
+    case = dom.Person(["Ahmed Maher Sharaf"], dom.parse_birth(None, 30, on), "m")
+    near = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.parse_birth(None, 31, on), "m"))
+    unknown = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.Birth(), "m"))
+    far = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.parse_birth(None, 45, on), "m"))
+    assert far.score < dom.THRESHOLD < unknown.score <= near.score
+    assert near.strength > unknown.strength  # ranked apart even where both scores are capped at 1

@@ -182,6 +182,7 @@ class Component:
 class Scored:
     score: float
     components: list[Component]
+    strength: float = 0.0  # the product before it is capped at 1: ranks candidates the cap would tie
 
     def reasons(self) -> list[dict]:
         return [{"component": c.name, "score": None if c.score is None else round(c.score, 3),
@@ -189,6 +190,9 @@ class Scored:
 
 
 THRESHOLD = 0.7  # candidates below this are not offered
+BIRTH_AGREES = 1.15  # both births known and agreeing: evidence for the person, not only the absence of doubt
+BIRTH_SLOPE = 3.0  # years beyond the tolerance that take the birth factor down to its floor
+BIRTH_FLOOR = 0.3
 
 
 def _birth_component(a: Birth, b: Birth) -> Component:
@@ -198,8 +202,8 @@ def _birth_component(a: Birth, b: Birth) -> Component:
     gap = max(0.0, max(ra[0], rb[0]) - min(ra[1], rb[1]))
     tolerance = max(2.0, 0.1 * (2025 - min(ra[0], rb[0])))  # older ages are guessed more loosely
     if gap <= tolerance:
-        return Component("birth", 1.0, 1.0, f"birth years agree within {tolerance:.0f} years (apart by {gap:.0f})")
-    factor = max(0.5, 1 - (gap - tolerance) / 10)
+        return Component("birth", 1.0, BIRTH_AGREES, f"birth years agree within {tolerance:.0f} years (apart by {gap:.0f})")
+    factor = max(BIRTH_FLOOR, 1 - (gap - tolerance) / BIRTH_SLOPE)
     return Component("birth", round(factor, 3), factor, f"birth years {gap:.0f} apart, beyond the {tolerance:.0f}-year tolerance")
 
 
@@ -228,7 +232,7 @@ def score(case: Person, entry: Person) -> Scored:
     total = 1.0
     for c in comps:
         total *= c.factor
-    return Scored(min(1.0, total), comps)
+    return Scored(min(1.0, total), comps, total)
 
 
 def is_child(birth: Birth, on: date) -> bool:

@@ -32,6 +32,8 @@ _TRANSFORMS = {
 _TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "hajj", "haj", "hajja", "hajjah", "sheikh", "shaikh", "sheikha",
     "الحاج", "الحج", "الحاجة", "السيد", "السيدة", "الشيخ", "الدكتور", "د",
+    # what a victim list writes before a name: the mother, the journalist, the doctor, the martyr, his wife
+    "الام", "الصحفي", "الصحفية", "صحفي", "صحفية", "الطبيب", "الطبيبة", "الشهيد", "الشهيدة", "زوجته",
 }
 _PARTICLES = {"al", "el", "ul", "ud", "ed", "ad", "ar", "as", "ash", "at", "az", "bin", "ben", "ibn", "bint", "bn",
               "بن", "بنت", "ابن"}
@@ -51,6 +53,8 @@ _DROP = re.compile(r"[aeiouy]|w(?!.$)")
 _REPEATS = re.compile(r"(.)\1+")
 _LONG_U = re.compile(r"(?<=[^aeiouwy])(?:ou|oo|u|w)([^aeiouwy])$")
 _NOT_LETTER = re.compile(r"[^a-z]")
+_GLUED_AL = re.compile(r"(?:al|el)[bcdfghjkmnpqrstvz][a-z]{2,}$")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 
 
 def script_of(text: str) -> str:
@@ -98,12 +102,19 @@ def split_name(name: str) -> tuple[str, list[str]]:
 
 def tokens(name: str) -> list[str]:
     """The name's words in Latin, titles and particles dropped, Abd/Abu joined to the next."""
+    return [t for t, _ in _latin_words(name)]
+
+
+def _latin_words(name: str) -> list[tuple[str, str]]:
+    """(the word in ASCII letters, its Latin with the signs ʿ ʾ an Arabic transform writes)."""
     main, _ = split_name(name)
     raw = [t for t in re.split(r"[\s\-‐–—_.,;:/]+", main.lower()) if t]
     words: list[str] = []
     for n, w in enumerate(raw):
         if _ARABIC.search(w):
             w = _arabic_token(w, first=n == 0)
+        elif n > 0 and _GLUED_AL.match(w):
+            w = w[2:]  # "Alshaer", "Elbaba": the article written onto a family name
         if w in _TITLES or w in _PARTICLES:
             continue
         words.append(w)
@@ -126,10 +137,36 @@ def tokens(name: str) -> list[str]:
         i += 1
     latin = []
     for w in out:
-        t = _NOT_LETTER.sub("", to_latin(w))
+        raw = to_latin(w)
+        t = _NOT_LETTER.sub("", raw)
         if t:
-            latin.append(t)
+            # a first word kept with its article (الحسن, البراء: see _arabic_token) has no shape to compare
+            latin.append((t, "" if w.startswith("ال") else raw))
     return latin
+
+
+_VOWELS = re.compile(r"[aeiouwy]")
+
+
+@lru_cache(maxsize=500_000)
+def shape(raw: str) -> tuple[bool, int] | None:
+    """What a consonant skeleton drops but Arabic script still writes: whether the word begins
+    with a vowel (Arabic writes an initial vowel with alif or ʿayn: Amjad أمجد is not Majid ماجد)
+    and how many consonants it has when vowels stand between equal ones (Janan جنان has three,
+    Jana جنى two). w and y count as vowels on both sides (ICU writes و ي as w y)."""
+    if not raw:
+        return None
+    initial = raw[:1] in ("a", "e", "i", "o", "u", "ʿ", "ʾ", "'")
+    s = _NOT_LETTER.sub("", raw.lower())
+    s = _REPEATS.sub(r"\1", s)  # Hassan / حسن: a doubled letter is one
+    for a, b in _DIGRAPHS:
+        s = s.replace(a, b)
+    s = _VOWELS.sub("", s)
+    if len(s) > 1 and s.endswith("h"):
+        s = s[:-1]
+    if s.startswith("bdl") and len(s) > 3:
+        s = "bd" + s[3:]
+    return initial, len(s)
 
 
 @lru_cache(maxsize=500_000)
@@ -139,6 +176,7 @@ def skeleton(token: str) -> str:
     if not s:
         return ""
     first = s[0]
+    s = _SOFT_C.sub("s", s)  # Celine, Cinderella: a c before e/i is an s
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
     # a long u before the last consonant is written و in Arabic and ou/oo/u in Latin: kept, so that
@@ -157,6 +195,11 @@ def skeletons(name: str) -> list[str]:
     return [skeleton(t) for t in tokens(name)]
 
 
+def shaped(name: str) -> list[tuple[str, tuple[bool, int] | None]]:
+    """Every word as (skeleton, shape)."""
+    return [(skeleton(t), shape(raw)) for t, raw in _latin_words(name)]
+
+
 def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
     """Every name of a person (main, alternatives, and nicknames unless told not) as token skeletons."""
     out: list[list[str]] = []
@@ -168,6 +211,21 @@ def forms(names: list[str], nicknames: bool = True) -> list[list[str]]:
             sk = skeletons(text)
             if sk and sk not in out:
                 out.append(sk)
+    return out
+
+
+def shaped_forms(names: list[str]) -> list[tuple[list[str], list[tuple[bool, int] | None]]]:
+    """forms() with each word's shape beside its skeleton."""
+    out: list[tuple[list[str], list[tuple[bool, int] | None]]] = []
+    for name in names:
+        if not name or not name.strip():
+            continue
+        main, nicks = split_name(name)
+        for text in (main, *nicks):
+            got = shaped(text)
+            sk = [k for k, _ in got]
+            if sk and sk not in [f for f, _ in out]:
+                out.append((sk, [h for _, h in got]))
     return out
 
 
@@ -205,6 +263,15 @@ ORDER_PENALTY = 0.15  # words that agree but stand in another order (given name 
 
 
 GIVEN_PENALTY = 0.6  # the given names disagree: a sibling or a cousin, not the person
+SHAPE_PENALTY = 0.75  # the given names' skeletons agree but not their written vowels (Amjad / Majid)
+OTHER_SHAPE_PENALTY = 0.85  # the same for each other word that agrees
+ROTATED = 0.93
+FAMILY_PENALTY = 1.0  # the last words (family names) do not agree: a namesake of another family
+Shapes = list[tuple[bool, int] | None]
+
+
+def _differs(x: tuple[bool, int] | None, y: tuple[bool, int] | None) -> bool:
+    return x is not None and y is not None and x != y
 
 
 def in_order(aligned: list[tuple[int, int]]) -> bool:
@@ -213,7 +280,8 @@ def in_order(aligned: list[tuple[int, int]]) -> bool:
     return all(x < y for x, y in zip(seq, seq[1:], strict=False))
 
 
-def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, int, int, int]:
+def _compare(a: list[str], b: list[str], rotated: bool = False, sa: Shapes | None = None,
+             sb: Shapes | None = None) -> tuple[float, int, int, int]:
     swap = len(a) > len(b)
     short, long_ = (b, a) if swap else (a, b)
     pairs = sorted((-_token_similarity(s, t), abs(i - j), i, j) for i, s in enumerate(short) for j, t in enumerate(long_))
@@ -245,15 +313,26 @@ def _compare(a: list[str], b: list[str], rotated: bool = False) -> tuple[float, 
         score -= ORDER_PENALTY
     if (0, 0) not in aligned:
         score *= GIVEN_PENALTY
+    elif sa and sb and _differs(sa[0], sb[0]):
+        score *= SHAPE_PENALTY
+    if sa and sb:  # the other agreeing words, by their written vowels too (Wael وائل is not Ali علي)
+        score *= OTHER_SHAPE_PENALTY ** sum(_differs(sa[i], sb[j]) for i, j in aligned if (i, j) != (0, 0))
+    if len(short) >= 2 and (len(a) - 1, len(b) - 1) not in aligned:
+        score *= FAMILY_PENALTY
+    if rotated:
+        score *= ROTATED  # the family name put first is rarer than a mere likeness of words
     if len(short) == 1:
         score *= 0.75  # one word ("Muhammad") is weak evidence on its own
     joined = fuzz.ratio("".join(a), "".join(b)) / 100.0  # the same letters split otherwise (احمدفؤاد)
+    if sa and sb and _differs(sa[0], sb[0]):
+        joined *= SHAPE_PENALTY  # the same consonants, other written vowels (Asmaa / Samia)
     if not rotated and joined >= JOINED and joined > score:
         score, agreeing = joined, len(short)
     return max(0.0, min(1.0, score)), agreeing, len(short), len(long_)
 
 
-def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
+def compare_forms(a: list[str], b: list[str], sa: Shapes | None = None,
+                  sb: Shapes | None = None) -> tuple[float, int, int, int]:
     """(score, words agreeing, words of the shorter name, words of the longer name).
 
     Every word of the shorter name must find its own word in the longer one; the score is the
@@ -262,11 +341,11 @@ def compare_forms(a: list[str], b: list[str]) -> tuple[float, int, int, int]:
     words keep their order, except that either name may put the family name first (tried both
     ways; the word moved must then agree with the other's family name). Extra words of the
     longer name (a grandfather one list leaves out) cost a little each."""
-    tries = [_compare(a, b)]
+    tries = [_compare(a, b, sa=sa, sb=sb)]
     if len(a) >= 2:
-        tries.append(_compare(a[1:] + a[:1], b, rotated=True))
+        tries.append(_compare(a[1:] + a[:1], b, True, sa and sa[1:] + sa[:1], sb))
     if len(b) >= 2:
-        tries.append(_compare(a, b[1:] + b[:1], rotated=True))
+        tries.append(_compare(a, b[1:] + b[:1], True, sa, sb and sb[1:] + sb[:1]))
     return max(tries, key=lambda t: t[0])
 
 
@@ -274,9 +353,9 @@ def compare_names(a: list[str], b: list[str]) -> tuple[float, str]:
     """The best agreement of any name of one person with any name of the other, and why."""
     best = (0.0, 0, 0, 0)
     nick = nickname_forms(a) + nickname_forms(b)
-    for fa in forms(a):
-        for fb in forms(b):
-            got = compare_forms(fa, fb)
+    for fa, sa in shaped_forms(a):
+        for fb, sb in shaped_forms(b):
+            got = compare_forms(fa, fb, sa, sb)
             if fa in nick or fb in nick:  # "Umm Iyad", "Abu Zaki": many people are called so
                 got = (got[0] * NICKNAME, *got[1:])
             if got[0] > best[0]:

@@ -285,7 +285,7 @@ def rank(conn, c: FieldCipher, person: dom.Person, list_id: int | None = None, e
         scored = dom.score(person, other)
         if scored.score >= threshold:
             out.append((scored, entry))
-    out.sort(key=lambda t: (-t[0].score, t[1]["id"]))
+    out.sort(key=lambda t: (-t[0].strength, t[1]["id"]))
     return out
 
 
