@@ -22,7 +22,6 @@ from civwatch.linkage.evaluation.countries import iso3
 from civwatch.linkage.evaluation.layouts import acled_report, ged_report
 from civwatch.linkage.evaluation.perturb import acled_row
 from civwatch.store import migrate
-from civwatch.store.audit import AUDIT_LOCK_KEY
 from civwatch.store.db import make_engine
 from civwatch.store.schema import metadata, reports
 from tests.helpers import CIVWATCH, cli_json, ged_rows, write_csv
@@ -129,25 +128,26 @@ def test_a_killed_link_on_postgresql_leaves_the_store_as_before(postgres_url: st
         before = dump(engine)
         with engine.connect() as lock, engine.connect() as watch:
             watch.execution_options(isolation_level="AUTOCOMMIT")
-            lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": AUDIT_LOCK_KEY})
-            lock.commit()
+            # The linker takes the audit and cube locks first (store/cube_delta.lock), then writes
+            # reports, then marks what it has seen: holding linkage_seen makes it wait there, with
+            # its writes to reports done and not committed.
+            lock.execute(text("LOCK TABLE linkage_seen IN SHARE MODE"))
             proc = subprocess.Popen([*CIVWATCH, "--db", _victim_url(postgres_url), "link", "--actor", "killed"], env=_env(),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
             def blocked_after_writing() -> bool:
-                # the linker waits for the audit lock, holding row locks from its writes to reports
+                # waiting for the table lock on linkage_seen, holding row locks from its writes to reports
                 return bool(watch.execute(text(
                     "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
                     "JOIN pg_class c ON c.oid = l.relation WHERE a.datname = current_database() "
-                    "AND a.application_name = :app AND a.wait_event = 'advisory' AND c.relname = 'reports' "
-                    "AND l.mode = 'RowExclusiveLock'"
+                    "AND a.application_name = :app AND a.wait_event = 'relation' AND c.relname = 'reports' "
+                    "AND l.mode = 'RowExclusiveLock' AND l.granted"
                 ), {"app": APP}).scalar_one())
 
-            _wait("link to block on its audit entry after writing", blocked_after_writing, proc)
+            _wait("link to block on linkage_seen after writing reports", blocked_after_writing, proc)
             proc.send_signal(signal.SIGKILL)
             assert proc.wait(timeout=30) == -signal.SIGKILL
-            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": AUDIT_LOCK_KEY})
-            lock.commit()
+            lock.rollback()
             _wait("the killed linker's backend to go", lambda: not _victims(watch))
         assert dump(engine) == before
         out = subprocess.run([*CIVWATCH, "--db", postgres_url, "link"], env=_env(), capture_output=True, text=True, timeout=300)

@@ -98,17 +98,25 @@ def test_maps_are_in_the_html_and_the_pdf(engine, ukr: dict, nato: dict) -> None
 
 
 def test_arms_transfers_received_equal_hand_sql(engine, ukr: dict) -> None:
+    """Transfers received print once, in the screening section (services/screening_brief.py):
+    deals ordered in the five years to the brief's year, TIV delivered by supplier, the top three."""
+    first, last = AS_OF.year - 4, AS_OF.year
     with engine.connect() as conn:
         want = conn.execute(text(
-            "SELECT supplier || supplier_marker AS s, count(*), sum(coalesce(number_delivered, 0)), sum(coalesce(tiv_delivered, 0)) "
-            "FROM sipri_transfers WHERE recipient_iso3 = 'UKR' AND order_year BETWEEN 2011 AND 2020 GROUP BY 1")).all()
-    total = sum(w[3] for w in want)
-    top = sorted(want, key=lambda w: (-w[3], w[0]))[:10]
-    got = sec(ukr, "arms_transfers")
-    assert got["status"] == "ok" and got["window"] == [2011, 2020]
-    assert [[c["v"] for c in r] for r in got["rows"]] == [[s, k, d, round(t, 1), round(t / total, 4)] for s, k, d, t in top]
+            "SELECT supplier || supplier_marker AS s, count(*), sum(coalesce(tiv_delivered, 0)) "
+            "FROM sipri_transfers WHERE recipient_iso3 = 'UKR' AND order_year BETWEEN :a AND :b GROUP BY 1"),
+            {"a": first, "b": last}).all()
+    assert want, "the SIPRI rows for Ukraine are loaded"
+    total = sum(w[2] for w in want)
+    top = sorted(want, key=lambda w: (-w[2], w[0]))[:3]
+    assert "arms_transfers" not in [x["id"] for x in ukr["sections"]]  # printed once, not twice
+    got = sec(ukr, "screening")
+    assert got["status"] == "ok"
+    values = [[c["v"] for c in r] for r in got["rows"]]
+    assert values[0][1] == sum(w[1] for w in want) and values[1][1] == round(total, 1) and values[2][1] == len(want)
+    assert values[4:7] == [[s_, round(t, 1)] for s_, _, t in top]
     html = briefs_render.html(ukr, "en")
-    assert 'id="sec-arms_transfers"' in html and top[0][0] in html
+    assert 'id="sec-screening"' in html and top[0][0] in html
 
 
 @pytest.mark.slow

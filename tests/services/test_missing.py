@@ -156,6 +156,9 @@ def test_refusals(world) -> None:
     engine, who, _ = world
     with pytest.raises(svc.MissingRuleError, match="future"):
         svc.report_public(engine, {"name": "Someone", "date_of_birth": "2999-01-01"}, "10.0.0.3")
+    for bad, why in ((999_999, "no incident 999999"), ("x", "the number of an incident")):  # not a 500 from the store
+        with pytest.raises(svc.MissingRuleError, match=why):
+            svc.report_public(engine, {"name": "Someone", "incident_id": bad}, "10.0.0.4")
     opened = svc.report_public(engine, {"name": "Someone Else"}, "10.0.0.3")
     with pytest.raises(svc.RateLimited):
         for _ in range(3):

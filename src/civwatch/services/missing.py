@@ -150,6 +150,13 @@ def _open_case(c: FieldCipher, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _open(conn, facts: Mapping[str, Any], origin: str, actor: str, officer: str | None, now: datetime) -> tuple[int, str, str]:
     plain, sealed = _person_values(facts, now)
+    if plain["incident_id"] is not None:  # the disappearance's incident must be in the register
+        try:
+            plain["incident_id"] = int(plain["incident_id"])
+        except (TypeError, ValueError):
+            raise MissingRuleError("incident_id: the number of an incident in the register") from None
+        if not store.incident_exists(conn, plain["incident_id"]):
+            raise MissingRuleError(f"incident_id: no incident {plain['incident_id']} in the register")
     code, secret = _new_code(), secrets.token_urlsafe(12)
     values = {**plain, **_seal_case(cipher(), code, sealed), "code": code, "secret_hash": _secret_hash(secret),
               "state": MissingState.REPORTED.value, "version": 1, "origin": origin, "officer": officer,

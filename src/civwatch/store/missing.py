@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from civwatch.store.schema import (
+    incidents,
     missing_attempts,
     missing_candidates,
     missing_cases,
@@ -21,6 +22,10 @@ from civwatch.store.schema import (
 )
 
 CHUNK = 900  # SQLite's bound on parameters, with room
+
+
+def incident_exists(conn: Connection, incident_id: int) -> bool:
+    return conn.execute(select(incidents.c.id).where(incidents.c.id == incident_id)).first() is not None
 
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> int:
