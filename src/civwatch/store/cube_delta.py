@@ -190,9 +190,10 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
     counts = conn.execute(
         select(func.count(), func.coalesce(func.sum(case((ours, 1), else_=0)), 0)).select_from(reports).where(above)
     ).one()
-    # on SQLite the batch held the write lock throughout; on PostgreSQL a concurrent batch may
-    # have ids below ours, so the batch must account for every one of its new reports
-    missing = conn.dialect.name == "postgresql" and counts[0] != new
+    # the batch must account for every one of its new reports above the watermark: on PostgreSQL
+    # a concurrent batch may have ids below ours, and on SQLite ids are reused after rows were
+    # deleted behind the cube's back (its new reports would then sit below the watermark)
+    missing = counts[0] != new
     if between or counts[0] != counts[1] or missing:
         return False
     # the store's fingerprint just before the batch was the cube's: its last report and last
