@@ -111,15 +111,22 @@ def evidence_root(sqlite_file: str | None = None) -> Path:
     return Path(platformdirs.user_data_dir("civwatch", appauthor=False)) / "evidence"
 
 
-def evidence_max_bytes() -> int:
-    raw = os.environ.get("CIVWATCH_EVIDENCE_MAX_BYTES", str(2 * 1024**3))
+def int_setting(name: str, default: int, minimum: int, unit: str = "") -> int:
+    """A whole-number setting from the environment: `default` when unset, a ConfigError naming the
+    variable when it is not a whole number or is below `minimum`."""
+    raw = os.environ.get(name, str(default))
+    what = f"a whole number of {unit}" if unit else "a whole number"
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"CIVWATCH_EVIDENCE_MAX_BYTES must be a whole number of bytes, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError("CIVWATCH_EVIDENCE_MAX_BYTES must be at least 1")
+        raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
     return value
+
+
+def evidence_max_bytes() -> int:
+    return int_setting("CIVWATCH_EVIDENCE_MAX_BYTES", 2 * 1024**3, 1, "bytes")
 
 
 # ---- scratch files (import stages, UTF-8 copies, uploads) ------------------------------------
@@ -199,11 +206,4 @@ def missing_key() -> bytes:
 
 
 def missing_register_hours() -> int:
-    raw = os.environ.get("CIVWATCH_MISSING_REGISTER_HOURS", "24")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"CIVWATCH_MISSING_REGISTER_HOURS must be a whole number of hours, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError("CIVWATCH_MISSING_REGISTER_HOURS must be at least 1")
-    return value
+    return int_setting("CIVWATCH_MISSING_REGISTER_HOURS", 24, 1, "hours")

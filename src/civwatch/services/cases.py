@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from civwatch import settings
 from civwatch.domain import privacy
 from civwatch.domain.cases import (
     OPEN_ROLES,
@@ -99,14 +100,7 @@ def deadlines() -> dict[CaseState, int]:
 
 
 def public_report_limit() -> int:
-    raw = os.environ.get("CIVWATCH_PUBLIC_REPORT_LIMIT", "5")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"CIVWATCH_PUBLIC_REPORT_LIMIT must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise ValueError("CIVWATCH_PUBLIC_REPORT_LIMIT cannot be negative")
-    return value
+    return settings.int_setting("CIVWATCH_PUBLIC_REPORT_LIMIT", 5, 0)
 
 
 def _now(now: datetime | None) -> datetime:
