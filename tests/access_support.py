@@ -4,8 +4,10 @@ thing a route can name, and a user of every role (API token and logged-in web se
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
@@ -15,7 +17,7 @@ from sqlalchemy import Engine, func, select
 from civwatch.app import create_app
 from civwatch.domain.taxonomy import Role
 from civwatch.services import auth
-from civwatch.store.schema import audit_log
+from civwatch.store.schema import actors, audit_log
 
 PASSWORD = "a long test password"
 INCIDENT = {
@@ -77,6 +79,40 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+def seed_capabilities(engine: Engine, c: TestClient, admin: dict[str, str]) -> dict[str, str]:
+    """One record of each capability a route names, from the real shared data where it has one
+    (treaty ratifications, peacekeeping deployments), so that the walk opens real pages, not 404s."""
+    from civwatch import settings
+    from civwatch.services import missions_import, parties, plan, treaties
+    from tests.evidence_support import jpeg
+    from tests.plan_support import commitment, indicator
+    from tests.plan_support import plan as walk_plan
+
+    shared = settings.shared_data_folder()
+    treaties.import_all(engine, treaties.shared_files(shared), actor="walk")
+    missions_import.import_file(engine, shared / "peacekeeping" / "un_dppa_dpo_peacekeeping_missions_2024-02-19.csv",
+                                actor="walk")
+    parties.build(engine, actor="walk")
+    plan.import_yaml(engine, walk_plan(commitment("C1", indicator("I1", "manual"))), None, actor="walk")
+    with engine.connect() as conn:
+        actor = conn.execute(select(func.min(actors.c.id))).scalar_one()
+    assert actor is not None, "the party register built nothing from the walk's incidents"
+    decision = c.post("/api/decisions", headers=admin, json={
+        "system": "Walk", "system_version": "1", "kind": "assessment", "output": "no civilians detected",
+        "reviewer": "a reviewer", "decision": "overridden", "decided_at": "2024-02-27T14:00:00+00:00"})
+    with tempfile.TemporaryDirectory() as tmp:  # a photo, so that its thumbnail page has one to show
+        photo = jpeg(Path(tmp) / "walk.jpg").read_bytes()
+    item = c.post("/api/evidence", params={"name": "walk.jpg"}, content=photo, headers=admin)
+    assessment = c.post("/api/screening", headers=admin, json={
+        "recipient": "SDN", "end_user": "armed_forces", "item": "ML1", "quantity": 1, "value": 1, "currency": "CAD",
+        "intended_use": "the walk", "period_from": "2099-01-01", "period_to": "2099-12-31", "reference": "WALK-1"})
+    for made in (decision, item, assessment):
+        assert made.status_code == 201, made.text
+    return {"acronym": "MINUSMA", "forum": "NATO", "ref": "XXVI-6", "cid": "C1", "actor_id": str(actor),
+            "decision_id": str(decision.json()["id"]), "item_id": str(item.json()["id"]),
+            "assessment_id": str(assessment.json()["id"])}
+
+
 def build_world(engine: Engine, private_reads: bool) -> World:
     app = create_app(engine, private_reads=private_reads)
     tokens: dict[Role, str] = {}
@@ -93,11 +129,9 @@ def build_world(engine: Engine, private_reads: bool) -> World:
     assert missing.status_code == 201 and missing.json()["id"] == case, missing.text  # one id names both kinds of case
     ids = {"incident_id": str(incident), "other_incident": str(other), "case_id": str(case), "report_id": str(report),
            "batch_id": "1", "iso3": "SDN", "name": "civilian-deaths", "fmt": "csv", "path": "app.css", "job_id": "no-such-job",
-           # capabilities whose records the walk's store does not hold: their pages answer 404
-           "acronym": "MINUSMA", "actor_id": "1", "country": "SDN", "admin1": "Khartoum", "decision_id": "1",
-           "forum": "NATO", "item_id": "1", "kind": "status", "name_id": "1", "ref": "XXVI-6", "unit": "SDN", "assessment_id": "1", "cid": "C1", "version": "1",
-           "candidate_id": "1",
-           "kind_ref": "SDN", "table": "embargo"}
+           "country": "SDN", "admin1": "Khartoum", "kind": "status", "name_id": "1", "unit": "SDN", "version": "1",
+           "candidate_id": "1", "kind_ref": "SDN", "table": "embargo",
+           **seed_capabilities(engine, c, admin)}
     sessions = {}
     for role in Role:
         s = TestClient(app)

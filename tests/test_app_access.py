@@ -22,12 +22,11 @@ CASE_WORK = ("/cases", "/api/cases", "/api/public-reports", "/missing", "/api/mi
 
 
 # Parameters naming records the walk's store does not hold (an import job, a batch, a mission, ...).
-UNSEEDED = ("job_id", "batch_id", "acronym", "actor_id", "decision_id", "item_id", "name_id", "ref", "forum", "unit",
-            "country", "admin1", "kind", "assessment_id", "cid", "version")
+UNSEEDED = ("job_id", "batch_id", "name_id", "unit", "country", "admin1", "kind", "version")
 
 
 def unseeded(path: str) -> bool:
-    return any("{" + name in path for name in UNSEEDED) or path.startswith(("/contributors/", "/api/contributors/", "/plan", "/api/plan"))
+    return any("{" + name in path for name in UNSEEDED) or path.startswith(("/contributors/", "/api/contributors/"))
 
 
 # Evidence and the decision log need a signed-in user even on a public server (docs/evidence.md).
