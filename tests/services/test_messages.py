@@ -24,7 +24,9 @@ PREFIXES = ("brief", "section", "col", "note", "measure", "coverage", "value", "
 LITERAL = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")\.[\w.-]+)["']""")
 # every message a dashboard template asks for: t("id", ...), and the prefix of t("prefix." ~ value)
 TEMPLATE_CALL = re.compile(r"""\bt\(\s*["']([^"']+)["']\s*[,)]""")
-TEMPLATE_DYNAMIC = re.compile(r"""\bt(?:_or)?\(\s*["']([^"']*)["']\s*~""")
+TEMPLATE_DYNAMIC = re.compile(r"""\bt\(\s*["']([^"']*)["']\s*~""")
+# t_or("prefix." ~ value, text): the catalogue's name where it has one, else the data's own text
+TEMPLATE_FALLBACK = re.compile(r"""\bt_or\(\s*["']([^"']*)["']\s*~""")
 WEB_TEMPLATES = SRC / "web" / "templates"
 
 
@@ -63,6 +65,8 @@ def dynamic_ids() -> dict[str, set[str]]:
         "treaty_name.": {f"treaty_name.{i.id}" for i in tdom.INSTRUMENTS},
         "forum.": {f"forum.{f}" for f in fdom.BY_ID},
         "lang.": {f"lang.{code}" for code in messages.LANGUAGES},
+        "incidents.caption_": {"incidents.caption_asc", "incidents.caption_desc"},
+        "incidents.sort.": {"incidents.sort.date", "incidents.sort.civilian_deaths"},
         "progress.": {f"progress.{s}" for s in plan_report.PROGRESS_STATES},
         "plan_status.": {f"plan_status.{s.value}" for s in pdom.Status},
         "case_state.": {f"case_state.{s.value}" for s in CaseState},
@@ -81,6 +85,14 @@ def template_ids() -> tuple[set[str], set[str]]:
         literal |= set(TEMPLATE_CALL.findall(text)) | set(LITERAL.findall(text))
         prefixes |= set(TEMPLATE_DYNAMIC.findall(text))
     return {i for i in literal if not i.endswith((".", ".css", ".html", ".json"))}, prefixes
+
+
+def test_every_name_prefix_a_template_looks_up_exists() -> None:
+    """t_or falls back to the data's own text, so a mistyped prefix would silently print English:
+    each prefix must name messages the French catalogue has."""
+    fr = messages.catalogue("fr")
+    prefixes = {p for path in WEB_TEMPLATES.glob("*.html") for p in TEMPLATE_FALLBACK.findall(path.read_text(encoding="utf-8"))}
+    assert prefixes and {p for p in prefixes if not any(k.startswith(p) for k in fr)} == set()
 
 
 def test_every_id_a_template_builds_is_enumerated() -> None:
