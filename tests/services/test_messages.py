@@ -67,6 +67,8 @@ def dynamic_ids() -> dict[str, set[str]]:
         "lang.": {f"lang.{code}" for code in messages.LANGUAGES},
         "incidents.caption_": {"incidents.caption_asc", "incidents.caption_desc"},
         "incidents.sort.": {"incidents.sort.date", "incidents.sort.civilian_deaths"},
+        "forecast.level.": {"forecast.level.country", "forecast.level.admin1"},
+        "record.harm.": {f"record.harm.{o}.{w}" for o in ("killed", "injured") for w in ("women", "girls", "men", "boys")},
         "progress.": {f"progress.{s}" for s in plan_report.PROGRESS_STATES},
         "plan_status.": {f"plan_status.{s.value}" for s in pdom.Status},
         "case_state.": {f"case_state.{s.value}" for s in CaseState},
