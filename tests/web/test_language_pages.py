@@ -107,7 +107,7 @@ def test_treaty_forum_and_targets_in_french(page, server: LiveServer) -> None:
     assert page.errors == []
 
 
-def test_incident_parties_and_cases_in_french(page, server: LiveServer) -> None:
+def test_incident_parties_and_public_pages_in_french(page, server: LiveServer) -> None:
     page.goto("/incidents?lang=fr&sort=-civilian_deaths")
     assert page.locator("h1").inner_text() == "Incidents"
     assert headers(page, "#incidents")[:3] == ["Date", "Pays", "Lieu"]
@@ -120,8 +120,11 @@ def test_incident_parties_and_cases_in_french(page, server: LiveServer) -> None:
     page.goto("/parties")
     assert page.locator("h1").inner_text() == "Registre des parties"
     assert page.get_by_role("button", name="Afficher").count() == 1
-    page.goto("/cases")
-    assert page.locator("h1").inner_text() == "Dossiers d'atteintes aux civils"
+    page.goto("/report-harm")
+    assert page.locator("h1").inner_text() == "Signaler une atteinte aux civils"
+    assert page.get_by_label("Civils tués").count() == 1 and page.get_by_role("button", name="Envoyer le signalement").count() == 1
+    page.goto("/published-cases")
+    assert page.locator("h1").inner_text() == "Résumés de dossiers publiés"
     page.goto("/imports")
     assert page.get_by_role("heading", name="Lots").count() == 1
     page.goto("/login")
