@@ -129,9 +129,10 @@ def test_incident_parties_and_public_pages_in_french(page, server: LiveServer) -
     assert page.get_by_role("heading", name="Lots").count() == 1
     page.goto("/login")
     assert page.get_by_label("Nom d'utilisateur").count() == 1 and page.get_by_label("Mot de passe").count() == 1
-    page.goto("/incidents/999999999")  # an incident that does not exist: the error page
-    assert page.locator("h1").inner_text() == "Introuvable"
     assert page.errors == []
+    page.goto("/incidents/999999999")  # an incident that does not exist: the error page (a 404 the console logs)
+    assert page.locator("h1").inner_text() == "Introuvable"
+    assert page.get_by_role("link", name="Retour à la vue d'ensemble").count() == 1
 
 
 def test_english_stays_the_default(page, server: LiveServer) -> None:
