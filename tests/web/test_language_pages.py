@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from civwatch.services import demo
 from civwatch.services import treaties as tsvc
 from tests.web.conftest import LiveServer, sample_store, start_server
 
@@ -33,9 +34,12 @@ def french_int(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def fr_server(tmp_path_factory, shared_data: Path) -> Iterator[LiveServer]:
-    """The demo incidents plus the real UNTC treaty tables and forum memberships."""
+    """The demo incidents, the real UNTC treaty tables and forum memberships, the real peacekeeping
+    files and the sample action plan."""
     engine = sample_store(tmp_path_factory.mktemp("web-french"))
     tsvc.import_all(engine, tsvc.shared_files(shared_data))
+    demo.load_peacekeeping(engine, folder=shared_data / "peacekeeping")
+    demo.load_plan(engine)
     server, thread, url = start_server(engine)
     yield LiveServer(url=url, engine=engine)
     server.should_exit = True
@@ -133,6 +137,26 @@ def test_incident_parties_and_public_pages_in_french(page, server: LiveServer) -
     page.goto("/incidents/999999999")  # an incident that does not exist: the error page (a 404 the console logs)
     assert page.locator("h1").inner_text() == "Introuvable"
     assert page.get_by_role("link", name="Retour à la vue d'ensemble").count() == 1
+
+
+def test_missions_plan_and_screening_in_french(page, server: LiveServer) -> None:
+    page.goto("/missions?lang=fr")
+    assert page.locator("h1").inner_text() == "Opérations de paix des Nations Unies"
+    assert headers(page, "#missions")[:4] == ["Mission", "Nom", "Début", "Fin"]
+    twin = httpx.get(server.url + "/missions.json").json()
+    dated = next(m for m in twin["missions"] if m["start_date"])
+    row = page.locator(f"#missions tr:has(a[href='/missions/{dated['acronym']}'])").first
+    assert row.locator("td").nth(2).inner_text() == french_day(dated["start_date"])
+    page.goto("/plan")
+    assert page.locator("#illustrative").inner_text().startswith("ILLUSTRATIF")
+    assert page.get_by_role("link", name="Rapport d'étape").count() == 1
+    assert headers(page, "table.plan-commitments")[:4] == ["Engagement", "Responsable", "Partenaires", "Échéance"]
+    progress = set(page.locator("table.plan-commitments .progress").all_inner_texts())
+    assert progress and progress <= {"dans les temps", "en avance", "en retard", "atteint", "inconnu"}
+    page.goto("/screening")
+    assert page.locator("h1").inner_text() == "Examen des exportations d'armes et de l'assistance"
+    assert page.get_by_role("link", name="Nouvelle demande").count() == 1
+    assert page.errors == []
 
 
 def test_english_stays_the_default(page, server: LiveServer) -> None:
