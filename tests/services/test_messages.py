@@ -12,6 +12,7 @@ import pytest
 from civwatch.domain import briefs as dom
 from civwatch.domain import forums as fdom
 from civwatch.domain import plan as pdom
+from civwatch.domain import screening as sdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.cases import CaseState
 from civwatch.domain.taxonomy import TAXONOMIES, Grade, PartyCategory, Weapon
@@ -69,6 +70,7 @@ def dynamic_ids() -> dict[str, set[str]]:
         "incidents.sort.": {"incidents.sort.date", "incidents.sort.civilian_deaths"},
         "forecast.level.": {"forecast.level.country", "forecast.level.admin1"},
         "record.harm.": {f"record.harm.{o}.{w}" for o in ("killed", "injured") for w in ("women", "girls", "men", "boys")},
+        "screening.page.done.": {f"screening.page.done.{d.value}" for d in sdom.Decision},
         "progress.": {f"progress.{s}" for s in plan_report.PROGRESS_STATES},
         "plan_status.": {f"plan_status.{s.value}" for s in pdom.Status},
         "case_state.": {f"case_state.{s.value}" for s in CaseState},
