@@ -12,9 +12,10 @@ import pytest
 from civwatch.domain import briefs as dom
 from civwatch.domain import forums as fdom
 from civwatch.domain import plan as pdom
+from civwatch.domain import screening as sdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.cases import CaseState
-from civwatch.domain.taxonomy import Grade, PartyCategory, Weapon
+from civwatch.domain.taxonomy import TAXONOMIES, Grade, PartyCategory, Weapon
 from civwatch.services import messages, plan_report
 
 SRC = Path(messages.__file__).resolve().parent.parent
@@ -22,6 +23,12 @@ PREFIXES = ("brief", "section", "col", "note", "measure", "coverage", "value", "
             "status", "status_short", "page", "points", "link", "party_category", "weapon", "grade", "case_state",
             "instrument", "short", "forum", "plan", "plan_status", "progress", "nav", "ui", "lang", "overview", "filters", "map")
 LITERAL = re.compile(r"""["']((?:""" + "|".join(PREFIXES) + r""")\.[\w.-]+)["']""")
+# every message a dashboard template asks for: t("id", ...), and the prefix of t("prefix." ~ value)
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*["']([^"']+)["']\s*[,)]""")
+TEMPLATE_DYNAMIC = re.compile(r"""\bt\(\s*["']([^"']*)["']\s*~""")
+# t_or("prefix." ~ value, text): the catalogue's name where it has one, else the data's own text
+TEMPLATE_FALLBACK = re.compile(r"""\bt_or\(\s*["']([^"']*)["']\s*~""")
+WEB_TEMPLATES = SRC / "web" / "templates"
 
 
 def used_ids() -> set[str]:
@@ -48,6 +55,74 @@ def used_ids() -> set[str]:
     ids |= {f"section.{s}" for secs in dom.SECTIONS.values() for s in secs}
     ids |= {"link.en", "link.fr", "link.back", "link.pdf", "link.pdf_letter"}
     return {i for i in ids if not i.endswith((".", ".css", ".html", ".json"))}
+
+
+def dynamic_ids() -> dict[str, set[str]]:
+    """The ids a template builds from a value (`t("treaty_status." ~ r.status)`), by prefix."""
+    from civwatch.web.treaty_pages import STATUS_LABELS
+
+    return {
+        "treaty_status.": {f"treaty_status.{k or 'nodata'}" for k in STATUS_LABELS},
+        "treaty_name.": {f"treaty_name.{i.id}" for i in tdom.INSTRUMENTS},
+        "forum.": {f"forum.{f}" for f in fdom.BY_ID},
+        "lang.": {f"lang.{code}" for code in messages.LANGUAGES},
+        "incidents.caption_": {"incidents.caption_asc", "incidents.caption_desc"},
+        "incidents.sort.": {"incidents.sort.date", "incidents.sort.civilian_deaths"},
+        "forecast.level.": {"forecast.level.country", "forecast.level.admin1"},
+        "record.harm.": {f"record.harm.{o}.{w}" for o in ("killed", "injured") for w in ("women", "girls", "men", "boys")},
+        "screening.page.done.": {f"screening.page.done.{d.value}" for d in sdom.Decision},
+        "progress.": {f"progress.{s}" for s in plan_report.PROGRESS_STATES},
+        "plan_status.": {f"plan_status.{s.value}" for s in pdom.Status},
+        "case_state.": {f"case_state.{s.value}" for s in CaseState},
+        "incident.known_to.": {f"incident.known_to.{p.value}" for p in TAXONOMIES["date_precision"]},
+        "overview.base.": {f"overview.base.{m}" for m in ("women-children-share", "ewipa-share")},
+        "overview.base_none.": {f"overview.base_none.{m}" for m in ("women-children-share", "ewipa-share")},
+    }
+
+
+def template_ids() -> tuple[set[str], set[str]]:
+    """Every literal id in every dashboard template, and the prefixes of the ids they build."""
+    literal: set[str] = set()
+    prefixes: set[str] = set()
+    for path in sorted(WEB_TEMPLATES.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        literal |= set(TEMPLATE_CALL.findall(text)) | set(LITERAL.findall(text))
+        prefixes |= set(TEMPLATE_DYNAMIC.findall(text))
+    return {i for i in literal if not i.endswith((".", ".css", ".html", ".json"))}, prefixes
+
+
+def test_every_name_prefix_a_template_looks_up_exists() -> None:
+    """t_or falls back to the data's own text, so a mistyped prefix would silently print English:
+    each prefix must name messages the French catalogue has."""
+    fr = messages.catalogue("fr")
+    prefixes = {p for path in WEB_TEMPLATES.glob("*.html") for p in TEMPLATE_FALLBACK.findall(path.read_text(encoding="utf-8"))}
+    assert prefixes and {p for p in prefixes if not any(k.startswith(p) for k in fr)} == set()
+
+
+def test_every_id_a_template_builds_is_enumerated() -> None:
+    """A template that builds an id from a value must say here which values it can take, so the
+    check below covers them."""
+    _, prefixes = template_ids()
+    assert prefixes - set(dynamic_ids()) == set()
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_every_template_message_is_in_the_catalogue(lang: str) -> None:
+    """Every label and sentence of every dashboard page, in both languages, with a translation
+    (an entry with an empty msgstr does not count)."""
+    literal, _ = template_ids()
+    ids = literal | set().union(*dynamic_ids().values())
+    ids |= {f"{name}.{v.value}" for name, values in TAXONOMIES.items() for v in values}  # the `label` filter's
+    assert len(literal) > 800  # the scan sees the templates' calls
+    missing = sorted(ids - set(messages.catalogue(lang)))
+    assert missing == []
+
+
+def test_the_template_scan_sees_a_missing_message(tmp_path: Path) -> None:
+    text = """<h1>{{ t("countries.no_such_heading") }}</h1><p>{{ t('ui.show', n=1) }} {{ t("treaty_status." ~ s) }}</p>"""
+    assert set(TEMPLATE_CALL.findall(text)) == {"countries.no_such_heading", "ui.show"}
+    assert TEMPLATE_DYNAMIC.findall(text) == ["treaty_status."]
+    assert "countries.no_such_heading" not in messages.catalogue("fr")
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)

@@ -109,6 +109,17 @@ def _signed_percent_filter(ctx: Any, value: float | None) -> str:
 
 
 @pass_context
+def _signed_number_filter(ctx: Any, value: float | None, digits: int = 2) -> str:
+    """A signed decimal (`+0.25`; `+0,25` in French)."""
+    lang = _lang(ctx)
+    if value is None:
+        return "–"
+    if lang == "en":
+        return f"{value:+.{digits}f}"
+    return ("+" if value >= 0 else "-") + messages.number(abs(float(value)), lang, digits)
+
+
+@pass_context
 def _day_filter(ctx: Any, value: date | datetime | str | None) -> str:
     """A date per locale (`Dec 1, 2026`, `1 déc. 2026`); ISO text is read first."""
     if value in (None, ""):
@@ -121,6 +132,18 @@ def _day_filter(ctx: Any, value: date | datetime | str | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return messages.day(value, _lang(ctx))
+
+
+@pass_context
+def _when_filter(ctx: Any, value: date | datetime | str | None) -> str:
+    """A date on a dashboard page: English keeps its long-standing ISO text (`2026-12-01`);
+    other languages get CLDR's (`1 déc. 2026`). Empty stays empty; text that is not a date is
+    printed as it is."""
+    if value in (None, ""):
+        return ""
+    if _lang(ctx) == "en":
+        return str(value)
+    return _day_filter(ctx, value)
 
 
 @pass_context
@@ -152,18 +175,31 @@ def _t(ctx: Any, msgid: str, **values: Any) -> str:
     return messages.text(msgid, _lang(ctx), **values)
 
 
-def _figure(fig: dict | None) -> str:
+@pass_context
+def _t_or(ctx: Any, msgid: str, fallback: Any) -> str:
+    """A name the catalogue may hold (a treaty's official title): English prints the data's own
+    text; another language prints the catalogue's, or the data's text where it has none."""
+    lang = _lang(ctx)
+    if lang != "en" and msgid in messages.catalogue(lang):
+        return messages.text(msgid, lang)
+    return "–" if fallback is None else str(fallback)
+
+
+@pass_context
+def _figure(ctx: Any, fig: dict | None) -> str:
     """A {best, low, high} figure as "12 (10–15)"; a range only where it differs from best."""
     if not fig or fig.get("best") is None:
         return "–"
-    text = _number(fig["best"])
+    lang = _lang(ctx)
+    text = _number_in(lang, fig["best"])
     low, high = fig.get("low"), fig.get("high")
     if (low is not None or high is not None) and (low, high) != (fig["best"], fig["best"]):
-        text += f" ({_number(low)}–{_number(high)})"
+        text += f" ({_number_in(lang, low)}–{_number_in(lang, high)})"
     return text
 
 
-def _range(row: dict | None) -> str:
+@pass_context
+def _range(ctx: Any, row: dict | None) -> str:
     """A row's low–high, only where the data give a range (not best–best); else empty."""
     if not row:
         return ""
@@ -171,7 +207,8 @@ def _range(row: dict | None) -> str:
     low, high = row.get("low"), row.get("high")
     if low is None or high is None or (low, high) == (best, best):
         return ""
-    return f"{_number(low)}–{_number(high)}"
+    lang = _lang(ctx)
+    return f"{_number_in(lang, low)}–{_number_in(lang, high)}"
 
 
 def _as_json(value: Any) -> str:
@@ -222,8 +259,9 @@ def _environment() -> Environment:
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "default": str}
     env.filters.update(number=_number_filter, percent=_percent_filter, signed_percent=_signed_percent_filter, label=_label_filter,
-                       safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range, day=_day_filter)
-    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, country=_country,
+                       safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range, day=_day_filter,
+                       when=_when_filter, signed_number=_signed_number_filter)
+    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, t_or=_t_or, country=_country,
                        languages=messages.LANGUAGES)
     return env
 
