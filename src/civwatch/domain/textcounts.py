@@ -163,6 +163,8 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 w = int(toks[i + 2].low.replace(",", ""))
                 if w > v:
                     q = _Qty(i, i + 3, v, None, w, v, "range")
+        elif t.kind == "word" and t.low in ("one", "un", "une") and i and toks[i - 1].low in ("no", "aucun", "aucune"):
+            q = None  # "No one was killed": none, read by the none phrases
         elif t.kind == "word":
             k = _VAGUE.at(toks, i)
             a = _APPROX.at(toks, i)
@@ -194,7 +196,8 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
             elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
-            elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
+            elif t.low in ("a", "an", "another") and not (i + 1 < n and toks[i + 1].low in _NOT_ONE) and (
+                    _person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
             elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
                 found = _number_words(toks, i, lang)
@@ -219,6 +222,8 @@ _FORCE = frozenset({"military", "army", "police", "security", "militia", "party"
 _DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
 _ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
 _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
+# "a large number of goats", "a series of attacks": the article is not one person
+_NOT_ONE = frozenset({"large", "huge", "great", "small", "lot", "total", "series", "number", "couple", "handful", "further"})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
 
@@ -273,6 +278,12 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
             k += 1
     while k < len(toks) and k - j < 5:
         t = toks[k]
+        if t.low == "(" and k > j:
+            close = next((m for m in range(k + 1, min(k + 8, len(toks))) if toks[m].low in "()"), -1)
+            if close > 0 and toks[close].low == ")" and not any(x.kind == "num" or x.low in _CODING_WORDS for x in toks[k + 1:close]):
+                j += close + 1 - k  # a name spelt out ("SNA (Somali National Army) soldiers"): the head noun follows
+                k = close + 1
+                continue
         if t.kind == "punct" and t.low != "-":
             break
         if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
@@ -286,6 +297,13 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
     return k
 
 
+
+
+_CODING_WORDS = frozenset({"coded", "recorded", "including", "among", "of"})
+# "a civic body", "rights bodies": an organisation, not the dead
+_BODY_OF = frozenset("rights civic lawyers lawyers' student students students' trade governing professional umbrella advisory "
+                     "representative religious political regulatory business labor labour teachers traders coordinating apex "
+                     "platform legislative elected government national international local".split())
 
 
 def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
@@ -303,6 +321,8 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
         for phrase, outcome in W.OUTCOME_PHRASES.items():
             if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
                 return outcome, k + len(phrase)
+        if t.low in ("body", "bodies") and k and toks[k - 1].low in _BODY_OF:
+            return None
         if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
             active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}

@@ -32,21 +32,24 @@ def _things(toks: list[_Tok], j: int, k: int) -> bool:
     return False
 
 
+# verbs that tell of this event's own harm between a background word and a figure
+# ("clashes after the killing of four officials left at least 40 killed")
+_THIS_HARM = frozenset({"resulted", "resulting", "left", "leaving", "causing", "caused"})
+
+
 def _background(toks: list[_Tok], q0: int) -> bool:
     """True when the words just before a figure tell of an earlier harm ("protest against the killing of 3")."""
-    for x in range(max(0, q0 - 6), q0):
-        w = toks[x].low
-        if toks[x].kind == "punct" and w in ".;":
-            return False
-    lo = max(0, q0 - 6)
+    lo = max(0, q0 - 20)  # within the clause: "demanding justice for the deceased ... death of a man"
     for x in range(q0 - 1, lo - 1, -1):
-        if toks[x].kind == "punct" and toks[x].low in ".;,":
+        if toks[x].kind == "punct" and toks[x].low in ".;," or toks[x].low in _THIS_HARM:
             break
         if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
             return True
     return False
 
 
+# verbs with another sense than a death unless a person is their object ("claimed the responsibility")
+_OTHER_SENSE = frozenset({"claimed", "claiming", "executed", "executing", "execute", "executes"})
 _SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
 _SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
 
@@ -70,12 +73,16 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             obj = [x.low for x in toks[k + 2:m]]
             if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
                 obj = ["him"]
+            if t.low in _OTHER_SENSE and not any(w in W.PERSONS or w in ("him", "her") for w in obj):
+                obj = []  # "claimed the responsibility", "executed this operation": not a death
             if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
                 outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
         elif t.low in _SINGULAR_AUX and not _background(toks, k):
             m = k + 1
             while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
                 m += 1
+            if t.low == "a" and (k == 0 or toks[k - 1].kind == "punct"):
+                continue  # English "A" opening a sentence, not French "a" (has)
             if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
                 m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
             ):
