@@ -213,7 +213,13 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
             continue
         q.q0 = q.i
         _qualify(toks, q)
-        out.append(q)
+        prev = out[-1] if out else None
+        if (prev is not None and prev.basis == "stated" and q.basis == "stated" and prev.j + 1 == q.i and prev.j > prev.i
+                and toks[prev.j].low in _OR and (q.low or 0) > (prev.low or 0)):
+            # "four or five are killed", "2 to 3 people": one range, not two figures
+            out[-1] = _Qty(prev.i, q.j, prev.low, None, q.low, prev.said, "range", prev.q0)
+        else:
+            out.append(q)
         i = max(q.j, i + 1)
     return out
 
@@ -222,6 +228,7 @@ _FORCE = frozenset({"military", "army", "police", "security", "militia", "party"
 _DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
 _ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
 _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
+_OR = frozenset({"or", "to", "-", "–", "ou", "à"})
 # "a large number of goats", "a series of attacks": the article is not one person
 _NOT_ONE = frozenset({"large", "huge", "great", "small", "lot", "total", "series", "number", "couple", "handful", "further"})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
@@ -286,6 +293,9 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
                 continue
         if t.kind == "punct" and t.low != "-":
             break
+        if t.low == "body" and k + 1 < len(toks) and toks[k + 1].low in ("guard", "guards"):
+            k += 1  # "two body guards killed": people, not bodies
+            continue
         if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
             break  # ("son" is also French "his")
         k += 1
@@ -303,7 +313,7 @@ _CODING_WORDS = frozenset({"coded", "recorded", "including", "among", "of"})
 # "a civic body", "rights bodies": an organisation, not the dead
 _BODY_OF = frozenset("rights civic lawyers lawyers' student students students' trade governing professional umbrella advisory "
                      "representative religious political regulatory business labor labour teachers traders coordinating apex "
-                     "platform legislative elected government national international local".split())
+                     "platform legislative elected government national international local workers workers'".split())
 
 
 def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:

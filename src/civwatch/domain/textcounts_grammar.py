@@ -17,8 +17,11 @@ _TRIED = frozenset({"tried", "attempted", "trying", "attempting", "threatened", 
 
 
 def _attempt(toks: list[_Tok], v: int) -> bool:
-    """A verb after "tried to" / "attempted to": no one was killed by it."""
-    return v >= 2 and toks[v - 1].low == "to" and toks[v - 2].low in _TRIED
+    """A verb after "tried to" / "attempted to" / "nearly": no one was killed by it."""
+    return (v >= 2 and toks[v - 1].low == "to" and toks[v - 2].low in _TRIED) or (v >= 1 and toks[v - 1].low in _NEARLY)
+
+
+_NEARLY = frozenset({"nearly", "almost"})
 
 
 _UNHARMED = frozenset({"displaced", "evacuated", "rescued", "fled", "released", "freed", "escaped", "homeless", "déplacés"})
@@ -83,6 +86,8 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
                 m += 1
             if t.low == "a" and (k == 0 or toks[k - 1].kind == "punct"):
                 continue  # English "A" opening a sentence, not French "a" (has)
+            if m < n and toks[m].low == "dead" and m + 1 < n and toks[m + 1].low in {"city", "cities"}:
+                continue  # a "dead city" strike
             if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
                 m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
             ):
