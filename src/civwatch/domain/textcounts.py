@@ -26,6 +26,7 @@ from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_o
     _VIOLENT,
     _attempt,
     _background,
+    _chained,
     _plurals,
     _singulars,
     _things,
@@ -309,6 +310,7 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
 
 
 
+_BE = frozenset({"were", "was", "are", "is", "been", "being", "be", "remain", "remained", "found", "left", "été", "sont", "est", "furent"})
 _CODING_WORDS = frozenset({"coded", "recorded", "including", "among", "of"})
 # "a civic body", "rights bodies": an organisation, not the dead
 _BODY_OF = frozenset("rights civic lawyers lawyers' student students students' trade governing professional umbrella advisory "
@@ -319,6 +321,7 @@ _BODY_OF = frozenset("rights civic lawyers lawyers' student students students' t
 def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
     """Outcome read after the noun phrase ending at k, and the token after it."""
     aux = 0
+    passive = False  # an auxiliary seen ("were"): the verb is not the subject's act
     n = len(toks)
     if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
         m = k + 1
@@ -334,13 +337,17 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
         if t.low in ("body", "bodies") and k and toks[k - 1].low in _BODY_OF:
             return None
         if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
-            active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
+            active = not passive and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
             )
             if active:
-                return None
+                return None  # "two soldiers shot and killed a civilian": the soldiers are the killers
+            if k + 2 < n and toks[k + 1].low == "and" and W.OUTCOME_AFTER.get(toks[k + 2].low) == "killed" and W.OUTCOME_AFTER[t.low] != "killed":
+                return "killed", k + 3  # "were abducted and killed": the death is what the count is of
             return W.OUTCOME_AFTER[t.low], k + 1
-        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low == "and" and k and toks[k - 1].low in _VIOLENT):
+        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low in ("and", ",") and k and (toks[k - 1].low in _VIOLENT or _chained(toks, k - 1))) or (
+                aux and _chained(toks, k)):
+            passive = passive or t.low in _BE
             aux += 1
             k += 1
             continue

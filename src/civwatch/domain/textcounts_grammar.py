@@ -24,6 +24,15 @@ def _attempt(toks: list[_Tok], v: int) -> bool:
 _NEARLY = frozenset({"nearly", "almost"})
 
 
+def _chained(toks: list[_Tok], k: int) -> bool:
+    """A participle before the outcome: "assaulted and killed", "tortured, then killed", "charred to death"."""
+    t = toks[k].low
+    if not t.endswith("ed") or t in W.OUTCOME_AFTER or k + 2 >= len(toks):
+        return False
+    nxt = toks[k + 1].low
+    return nxt in ("and", ",") or (nxt == "to" and toks[k + 2].low == "death")
+
+
 _UNHARMED = frozenset({"displaced", "evacuated", "rescued", "fled", "released", "freed", "escaped", "homeless", "déplacés"})
 
 
@@ -82,7 +91,8 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
                 outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
         elif t.low in _SINGULAR_AUX and not _background(toks, k):
             m = k + 1
-            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}):
+            while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}
+                                             or _chained(toks, m)):
                 m += 1
             if t.low == "a" and (k == 0 or toks[k - 1].kind == "punct"):
                 continue  # English "A" opening a sentence, not French "a" (has)
