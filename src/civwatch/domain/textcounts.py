@@ -526,7 +526,10 @@ def extract(text: str, language: str | None = None) -> Extraction:
         sex, age, civ = _who(toks, q.i, who_end)
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
-        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
+        total = any(t.low == "total" for t in toks[max(0, q.q0 - 3):q.q0]) or (
+            q.j + 1 < len(toks) and toks[q.j].low == "in" and toks[q.j + 1].low == "total")
+        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0],
+                              total))
     figures += _plurals(toks, text, covered, separate, sent)
     figures += _singulars(toks, text, covered, separate, figures, sent)
     figures += _casualties(toks, text, covered, figures)

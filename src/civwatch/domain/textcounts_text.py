@@ -38,6 +38,7 @@ class Figure:
     civilian: bool | None = None  # None: the text does not say
     subset: bool = False  # part of a figure already counted ("..., including two women")
     sentence: int = 0  # which sentence of the text it is in
+    total: bool = False  # the text calls it a total ("Total 4 fatalities", "a total of 12"): the others are its parts
 
     def coded(self, conventions: Mapping[str, int | str] | None = None) -> int | None:
         """The count a coder following `conventions` would record; None when no convention applies."""
@@ -109,8 +110,12 @@ class Extraction:
             if not parts:
                 return None
             figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
+        totals = [f for f in figs if f.total and f.best is not None]
+        if totals and len(figs) > 1:
+            figs = (max(totals, key=lambda f: f.best or 0),)  # "2 were killed. 2 others died. Total 4 fatalities."
         if len({f.sentence for f in figs}) > 1:
             figs = _across_sentences(figs)
+        figs = _parts_summed(figs)
         coded = [f.coded(conventions) for f in figs]
         bases = sorted({f.basis for f in figs})
         return Total(
@@ -156,6 +161,22 @@ def _across_sentences(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
                 kept.append(f)  # "...; two soldiers were also killed": people not counted above
                 said.add(f.low)
     return tuple(kept)
+
+
+def _parts_summed(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """A figure that is the sum of the others in its sentence is their whole, told twice
+    ("46 persons were killed - 31 died on the day while 15 succumbed later")."""
+    if len(figs) < 3 or any(f.best is None for f in figs):
+        return figs
+    f = min(figs, key=lambda g: g.start)
+    rest = [g for g in figs if g is not f and g.sentence == f.sentence]
+    if len(rest) == len(figs) - 1 and sum(g.best for g in rest) == f.best and all(_own_verb(g) for g in rest):  # type: ignore[misc]
+        return (f,)  # each part with its own verb, after the whole: not "killing two men, a woman and a girl"
+    return figs
+
+
+def _own_verb(f: Figure) -> bool:
+    return any(w in W.OUTCOME_AFTER for w in _WORD.findall(f.text.lower()))
 
 
 def _heads(f: Figure) -> set[str]:
