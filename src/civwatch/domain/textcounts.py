@@ -197,6 +197,9 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
             elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
+            elif (t.low in ("his", "her", "their") and i + 1 < n and i >= 2 and toks[i - 1].low in ("and", ",") and toks[i + 1].low in W.PERSONS
+                  and toks[i + 1].low not in W.PLURAL_PERSONS and (i + 2 >= n or toks[i + 2].low not in W.PERSONS)):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "killed a UP chairman and his driver": one more person
             elif t.low in ("a", "an", "another") and not (i + 1 < n and toks[i + 1].low in _NOT_ONE) and (
                     _person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
