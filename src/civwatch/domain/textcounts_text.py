@@ -298,6 +298,11 @@ _HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "consi
 _SUFFERED = _HEAVY | {"suffered", "caused", "causing", "inflicted", "sustained", "unspecified", "undisclosed", "unknown"}
 
 
+# a side that suffered casualties, or casualties left or caused: some were, how many unknown
+_SUFFERED_CAS = frozenset({"suffered", "suffering", "sustained", "inflicted", "inflicting", "caused", "causing", "left", "leaving",
+                           "undisclosed", "unspecified"})
+
+
 def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
     """'casualties' with no number: killed or injured, how many unknown (low 0)."""
     if any(f.outcome == "killed" for f in figures):
@@ -314,6 +319,9 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
             if a == k and k + 3 < len(toks) and [x.low for x in toks[k + 1:k + 4]] == ["on", "both", "sides"]:
                 a = k  # "casualties on both sides": an unknown number, not none
                 return [Figure("killed", 1, None, None, "vague:heavy casualties", t.start, toks[k + 3].end, text[t.start:toks[k + 3].end])]
+            if a == k and any(x.low in _SUFFERED_CAS for x in toks[max(0, k - 3):k]) and not any(
+                    x.low in {"material", "if", "whether", "property"} for x in toks[max(0, k - 5):k]):
+                a = max(x for x in range(max(0, k - 3), k) if toks[x].low in _SUFFERED_CAS)  # "both sides suffered casualties"
             if a < k:  # "heavy casualties", "heavy losses": many, how many unknown
                 return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
             return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]
