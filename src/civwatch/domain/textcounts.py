@@ -198,7 +198,7 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
             elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
             elif (t.low in ("his", "her", "their") and i + 1 < n and i >= 2 and toks[i - 1].low in ("and", ",") and toks[i + 1].low in W.PERSONS
-                  and toks[i + 1].low not in W.PLURAL_PERSONS and (i + 2 >= n or toks[i + 2].low not in W.PERSONS)):
+                  and toks[i + 1].low not in W.PLURAL_PERSONS and toks[i + 1].low not in _SAME_PERSON and (i + 2 >= n or toks[i + 2].low not in W.PERSONS)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "killed a UP chairman and his driver": one more person
             elif t.low in ("a", "an", "another") and not (i + 1 < n and toks[i + 1].low in _NOT_ONE) and (
                     _person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
@@ -232,6 +232,7 @@ _FORCE = frozenset({"military", "army", "police", "security", "militia", "party"
 _DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
 _ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
 _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
+_SAME_PERSON = frozenset({"body", "corpse", "remains"})  # "..., her body was found": the same person
 _OR = frozenset({"or", "to", "-", "–", "ou", "à"})
 # "a large number of goats", "a series of attacks": the article is not one person
 _NOT_ONE = frozenset({"large", "huge", "great", "small", "lot", "total", "series", "number", "couple", "handful", "further"})

@@ -77,7 +77,7 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             continue
         outcome = None
         a = b = k
-        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered:
+        if t.low in W.OUTCOME_BEFORE and k + 1 < n and toks[k + 1].low in _SINGULAR_DET and k + 1 not in covered and not _attempt(toks, k):
             # the object is one person unless a plural or a thing follows
             m = k + 2
             while m < n and m - k <= 5 and toks[m].kind == "word" and toks[m].low not in W.STOP:
