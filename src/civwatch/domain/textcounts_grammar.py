@@ -66,6 +66,34 @@ _SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "anothe
 _SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
 
 
+_HEADLINE_DEATH = frozenset({"killed", "died", "slain", "murdered", "beheaded", "lynched", "assassinated"})
+_AFTER_HEADLINE = frozenset({"in", "near", "at", "on", "outside", "inside", "during", "while", "after", "by", "when", "following"})
+
+
+def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
+    """A singular subject and a death with no auxiliary and no object: headline grammar ("Police
+    officer killed in Abu Zur camp", "President of the council, Phocas Bakaza, shot dead outside his home")."""
+    t = toks[k].low
+    s = k - 1
+    if t == "dead" and s >= 0 and toks[s].low in _VIOLENT | {"found"}:
+        s -= 1
+    elif t not in _HEADLINE_DEATH:
+        return False
+    elif s >= 0 and toks[s].low in _VIOLENT:
+        s -= 1  # "stabbed, killed"
+    if s < 0 or (k + 1 < len(toks) and not (toks[k + 1].kind == "punct" or toks[k + 1].low in _AFTER_HEADLINE)):
+        return False
+    w = toks[s]
+    if any(x.low in ("if", "whether", "not") for x in toks[max(0, s - 3):s]) or any(
+            toks[x].low == "of" and toks[x + 1].low in ("a", "an") for x in range(max(0, s - 3), s)):
+        return False  # "not known if the child died"; "the daughter of a MP killed in India": someone else's death
+    if w.kind != "word" or w.low in W.STOP or w.low in W.AUX or w.low in W.OUTCOME_BEFORE or w.low in W.NOT_PEOPLE:
+        return False
+    if w.low in W.PERSONS:
+        return w.low not in W.PLURAL_PERSONS
+    return text[w.start].isupper() and not w.low.endswith("s") and s > 0  # a name, not a sentence's first word
+
+
 def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
                sent: list[int]) -> list[Figure]:
     """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
@@ -103,6 +131,8 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             ):
                 if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
                     outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
+        elif _headline_death(toks, text, k) and not _background(toks, k):
+            outcome, a, b = "killed", k, k + 1  # "Bar owner shot dead near ...", "Police officer killed in ..."
         if outcome is None or (outcome, sent[k]) in taken:
             continue
         taken.add((outcome, sent[k]))
