@@ -450,6 +450,13 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 k = _noun_phrase(toks, nxt)
                 continue
             break
+        # "eight people of the Zande group, including three children, were shot dead": past the "of" phrase
+        if k + 1 < len(toks) and toks[k].low in ("of", "from"):
+            m = k + 1
+            while m < len(toks) and m - k <= 6 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+                m += 1
+            if m + 1 < len(toks) and toks[m].low == "," and toks[m + 1].low == "including":
+                k = m
         # "sixteen fighters including their commander were killed", "At least six - including one soldier - were killed"
         if k + 1 < len(toks) and (toks[k].low == "including" or (toks[k].low in {",", "-", "(", "–"} and toks[k + 1].low == "including")):
             for m in range(k + 2, min(k + 25, len(toks))):
