@@ -33,6 +33,8 @@ _SPLIT = re.compile(
 )
 
 
+# "split between Al Hawari and Mreisa", "divided between events in Rafah and Sheikh Zuweyid": two parts
+_SPLIT_TWO = re.compile(r"\b(?:split|spread|divided|distributed)\s+(?:evenly\s+|equally\s+)?between\s+(?!\d)[^.;()]{1,60}?\sand\s", re.IGNORECASE)
 _WORDS = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty)"
 # a toll over several days: "over two days", "in 6 days of fighting", "a three-day clash"
 _DAYS = re.compile(rf"\b(?:(?:over|in|during|for|across|within)\s+(?:the\s+)?(?:past\s+|last\s+|following\s+)?{_WORDS}\s+days?"
@@ -87,6 +89,9 @@ def read(text: str) -> CodingNote | None:
         count, start, end = _value(m.group(1)), m.start(), m.end()
     s = _SPLIT.search(text)
     parts = _value(s.group(1)) if s and s.group(1).lower() not in ("no", "a") else None
+    if parts is None:
+        s = _SPLIT_TWO.search(text)  # "fatalities split between Al Hawari and Mreisa"
+        parts = 2 if s else None
     if parts is not None and parts < 2:
         parts = None
     if count is None and parts is None:
