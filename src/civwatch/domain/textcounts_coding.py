@@ -57,7 +57,7 @@ def days(text: str) -> tuple[int, int, int] | None:
 class CodingNote:
     """A note's own word on its coded count: `count` for this event, or a total shared by `parts`."""
 
-    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave) | "split" | "days"
+    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave) | "split" | "days" | "per-date"
     count: int | None
     parts: int | None  # the total is shared among this many events (None: not shared)
     start: int
@@ -82,6 +82,9 @@ def read(text: str) -> CodingNote | None:
     m = _THIS_EVENT.search(text)
     if m:
         return CodingNote("this-event", _value(m.group(1)), None, m.start(), m.end(), m.group(0))
+    per = _per_date(text)
+    if per is not None:
+        return per
     count = None
     start = end = -1
     m = _CODED_AS.search(text)
@@ -101,6 +104,31 @@ def read(text: str) -> CodingNote | None:
         start = s.start() if start < 0 else min(start, s.start())
         end = max(end, s.end())
     return CodingNote("coded-as" if count is not None else "split", count, parts, start, end, text[start:end])
+
+
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_DATE_OR_PLACE = rf"(?:\d{{1,2}}\s*{_MONTH}|{_MONTH}[a-z]*\.?\s*\d{{1,2}}|[A-Z]\w+)"
+# one share of a list: "2 fatalities coded for Jan 8", "2 coded for Jan 9", "1 fatality recorded on 10 March", "5 on Jan 1"
+_PER_DATE = re.compile(rf"\b{_NUM}\s+(?:(?:\w+\s+)?fatalit(?:y|ies)\s+)?(?:(?:were|was)\s+)?(?:coded|recorded)?\s*(?:for|on)\s+(?:the\s+)?{_DATE_OR_PLACE}")
+_PER_DATE_GUARD = re.compile(r"\b(?:coded|recorded)\s+(?:for|on)\b", re.IGNORECASE)
+
+
+def _per_date(text: str) -> CodingNote | None:
+    """A toll the note lists by date or place ("2 fatalities coded for Jan 8, 2 coded for Jan 9, and 1 coded
+    for Jan 10"): the note does not say which share is this event's, so the most frequent share is the count
+    (none when two shares are as frequent)."""
+    if _PER_DATE_GUARD.search(text) is None:
+        return None
+    found = [m for m in _PER_DATE.finditer(text) if m.group(1).lower() not in ("a", "no")]
+    if len(found) < 2:
+        return None
+    values = [_value(m.group(1)) for m in found]
+    ranked = sorted(set(values), key=values.count, reverse=True)
+    if len(ranked) > 1 and values.count(ranked[0]) == values.count(ranked[1]):
+        return None  # no share more frequent than another: the note does not decide
+    count = ranked[0]
+    a, b = found[0].start(), found[-1].end()
+    return CodingNote("per-date", count, None, a, b, text[a:b])
 
 
 SHARES = ("floor", "round", "ceil")
