@@ -26,6 +26,7 @@ from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_o
     _VIOLENT,
     _attempt,
     _background,
+    _NOT_ONE,
     _chained,
     _plurals,
     _singulars,
@@ -219,8 +220,9 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
         _qualify(toks, q)
         prev = out[-1] if out else None
         if (prev is not None and prev.basis == "stated" and q.basis == "stated" and prev.j + 1 == q.i and prev.j > prev.i
-                and toks[prev.j].low in _OR and (q.low or 0) > (prev.low or 0)):
-            # "four or five are killed", "2 to 3 people": one range, not two figures
+                and (toks[prev.j].low in _OR or (toks[prev.j].low in ("and", "et") and prev.i and toks[prev.i - 1].low in ("between", "entre")))
+                and (q.low or 0) > (prev.low or 0)):
+            # "four or five are killed", "2 to 3 people", "between five and seven": one range, not two figures
             out[-1] = _Qty(prev.i, q.j, prev.low, None, q.low, prev.said, "range", prev.q0)
         else:
             out.append(q)
@@ -235,7 +237,6 @@ _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("i
 _SAME_PERSON = frozenset({"body", "corpse", "remains"})  # "..., her body was found": the same person
 _OR = frozenset({"or", "to", "-", "–", "ou", "à"})
 # "a large number of goats", "a series of attacks": the article is not one person
-_NOT_ONE = frozenset({"large", "huge", "great", "small", "lot", "total", "series", "number", "couple", "handful", "further"})
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
 
@@ -375,6 +376,8 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
         return "killed", q0 - 3
     if prev in {"the", "those", "these"} and q0 >= 3 and toks[q0 - 2].low == "of" and toks[q0 - 3].low in W.OUTCOME_OF:
         return W.OUTCOME_OF[toks[q0 - 3].low], q0 - 3  # "the bodies of the six men"
+    if prev == "of" and q0 >= 3 and toks[q0 - 2].low == "total" and toks[q0 - 3].low in ("a", "the"):
+        return _backward(toks, q0 - 3)  # "killed a total of 32 militants"
     if prev in {"of", "de", "des"} and q0 >= 2:
         p2 = toks[q0 - 2].low
         if p2 in W.OUTCOME_OF:

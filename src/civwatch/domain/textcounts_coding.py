@@ -109,24 +109,22 @@ def read(text: str) -> CodingNote | None:
 _MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _DATE_OR_PLACE = rf"(?:\d{{1,2}}\s*{_MONTH}|{_MONTH}[a-z]*\.?\s*\d{{1,2}}|[A-Z]\w+)"
 # one share of a list: "2 fatalities coded for Jan 8", "2 coded for Jan 9", "1 fatality recorded on 10 March", "5 on Jan 1"
-_PER_DATE = re.compile(rf"\b{_NUM}\s+(?:(?:\w+\s+)?fatalit(?:y|ies)\s+)?(?:(?:were|was)\s+)?(?:coded|recorded)?\s*(?:for|on)\s+(?:the\s+)?{_DATE_OR_PLACE}")
-_PER_DATE_GUARD = re.compile(r"\b(?:coded|recorded)\s+(?:for|on)\b", re.IGNORECASE)
+_PER_DATE = re.compile(rf"\b{_NUM}\s+(?:(?:\w+\s+)?fatalit(?:y|ies)\s+)?(?:(?:were|was)\s+)?(?:coded|recorded)?\s*(?:for|on|in|at)\s+(?:the\s+)?{_DATE_OR_PLACE}")
+_PER_DATE_GUARD = re.compile(r"\b(?:coded|recorded)\s+(?:for|on|in|at)\b", re.IGNORECASE)
 
 
 def _per_date(text: str) -> CodingNote | None:
     """A toll the note lists by date or place ("2 fatalities coded for Jan 8, 2 coded for Jan 9, and 1 coded
-    for Jan 10"): the note does not say which share is this event's, so the most frequent share is the count
-    (none when two shares are as frequent)."""
+    for Jan 10", "3 fatalities recorded in Rafah and 4 in Sheikh Zuweyid"): the note does not say which share is
+    this event's, so the most frequent share is the count, and between shares as frequent the first listed (on
+    the development files an event's note most often names its own share first)."""
     if _PER_DATE_GUARD.search(text) is None:
         return None
     found = [m for m in _PER_DATE.finditer(text) if m.group(1).lower() not in ("a", "no")]
     if len(found) < 2:
         return None
     values = [_value(m.group(1)) for m in found]
-    ranked = sorted(set(values), key=values.count, reverse=True)
-    if len(ranked) > 1 and values.count(ranked[0]) == values.count(ranked[1]):
-        return None  # no share more frequent than another: the note does not decide
-    count = ranked[0]
+    count = max(values, key=lambda v: (values.count(v), -values.index(v)))
     a, b = found[0].start(), found[-1].end()
     return CodingNote("per-date", count, None, a, b, text[a:b])
 

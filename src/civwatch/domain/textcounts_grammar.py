@@ -62,6 +62,7 @@ def _background(toks: list[_Tok], q0: int) -> bool:
 
 # verbs with another sense than a death unless a person is their object ("claimed the responsibility")
 _OTHER_SENSE = frozenset({"claimed", "claiming", "executed", "executing", "execute", "executes"})
+_NOT_ONE = frozenset({"large", "huge", "great", "small", "lot", "total", "series", "number", "couple", "handful", "further"})
 _SINGULAR_DET = frozenset({"the", "his", "her", "him", "its", "a", "an", "another", "le", "la", "l'", "son", "sa"})
 _SINGULAR_AUX = frozenset({"was", "is", "has", "had", "been", "being", "a", "est", "été", "fut"})
 
@@ -113,6 +114,8 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             obj = [x.low for x in toks[k + 2:m]]
             if toks[k + 1].low == "him" or toks[k + 1].low == "her" and not obj:
                 obj = ["him"]
+            if obj and obj[0] in _NOT_ONE:
+                obj = []  # "killed a total of 32", "killing a large number of goats": not one person
             if t.low in _OTHER_SENSE and not any(w in W.PERSONS or w in ("him", "her") for w in obj):
                 obj = []  # "claimed the responsibility", "executed this operation": not a death
             if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
