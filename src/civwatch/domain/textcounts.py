@@ -489,6 +489,8 @@ def extract(text: str, language: str | None = None) -> Extraction:
             continue
         subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
         back = _backward(toks, q.q0)
+        if back and back[1] == q.q0 - 1 and np_end < len(toks) and toks[np_end].low in _BE and forward_of(idx):
+            back = None  # "A member was killed 15 people were injured": the passive after the count is its own
         outcome = None
         s0, s1 = q.q0, np_end
         if back:
@@ -546,7 +548,8 @@ def extract(text: str, language: str | None = None) -> Extraction:
                               total))
     figures += _plurals(toks, text, covered, separate, sent)
     figures += _singulars(toks, text, covered, separate, figures, sent)
-    figures += _casualties(toks, text, covered, figures)
+    starts = {t.start: x for x, t in enumerate(toks)}
+    figures += [f for f in _casualties(toks, text, covered, figures) if not _background(toks, starts.get(f.start, 0))]
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
     return Extraction(lang, figures, textcounts_coding.read(text))

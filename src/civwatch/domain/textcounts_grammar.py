@@ -13,7 +13,8 @@ from civwatch.domain.textcounts_text import Figure, _Tok
 _VIOLENT = frozenset("shot stabbed beaten hacked gunned burnt burned hanged clubbed stoned abattus abattues".split())
 
 
-_TRIED = frozenset({"tried", "attempted", "trying", "attempting", "threatened", "threatening", "plotted", "planned", "sought"})
+_TRIED = frozenset({"tried", "attempted", "trying", "attempting", "threatened", "threatening", "plotted", "planned", "sought",
+                    "want", "wants", "wanted", "wanting", "intended", "intending", "vowed", "vowing", "plotting", "planning"})
 
 
 def _attempt(toks: list[_Tok], v: int) -> bool:
@@ -95,6 +96,17 @@ def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
     return text[w.start].isupper() and not w.low.endswith("s") and s > 0  # a name, not a sentence's first word
 
 
+def _relative_background(toks: list[_Tok], k: int) -> bool:
+    """ "... demanding justice over the murder of a student, who was killed in ...": the person the relative
+    clause tells of is named in background words."""
+    if k < 2 or toks[k - 1].low not in ("who", "whom"):
+        return False
+    j = k - 2
+    if toks[j].low == ",":
+        j -= 1
+    return j > 0 and _background(toks, j)
+
+
 def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int], figures: list[Figure],
                sent: list[int]) -> list[Figure]:
     """One person, said by grammar alone: "killed the commander", "killed him", "a man ... was killed"."""
@@ -120,7 +132,7 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
                 obj = []  # "claimed the responsibility", "executed this operation": not a death
             if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
                 outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
-        elif t.low in _SINGULAR_AUX and not _background(toks, k):
+        elif t.low in _SINGULAR_AUX and not _background(toks, k) and not _relative_background(toks, k):
             m = k + 1
             while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}
                                              or _chained(toks, m)):
