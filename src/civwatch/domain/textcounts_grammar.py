@@ -96,6 +96,11 @@ def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
     return text[w.start].isupper() and not w.low.endswith("s") and s > 0  # a name, not a sentence's first word
 
 
+def _no_one(toks: list[_Tok], k: int) -> bool:
+    """The subject before token k is nobody: "No one was killed", "nobody was hurt", "none were injured"."""
+    return k >= 1 and (toks[k - 1].low in ("nobody", "none", "no-one") or (k >= 2 and toks[k - 1].low == "one" and toks[k - 2].low == "no"))
+
+
 def _relative_background(toks: list[_Tok], k: int) -> bool:
     """ "... demanding justice over the murder of a student, who was killed in ...": the person the relative
     clause tells of is named in background words."""
@@ -132,7 +137,7 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
                 obj = []  # "claimed the responsibility", "executed this operation": not a death
             if obj and not any(w in W.PLURAL_PERSONS or w in W.NOT_PEOPLE or w.endswith("s") for w in obj) and not _background(toks, k):
                 outcome, a, b = W.OUTCOME_BEFORE[t.low], k, max(m, k + 2)
-        elif t.low in _SINGULAR_AUX and not _background(toks, k) and not _relative_background(toks, k):
+        elif t.low in _SINGULAR_AUX and not _background(toks, k) and not _relative_background(toks, k) and not _no_one(toks, k):
             m = k + 1
             while m < n and m - k <= 4 and (toks[m].low in W.AUX or toks[m].low in _VIOLENT or toks[m].low in {"found", "to", "and"}
                                              or _chained(toks, m)):
