@@ -22,11 +22,11 @@ from text_to_num import text2num
 from civwatch.domain import textcounts_coding
 from civwatch.domain import textcounts_words as W
 from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_or_age is public here)
+    _NOT_ONE,
     _UNHARMED,
     _VIOLENT,
     _attempt,
     _background,
-    _NOT_ONE,
     _chained,
     _plurals,
     _singulars,
@@ -330,7 +330,8 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
     n = len(toks)
     if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
         m = k + 1
-        while m < n and m - k <= 7 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+        while m < n and m - k <= 7 and toks[m].kind == "word" and (toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER or (
+                toks[m].low == "body" and m + 1 < n and toks[m + 1].low in ("guard", "guards"))):
             m += 1
         if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
             k = m

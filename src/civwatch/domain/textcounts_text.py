@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from civwatch.domain import textcounts_words as W
 from civwatch.domain.textcounts_coding import SHARES, CodingNote, share
 
-METHOD_VERSION = "textcounts-2"
+METHOD_VERSION = "textcounts-3"
 OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
 LANGUAGES = ("en", "fr")
 # conventions that need no data: ACLED's codebook records the lowest figure a source gives
