@@ -58,7 +58,16 @@ def _background(toks: list[_Tok], q0: int) -> bool:
             break
         if toks[x].low in W.BACKGROUND or (x + 1 < len(toks) and (toks[x].low, toks[x + 1].low) in W.BACKGROUND_PAIRS):
             return True
-    return False
+    s0 = q0
+    while s0 > 0 and not (toks[s0 - 1].kind == "punct" and toks[s0 - 1].low in ".;!?"):
+        s0 -= 1
+    opening = tuple(t.low for t in toks[s0:s0 + 3])
+    return any(opening[:len(p)] == p for p in _PAST_OPENINGS)  # "The day before, a man was killed"
+
+
+# a sentence that opens on an earlier time tells of an earlier event
+_PAST_OPENINGS = (("the", "day", "before"), ("the", "previous", "day"), ("earlier",), ("previously",), ("last", "week"),
+                  ("the", "previous", "week"), ("days", "earlier"), ("a", "day", "earlier"), ("the", "night", "before"))
 
 
 # verbs with another sense than a death unless a person is their object ("claimed the responsibility")
