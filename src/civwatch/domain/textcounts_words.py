@@ -73,7 +73,7 @@ BACKGROUND = frozenset(
     "against protest protests protested condemn condemning condemned denounce denouncing denounced funeral "
     "funerals mourn mourning commemorate commemorating commemoration anniversary memory justice demanding demand "
     "demanded investigation investigating probe accused avenge revenge related culprits followed sparked contre obsèques funérailles "
-    "relatives family colleagues responsible news accident".split()
+    "relatives family colleagues responsible news accident retaliation response outrage outraged".split()
 )
 BACKGROUND_PAIRS = frozenset({("protesting", "the"), ("protesting", "against"), ("over", "the"), ("following", "the"), ("after", "the"), ("after", "a"), ("over", "two"), ("suite", "à")})
 SEPARATE = ("coded separately", "coded as a separate event", "recorded separately", "separate event", "coded as separate")
