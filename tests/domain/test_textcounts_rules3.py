@@ -133,3 +133,13 @@ def test_coding_by_date_or_place() -> None:
     assert coded("The army killed 7 militants. 3 fatalities recorded in Rafah and 4 in Sheikh Zuweid.") == 3
     # "split between A and B": two events share the toll
     assert coded("18 were killed (fatalities split between Al Hawari and Mreisa).", {"split": "round"}) == 9
+
+
+def test_earlier_events_and_other_senses_of_death() -> None:
+    assert killed("Villagers blocked the road to protest insecurity. The day before, a militant was killed in an army raid.") == []
+    assert killed("Police torched houses in retaliation for the death of a police officer.") == []
+    assert killed("In response to the killing of two traders, youths marched to the market.") == []
+    assert killed("About 200 demonstrators rallied in favour of the death penalty.") == []
+    assert killed("The group said it had executed this operation against the camp.") == []
+    # a death of this event after a comma is still read
+    assert coded("Gunmen opened fire in the market, killing three traders.") == 3

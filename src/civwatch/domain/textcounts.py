@@ -234,6 +234,7 @@ _FORCE = frozenset({"military", "army", "police", "security", "militia", "party"
 _DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
 _ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
 _ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
+_NOT_A_DEATH = frozenset({"penalty", "sentence", "sentences", "threat", "threats", "squad", "squads", "row", "toll"})  # "death penalty"
 _SAME_PERSON = frozenset({"body", "corpse", "remains"})  # "..., her body was found": the same person
 _OR = frozenset({"or", "to", "-", "–", "ou", "à"})
 # "a large number of goats", "a series of attacks": the article is not one person
@@ -342,7 +343,8 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
                 return outcome, k + len(phrase)
         if t.low in ("body", "bodies") and k and toks[k - 1].low in _BODY_OF:
             return None
-        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
+        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}) and not (
+                t.low == "death" and k + 1 < n and toks[k + 1].low in _NOT_A_DEATH):
             active = not passive and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
             )

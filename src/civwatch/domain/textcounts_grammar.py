@@ -158,7 +158,9 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             if m < n and m > k + 0 and toks[m].low in W.OUTCOME_AFTER and toks[m].low not in W.CASUALTY_WORDS and (
                 m == k + 1 or toks[m - 1].low != "to" or toks[m].low == "death"
             ):
-                if not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
+                if toks[m].low in _OTHER_SENSE and m + 1 < n and toks[m + 1].low in {"this", "that", "the", "a", "an", "its", "their", "his", "her"}:
+                    pass  # "they had executed this operation": an act, not a death
+                elif not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
                     outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
         elif _headline_death(toks, text, k) and not _background(toks, k):
             outcome, a, b = "killed", k, k + 1  # "Bar owner shot dead near ...", "Police officer killed in ..."
