@@ -199,8 +199,9 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
             elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
             elif (t.low in ("his", "her", "their") and i + 1 < n and i >= 2 and toks[i - 1].low in ("and", ",") and toks[i + 1].low in W.PERSONS
-                  and toks[i + 1].low not in W.PLURAL_PERSONS and toks[i + 1].low not in _SAME_PERSON and (i + 2 >= n or toks[i + 2].low not in W.PERSONS)):
-                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "killed a UP chairman and his driver": one more person
+                  and toks[i + 1].low not in W.PLURAL_PERSONS and toks[i + 1].low not in _SAME_PERSON and (
+                      i + 2 >= n or toks[i + 2].low not in W.PERSONS or toks[i + 2].low not in W.PLURAL_PERSONS)):
+                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "killed a UP chairman and his driver", "a nurse and her infant son": one more
             elif t.low in ("a", "an", "another") and not (i + 1 < n and toks[i + 1].low in _NOT_ONE) and (
                     _person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
                 q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
@@ -329,12 +330,21 @@ def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, in
     aux = 0
     passive = False  # an auxiliary seen ("were"): the verb is not the subject's act
     n = len(toks)
-    if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
+    participle = k + 1 < n and toks[k].kind == "word" and toks[k].low.endswith("ed") and toks[k + 1].low in ("with", "to", "by") and (
+        toks[k].low not in W.OUTCOME_AFTER and toks[k].low not in W.AUX and toks[k].low not in W.OUTCOME_BEFORE and toks[k].low not in _VIOLENT)
+    if k < n and (toks[k].low in {"of", "from", "in", "at", "on", "with"} or participle):
+        # "a member of ASL was killed", "militants affiliated with Ajnad Misr were killed"
         m = k + 1
-        while m < n and m - k <= 7 and toks[m].kind == "word" and (toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER or (
-                toks[m].low == "body" and m + 1 < n and toks[m + 1].low in ("guard", "guards"))):
+        while m < n and m - k <= (9 if participle else 7) and (toks[m].kind == "word" and (
+                toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER or (
+                toks[m].low == "body" and m + 1 < n and toks[m + 1].low in ("guard", "guards"))) or toks[m].low == "("):
+            if toks[m].low == "(":  # "two members of the group Ajnad Misr (Soldiers of Egypt) were killed"
+                close = next((x for x in range(m + 1, min(m + 8, n)) if toks[x].low in "()"), -1)
+                if close < 0 or toks[close].low != ")":
+                    break
+                m = close
             m += 1
-        if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
+        if m < n and (toks[m].low in _BE if participle else (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER)):
             k = m
     while k < n and aux < 5:
         t = toks[k]

@@ -93,7 +93,7 @@ OUTCOME_AFTER = {
     "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
     "perished": "killed", "drowned": "killed", "assassinated": "killed", "lives": "killed",
-    "succumbed": "killed",
+    "succumbed": "killed", "decapitated": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
@@ -138,6 +138,7 @@ AUX = frozenset(
     "were was have has had been are is being reportedly allegedly also later all both confirmed reported "
     "extrajudicially summarily brutally "
     "feared believed said thought subsequently remain remained reported also then were found left seriously critically badly fatally slightly "
+    "pronounced "
     "ont été sont a est furent auraient seraient grièvement légèrement également".split()
 )
 # words that end the noun phrase after a count
