@@ -143,3 +143,18 @@ def test_earlier_events_and_other_senses_of_death() -> None:
     assert killed("The group said it had executed this operation against the camp.") == []
     # a death of this event after a comma is still read
     assert coded("Gunmen opened fire in the market, killing three traders.") == 3
+
+
+def test_the_verb_past_a_participle_or_a_name() -> None:
+    assert coded("Four alleged militants affiliated with the group were killed in a shootout with police.") == 4
+    assert coded("Two members of the group Ajnad Misr (Soldiers of Egypt) were killed in a raid.") == 2
+    assert coded("A nurse and her infant son were killed in the shelling of the town.") == 2
+    assert coded("A night watchman is found decapitated outside a bank.") == 1
+    assert coded("A shop owner was beaten in custody and was later pronounced dead at the station.") == 1
+
+
+def test_he_later_died_of_his_wounds() -> None:
+    assert coded("An angry mob attacked an armed robber in the town. He later died of his wounds.") == 1
+    assert coded("Vigilantes beat a presumed thief who later died of his injuries.") == 1
+    # a death of illness is not this event's
+    assert coded("Supporters gathered for the funeral prayer of a party leader, who died during treatment.") is None

@@ -304,7 +304,7 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
         if t.low == "body" and k + 1 < len(toks) and toks[k + 1].low in ("guard", "guards"):
             k += 1  # "two body guards killed": people, not bodies
             continue
-        if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+        if (t.low in W.STOP and not (t.low in W.PERSONS and (k == j or toks[k - 1].low in W.PERSONS))) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
             break  # ("son" is also French "his")
         k += 1
         if t.low in W.PERSONS and not (k < len(toks) and (toks[k].low in W.PERSONS or (

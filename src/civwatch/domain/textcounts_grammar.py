@@ -105,6 +105,10 @@ def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
     return text[w.start].isupper() and not w.low.endswith("s") and s > 0  # a name, not a sentence's first word
 
 
+_WOUNDS = frozenset({"injuries", "injury", "wounds", "wound", "gunshot", "burns", "bullet"})
+_LATER = frozenset({"later", "then", "subsequently", "eventually", "reportedly", "also", "soon", "afterwards"})
+
+
 def _no_one(toks: list[_Tok], k: int) -> bool:
     """The subject before token k is nobody: "No one was killed", "nobody was hurt", "none were injured"."""
     return k >= 1 and (toks[k - 1].low in ("nobody", "none", "no-one") or (k >= 2 and toks[k - 1].low == "one" and toks[k - 2].low == "no"))
@@ -162,6 +166,14 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
                     pass  # "they had executed this operation": an act, not a death
                 elif not (m + 1 < n and (toks[m + 1].kind == "num" or toks[m + 1].low in _SINGULAR_DET)):
                     outcome, a, b = W.OUTCOME_AFTER[toks[m].low], k, m + 1
+        elif t.low in ("he", "she", "who") and not _background(toks, k) and not _relative_background(toks, k + 1):
+            m = k + 1
+            while m < n and m - k <= 3 and toks[m].low in _LATER:
+                m += 1
+            tail = [x.low for x in toks[m + 1:m + 5]]
+            if m < n and toks[m].low in ("died", "succumbed") and (tail[:1] == ["in"] and "hospital" in tail[:3] or (
+                    tail[:1] in (["of"], ["from"], ["to"]) and any(w in _WOUNDS for w in tail[1:4]))):
+                outcome, a, b = "killed", k, m + 1  # "He later died of his wounds", "a thief who died in hospital"
         elif _headline_death(toks, text, k) and not _background(toks, k):
             outcome, a, b = "killed", k, k + 1  # "Bar owner shot dead near ...", "Police officer killed in ..."
         if outcome is None or (outcome, sent[k]) in taken:
