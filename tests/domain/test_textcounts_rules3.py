@@ -50,6 +50,7 @@ def test_background_over_the_whole_clause() -> None:
     assert killed("Workers set fire to a bus after news spread that a worker died in a road accident.") == []
     assert killed("Residents demanded justice over the murder of a student, who was killed abroad by robbers.") == []
     assert killed("Locals protested against the fire causing several casualties in the market.") == []
+    assert killed("Locals blocked a road at the market (Phulbari, Dinajpur) over two people being killed in a crash.") == []
     # a harm of this event after the background words is still read
     assert killed("Clashes after the killing of four officials left at least 40 killed.") == [
         (40, None, None, "at-least", "at least 40 killed")]

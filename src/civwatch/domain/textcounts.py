@@ -497,7 +497,7 @@ def extract(text: str, language: str | None = None) -> Extraction:
 
     for idx, q in enumerate(qtys):
         np_end = _noun_phrase(toks, q.j, q.basis != "stated")
-        if _things(toks, q.j, np_end) or _background(toks, q.q0) or q.i in separate:
+        if _things(toks, q.j, np_end) or _background(toks, q.q0) or (q.q0 < q.i and _background(toks, q.i)) or q.i in separate:
             results[idx] = None
             continue
         subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
