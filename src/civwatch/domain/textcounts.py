@@ -148,7 +148,10 @@ def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
         return True
     if value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100:
         return True
-    return after in {"/", ":"} or before in {"/", ":"} or "." in value
+    # "10:30", "12/05": joined to the number; "2019: 3 people were killed" is a heading, then a count
+    joined_after = j < len(toks) and toks[j].start == toks[j - 1].end
+    joined_before = i > 0 and toks[i - 1].end == toks[i].start
+    return (after in {"/", ":"} and joined_after) or (before in {"/", ":"} and joined_before) or "." in value
 
 
 def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
