@@ -92,6 +92,8 @@ def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
         return False
     elif s >= 0 and toks[s].low in _VIOLENT:
         s -= 1  # "stabbed, killed"
+    while s >= 0 and toks[s].low in _LATER:
+        s -= 1  # "The student later died."
     if s < 0 or (k + 1 < len(toks) and not (toks[k + 1].kind == "punct" or toks[k + 1].low in _AFTER_HEADLINE)):
         return False
     w = toks[s]
@@ -106,6 +108,10 @@ def _headline_death(toks: list[_Tok], text: str, k: int) -> bool:
 
 
 _WOUNDS = frozenset({"injuries", "injury", "wounds", "wound", "gunshot", "burns", "bullet"})
+_TITLES = frozenset("sergeant sgt colonel col lieutenant lt lieutenant-colonel general gen brigadier brig captain capt major "
+                     "commander corporal private dr doctor sheikh imam pastor father chief mayor governor judge senator mp "
+                     "professor prof".split())
+_CAUSING = frozenset({"causing", "caused", "cause", "to", "in"})  # "causing his death", "leading to his death", "resulting in her death"
 _LATER = frozenset({"later", "then", "subsequently", "eventually", "reportedly", "also", "soon", "afterwards"})
 
 
@@ -174,6 +180,12 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             if m < n and toks[m].low in ("died", "succumbed") and (tail[:1] == ["in"] and "hospital" in tail[:3] or (
                     tail[:1] in (["of"], ["from"], ["to"]) and any(w in _WOUNDS for w in tail[1:4]))):
                 outcome, a, b = "killed", k, m + 1  # "He later died of his wounds", "a thief who died in hospital"
+        elif (t.low in W.OUTCOME_BEFORE and t.low not in _OTHER_SENSE and k + 1 < n and toks[k + 1].kind == "word"
+              and toks[k + 1].low in _TITLES and not _attempt(toks, k) and not _background(toks, k)):
+            outcome, a, b = W.OUTCOME_BEFORE[t.low], k, k + 2  # "shot and killed Sergeant Aschalew Dese"
+        elif (t.low == "death" and k >= 2 and toks[k - 1].low in ("his", "her") and toks[k - 2].low in _CAUSING
+              and not _background(toks, k - 2)):
+            outcome, a, b = "killed", k - 2, k + 1  # "beat a student, causing his death"
         elif _headline_death(toks, text, k) and not _background(toks, k):
             outcome, a, b = "killed", k, k + 1  # "Bar owner shot dead near ...", "Police officer killed in ..."
         if outcome is None or (outcome, sent[k]) in taken:
