@@ -159,3 +159,11 @@ def test_he_later_died_of_his_wounds() -> None:
     assert coded("Vigilantes beat a presumed thief who later died of his injuries.") == 1
     # a death of illness is not this event's
     assert coded("Supporters gathered for the funeral prayer of a party leader, who died during treatment.") is None
+
+
+def test_a_heading_date_then_a_count_and_named_victims() -> None:
+    assert coded("14 December 2019: 3 locals and 1 herder were killed during a shootout in the town.") == 4
+    assert coded("Police said the raid began at 10:30 and lasted an hour.") is None  # a time, not a count
+    assert coded("Soldiers shot and killed Sergeant Aschalew Dese, a leader of the youth group.") == 1
+    assert coded("Unidentified men beat a student, causing his death a few hours later.") == 1
+    assert coded("Campus guards beat a third year student. The student later died.") == 1
