@@ -167,3 +167,9 @@ def test_a_heading_date_then_a_count_and_named_victims() -> None:
     assert coded("Soldiers shot and killed Sergeant Aschalew Dese, a leader of the youth group.") == 1
     assert coded("Unidentified men beat a student, causing his death a few hours later.") == 1
     assert coded("Campus guards beat a third year student. The student later died.") == 1
+
+
+def test_killing_only_themselves() -> None:
+    assert coded("Two suicide bombers detonated their vests near a school, killing only themselves.") == 2
+    assert coded("A bomber detonated near the gate, killing only herself.") == 1
+    assert coded("Three protesters tried to set a truck ablaze and kill themselves, then gave up.") is None

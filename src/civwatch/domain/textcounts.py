@@ -23,6 +23,7 @@ from civwatch.domain import textcounts_coding
 from civwatch.domain import textcounts_words as W
 from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_or_age is public here)
     _NOT_ONE,
+    _TRIED,
     _UNHARMED,
     _VIOLENT,
     _attempt,
@@ -199,8 +200,14 @@ def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
                 q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
             elif t.low == "both" and i + 1 < n and toks[i + 1].low == "of" and _person_ahead(toks, i + 2):
                 q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
-            elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
-                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
+            elif t.low in ("himself", "herself") and _verb_before_self(toks, i):
+                a = i - 1 if toks[i - 1].low == "only" else i
+                q = _Qty(a, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
+            elif t.low == "themselves" and _verb_before_self(toks, i) and out and out[-1].best is not None and out[-1].i < i and (
+                    not any(x.kind == "punct" and x.low in ".;" for x in toks[out[-1].i:i])):
+                v = out[-1].best  # "Two suicide bombers detonated near a school, killing only themselves": the two
+                a = i - 1 if toks[i - 1].low == "only" else i
+                q = _Qty(a, i + 1, v, v, v, v, "stated")
             elif (t.low in ("his", "her", "their") and i + 1 < n and i >= 2 and toks[i - 1].low in ("and", ",") and toks[i + 1].low in W.PERSONS
                   and toks[i + 1].low not in W.PLURAL_PERSONS and toks[i + 1].low not in _SAME_PERSON and (
                       i + 2 >= n or toks[i + 2].low not in W.PERSONS or toks[i + 2].low not in W.PLURAL_PERSONS)):
@@ -244,6 +251,13 @@ _OR = frozenset({"or", "to", "-", "–", "ou", "à"})
 # "a large number of goats", "a series of attacks": the article is not one person
 _HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
 _NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
+
+
+def _verb_before_self(toks: list[_Tok], i: int) -> bool:
+    """ "killing himself", "killing only themselves": the killers are the dead."""
+    v = i - 2 if i >= 2 and toks[i - 1].low == "only" else i - 1
+    return v >= 0 and toks[v].low in W.OUTCOME_BEFORE and not _attempt(toks, v) and not any(
+        x.low in _TRIED for x in toks[max(0, v - 8):v])  # "tried to set a truck ablaze and kill themselves"
 
 
 def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
