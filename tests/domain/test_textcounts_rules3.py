@@ -173,3 +173,9 @@ def test_killing_only_themselves() -> None:
     assert coded("Two suicide bombers detonated their vests near a school, killing only themselves.") == 2
     assert coded("A bomber detonated near the gate, killing only herself.") == 1
     assert coded("Three protesters tried to set a truck ablaze and kill themselves, then gave up.") is None
+
+
+def test_a_bare_singular_object() -> None:
+    assert coded("Unknown gunmen killed former local official in the market town.") == 1
+    assert coded("Gunmen assassinated retired army colonel in a drive-by shooting.") == 1
+    assert coded("Soldiers killed suspected militants in the forest.", {"plural": 0}) == 0  # a plural, no number: the learnt convention

@@ -115,6 +115,23 @@ _CAUSING = frozenset({"causing", "caused", "cause", "to", "in"})  # "causing his
 _LATER = frozenset({"later", "then", "subsequently", "eventually", "reportedly", "also", "soon", "afterwards"})
 
 
+def _bare_singular(toks: list[_Tok], m: int) -> int:
+    """End of a singular object with no article: a title ("Sergeant Aschalew Dese") or up to two words and a
+    singular person ("former local official", "retired army colonel"); 0 if there is none."""
+    for x in range(m, min(m + 3, len(toks))):
+        w = toks[x]
+        if w.kind != "word" or w.low in W.STOP or w.low in W.AUX or w.low in W.NOT_PEOPLE or w.low in W.PLURAL_PERSONS:
+            return 0
+        if w.low in _TITLES or (w.low in W.PERSONS and w.low not in _NOT_BARE):
+            return x + 1
+        if w.low.endswith("s") or w.low in W.NUMBER_WORDS["en"] or w.low in W.VAGUE:
+            return 0
+    return 0
+
+
+_NOT_BARE = frozenset({"others", "other", "remains", "body", "corpse", "people", "person"})
+
+
 def _no_one(toks: list[_Tok], k: int) -> bool:
     """The subject before token k is nobody: "No one was killed", "nobody was hurt", "none were injured"."""
     return k >= 1 and (toks[k - 1].low in ("nobody", "none", "no-one") or (k >= 2 and toks[k - 1].low == "one" and toks[k - 2].low == "no"))
@@ -180,9 +197,9 @@ def _singulars(toks: list[_Tok], text: str, covered: set[int], separate: set[int
             if m < n and toks[m].low in ("died", "succumbed") and (tail[:1] == ["in"] and "hospital" in tail[:3] or (
                     tail[:1] in (["of"], ["from"], ["to"]) and any(w in _WOUNDS for w in tail[1:4]))):
                 outcome, a, b = "killed", k, m + 1  # "He later died of his wounds", "a thief who died in hospital"
-        elif (t.low in W.OUTCOME_BEFORE and t.low not in _OTHER_SENSE and k + 1 < n and toks[k + 1].kind == "word"
-              and toks[k + 1].low in _TITLES and not _attempt(toks, k) and not _background(toks, k)):
-            outcome, a, b = W.OUTCOME_BEFORE[t.low], k, k + 2  # "shot and killed Sergeant Aschalew Dese"
+        elif (t.low in W.OUTCOME_BEFORE and t.low not in _OTHER_SENSE and k + 1 < n and not _attempt(toks, k)
+              and _bare_singular(toks, k + 1) and not _background(toks, k)):
+            outcome, a, b = W.OUTCOME_BEFORE[t.low], k, _bare_singular(toks, k + 1)  # "shot and killed Sergeant X", "killed former local official"
         elif (t.low == "death" and k >= 2 and toks[k - 1].low in ("his", "her") and toks[k - 2].low in _CAUSING
               and not _background(toks, k - 2)):
             outcome, a, b = "killed", k - 2, k + 1  # "beat a student, causing his death"
