@@ -65,7 +65,7 @@ def test_import_reads_harm_from_text_when_asked(tmp_path: Path, shared_data: Pat
     r = run("--db", db, "import", str(path), "--json", "--extract-text")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["accepted"] == 991 and out["text_harm"]["reports_read"] == 991 and out["text_harm"]["method"] == "textcounts-2"
+    assert out["accepted"] == 991 and out["text_harm"]["reports_read"] == 991 and out["text_harm"]["method"] == "textcounts-3"
     again = run("--db", db, "text", "harm", "--source", "ucdp-ged")
     assert again.returncode == 0 and f"{out['text_harm']['rows']} harm rows" in again.stdout, again.stderr
 

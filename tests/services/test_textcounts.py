@@ -118,5 +118,5 @@ def test_harm_by_sex_and_age_is_read_into_its_own_table(store, shared_data: Path
         rid = conn.execute(select(reports.c.id).where(reports.c.source_id == "152717")).scalar_one()
     # GED 152717's headline, read by hand: "Woman among a dozen killed in separate incidents"
     assert [(r["outcome"], r["sex"], r["age_group"], r["best"], r["method"], r["text"]) for r in svc.extracted_harm(store, rid)] == [
-        ("killed", "female", "adult", 1, "textcounts-2", "Woman among a dozen killed")
+        ("killed", "female", "adult", 1, "textcounts-3", "Woman among a dozen killed")
     ]

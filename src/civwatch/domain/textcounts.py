@@ -15,9 +15,7 @@ never written into `best`. Pure functions, no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-
-from text_to_num import text2num
+from dataclasses import replace
 
 from civwatch.domain import textcounts_coding
 from civwatch.domain import textcounts_words as W
@@ -26,10 +24,20 @@ from civwatch.domain.textcounts_grammar import (  # noqa: F401  (may_state_sex_o
     _VIOLENT,
     _attempt,
     _background,
+    _chained,
     _plurals,
     _singulars,
     _things,
     may_state_sex_or_age,
+)
+from civwatch.domain.textcounts_quantities import (
+    _ALONG,
+    _DEAD_ADJ,
+    _FORCE,
+    _NOT_A_DEATH,
+    _SUBSET,
+    _Qty,
+    _quantities,
 )
 from civwatch.domain.textcounts_text import (  # noqa: F401  (the public names are read from here)
     _AGE_WORD,
@@ -53,213 +61,6 @@ from civwatch.domain.textcounts_text import (  # noqa: F401  (the public names a
     tokenize,
 )
 
-# --- quantities --------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Qty:
-    i: int  # first token of the quantity
-    j: int  # token after it
-    low: int | None
-    best: int | None
-    high: int | None
-    said: int | None
-    basis: str
-    q0: int = -1  # first token of a qualifier before it ("at least"), else i
-
-
-class _Phrases:
-    """Phrases indexed by their first and last word, for matching at or before a token."""
-
-    def __init__(self, phrases: object) -> None:
-        self.first: dict[str, list[tuple[str, ...]]] = {}
-        self.last: dict[str, list[tuple[str, ...]]] = {}
-        for p in phrases:  # type: ignore[attr-defined]
-            parts = tuple(p.split())
-            self.first.setdefault(parts[0], []).append(parts)
-            self.last.setdefault(parts[-1], []).append(parts)
-
-    def at(self, toks: list[_Tok], i: int) -> int:
-        """Length in tokens of the longest phrase starting at token i (0 if none)."""
-        best = 0
-        for parts in self.first.get(toks[i].low, ()):
-            n = len(parts)
-            if n > best and i + n <= len(toks) and all(toks[i + k].low == parts[k] for k in range(1, n)):
-                best = n
-        return best
-
-    def before(self, toks: list[_Tok], i: int) -> int:
-        """Length in tokens of the longest phrase ending just before token i (0 if none)."""
-        if i == 0:
-            return 0
-        best = 0
-        for parts in self.last.get(toks[i - 1].low, ()):
-            n = len(parts)
-            if n > best and i - n >= 0 and all(toks[i - n + k].low == parts[k] for k in range(n - 1)):
-                best = n
-        return best
-
-
-_VAGUE = _Phrases(W.VAGUE)
-_APPROX = _Phrases(W.APPROX_WORDS)
-_QUALIFIERS = [(basis, _Phrases(ps)) for basis, ps in (("at-least", W.AT_LEAST), ("more-than", W.MORE_THAN), ("up-to", W.UP_TO), ("approximate", W.ABOUT))]
-_SUBSET = _Phrases(W.SUBSET_BEFORE)
-
-
-def _number_words(toks: list[_Tok], i: int, lang: str) -> tuple[int, int] | None:
-    words, joiners = W.NUMBER_WORDS[lang], W.NUMBER_JOINERS[lang]
-    j = i
-    while j < len(toks) and toks[j].kind == "word" and (
-        all(p in words for p in toks[j].low.split("-")) or (toks[j].low in joiners and j > i and j + 1 < len(toks) and toks[j + 1].low in words)
-    ):
-        j += 1
-    while j > i and toks[j - 1].low in joiners:
-        j -= 1
-    while j > i:
-        try:
-            return int(text2num(" ".join(t.low for t in toks[i:j]), lang)), j
-        except ValueError:
-            j -= 1
-    return None
-
-
-def _person_ahead(toks: list[_Tok], j: int, limit: int = 3) -> bool:
-    for k in range(j, min(j + limit + 1, len(toks))):
-        t = toks[k]
-        if t.kind != "word" or t.low in W.STOP:
-            return False
-        if t.low in W.PERSONS or _AGE_WORD.match(t.low):
-            return True
-    return False
-
-
-def _model(toks: list[_Tok], i: int) -> bool:
-    """A number joined to a name by a hyphen ("AK-47", "MiG-29", "BM-21") is a model, not a count."""
-    return i >= 2 and toks[i - 1].low == "-" and toks[i - 1].start == toks[i - 2].end and toks[i].start == toks[i - 1].end
-
-
-def _is_date(toks: list[_Tok], i: int, j: int) -> bool:
-    before = toks[i - 1].low if i else ""
-    after = toks[j].low if j < len(toks) else ""
-    value = toks[i].low
-    if before in _MONTHS or after in _MONTHS or after in {"th", "st", "nd", "rd", "h", "hours", "am", "pm", "km", "%"}:
-        return True
-    if value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100:
-        return True
-    return after in {"/", ":"} or before in {"/", ":"} or "." in value
-
-
-def _quantities(toks: list[_Tok], lang: str, text: str) -> list[_Qty]:
-    out: list[_Qty] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        q: _Qty | None = None
-        if t.kind == "num" and not _is_date(toks, i, i + 1) and not _model(toks, i):
-            v = int(t.low.replace(",", ""))
-            q = _Qty(i, i + 1, v, v, v, v, "stated")
-            # 20-30, 20 to 30
-            if i + 2 < n and (toks[i + 1].low in {"-", "to", "–", "à"} or (toks[i + 1].low in {"and", "et"} and i and toks[i - 1].low in {"between", "entre"})) and toks[i + 2].kind == "num":
-                w = int(toks[i + 2].low.replace(",", ""))
-                if w > v:
-                    q = _Qty(i, i + 3, v, None, w, v, "range")
-        elif t.kind == "word":
-            k = _VAGUE.at(toks, i)
-            a = _APPROX.at(toks, i)
-            if a >= k and a:
-                v = W.APPROX_WORDS[" ".join(x.low for x in toks[i:i + a])]
-                q = _Qty(i, i + a, v, v, v, v, "approximate")
-            elif k:
-                word = " ".join(x.low for x in toks[i:i + k])
-                lo, hi = W.VAGUE[word]
-                key = W.VAGUE_KEYS.get(word, word)
-                if word == "some" and not _person_ahead(toks, i + k, 2) and not (i + k < n and toks[i + k].low in W.AUX):
-                    q = None
-                else:
-                    q = _Qty(i, i + k, lo, None, hi, None, f"vague:{key}")
-            elif (t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and i and toks[i - 1].low in W.OUTCOME_BEFORE
-                  and toks[i - 1].low not in _ACTIVE_ONLY):
-                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # headline grammar: "kill father, son"
-            elif (_AGE_WORD.match(t.low) and i + 1 < n and toks[i + 1].low in W.PERSONS and toks[i + 1].low not in W.PLURAL_PERSONS
-                  and _headline_start(toks, i, text)):
-                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "Baby, 7-year-old girl among six killed"
-            elif t.low in W.PERSONS and t.low not in W.PLURAL_PERSONS and _headline_start(toks, i, text):
-                # headline grammar: "Woman killed in shelling", "Child, man killed", "Elderly woman wounded"
-                start = i - 1 if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and toks[i - 1].low not in _NOT_ADJ
-                                                                         and text[toks[i - 1].start].isupper())) else i
-                q = _Qty(start, i, 1, 1, 1, 1, "stated")
-            elif _AGE_WORD.match(t.low) and i and toks[i - 1].low in W.OUTCOME_BEFORE:
-                q = _Qty(i, i, 1, 1, 1, 1, "stated")  # "kills 8-year-old"
-            elif t.low == "both" and i + 1 < n and toks[i + 1].low == "of" and _person_ahead(toks, i + 2):
-                q = _Qty(i, i + 1, 2, 2, 2, 2, "stated")  # "Both of these men were executed"
-            elif t.low in ("himself", "herself") and i and toks[i - 1].low in W.OUTCOME_BEFORE and not _attempt(toks, i - 1):
-                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")  # "a bomber ..., killing himself and 4 others"
-            elif t.low in ("a", "an", "another") and (_person_ahead(toks, i + 1) or (i and toks[i - 1].low in W.OUTCOME_BEFORE)):
-                q = _Qty(i, i + 1, 1, 1, 1, 1, "stated")
-            elif t.low in W.NUMBER_WORDS[lang] or "-" in t.low:
-                found = _number_words(toks, i, lang)
-                if found and not (lang == "fr" and t.low in ("un", "une") and not _person_ahead(toks, found[1])):
-                    v, j = found
-                    q = _Qty(i, j, v, v, v, v, "stated")
-        if q is None:
-            i += 1
-            continue
-        # "12-year-old", "12 years old": an age, not a count
-        if t.kind == "num" and q.j < n and (_AGE_WORD.match(toks[q.j].low) or toks[q.j].low in {"years", "year", "ans", "an"}):
-            i = q.j
-            continue
-        q.q0 = q.i
-        _qualify(toks, q)
-        out.append(q)
-        i = max(q.j, i + 1)
-    return out
-
-
-_FORCE = frozenset({"military", "army", "police", "security", "militia", "party", "armed", "navy", "border", "rebel"})
-_DEAD_ADJ = frozenset({"dead", "slain", "murdered", "executed", "killed"})
-_ACTIVE_ONLY = frozenset({"claimed", "claiming", "wounds", "arrests", "kills", "injures"})  # also nouns / other senses
-_ALONG = frozenset({("along", "with"), ("together", "with"), ("as", "well"), ("in", "addition"), ("ainsi", "que")})
-_HEAD_ADJ = frozenset({"elderly", "young", "pregnant", "old", "local"})
-_NOT_ADJ = W.STOP | W.NUMBER_WORDS["en"] | W.NUMBER_WORDS["fr"] | frozenset(W.VAGUE) | {"another", "every", "each", "no"}
-
-
-def _headline_start(toks: list[_Tok], i: int, text: str) -> bool:
-    """A bare noun opening a headline or a list item, maybe after an adjective ("Japanese man shot dead")."""
-    k = i
-    if i and (toks[i - 1].low in _HEAD_ADJ or (toks[i - 1].kind == "word" and text[toks[i - 1].start].isupper()
-                                                and toks[i - 1].low not in W.PERSONS and toks[i - 1].low not in _NOT_ADJ
-                                                and not text[toks[i].start].isupper())):
-        k = i - 1
-    if i and k == i and toks[i - 1].low in W.PERSONS:
-        return False  # "Civilian man": the noun phrase began before
-    if k >= 3 and toks[k - 1].low == "of" and toks[k - 2].low in {"body", "corpse", "bodies"} and toks[k - 3].kind == "word":
-        return True  # "find body of young man"
-    if k >= 1 and toks[k - 1].low in {"say", "says", "said", "claim", "claims", "report", "reports"}:
-        return True  # "militants say teenager killed by blast"
-    if k >= 2 and toks[k - 1].low in {",", "and"} and (toks[k - 2].low in W.PERSONS and toks[k - 2].low not in W.PLURAL_PERSONS):
-        # "Husband, wife and baby killed", "kill father, son": each one a person
-        return _headline_start(toks, k - 2, text) or (k >= 3 and toks[k - 3].low in W.OUTCOME_BEFORE)
-    return k == 0 or (toks[k - 1].kind == "punct" and toks[k - 1].low in {";", ",", ".", ":", "|"})
-
-
-def _qualify(toks: list[_Tok], q: _Qty) -> None:
-    if q.basis != "stated":
-        return
-    for basis, phrases in _QUALIFIERS:
-        k = phrases.before(toks, q.i)
-        if k:
-            q.q0 = q.i - k
-            v = q.said
-            if basis == "at-least":
-                q.low, q.best, q.high = v, None, None
-            elif basis == "more-than":
-                q.low, q.best, q.high = (v or 0) + 1, None, None
-            elif basis == "up-to":
-                q.low, q.best, q.high = None, None, v
-            q.basis = basis
-            return
-
-
 # --- rules -----------------------------------------------------------------------------------
 
 
@@ -273,9 +74,18 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
             k += 1
     while k < len(toks) and k - j < 5:
         t = toks[k]
+        if t.low == "(" and k > j:
+            close = next((m for m in range(k + 1, min(k + 8, len(toks))) if toks[m].low in "()"), -1)
+            if close > 0 and toks[close].low == ")" and not any(x.kind == "num" or x.low in _CODING_WORDS for x in toks[k + 1:close]):
+                j += close + 1 - k  # a name spelt out ("SNA (Somali National Army) soldiers"): the head noun follows
+                k = close + 1
+                continue
         if t.kind == "punct" and t.low != "-":
             break
-        if (t.low in W.STOP and not (k == j and t.low in W.PERSONS)) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
+        if t.low == "body" and k + 1 < len(toks) and toks[k + 1].low in ("guard", "guards"):
+            k += 1  # "two body guards killed": people, not bodies
+            continue
+        if (t.low in W.STOP and not (t.low in W.PERSONS and (k == j or toks[k - 1].low in W.PERSONS))) or t.low in W.AUX or t.low in W.OUTCOME_AFTER or t.low in W.OUTCOME_BEFORE:
             break  # ("son" is also French "his")
         k += 1
         if t.low in W.PERSONS and not (k < len(toks) and (toks[k].low in W.PERSONS or (
@@ -288,29 +98,55 @@ def _noun_phrase(toks: list[_Tok], j: int, vague: bool = False) -> int:
 
 
 
+_BE = frozenset({"were", "was", "are", "is", "been", "being", "be", "remain", "remained", "found", "left", "été", "sont", "est", "furent"})
+_CODING_WORDS = frozenset({"coded", "recorded", "including", "among", "of"})
+# "a civic body", "rights bodies": an organisation, not the dead
+_BODY_OF = frozenset("rights civic lawyers lawyers' student students students' trade governing professional umbrella advisory "
+                     "representative religious political regulatory business labor labour teachers traders coordinating apex "
+                     "platform legislative elected government national international local workers workers'".split())
+
+
 def _forward(toks: list[_Tok], k: int, qstarts: dict[int, int]) -> tuple[str, int] | None:
     """Outcome read after the noun phrase ending at k, and the token after it."""
     aux = 0
+    passive = False  # an auxiliary seen ("were"): the verb is not the subject's act
     n = len(toks)
-    if k < n and toks[k].low in {"of", "from", "in", "at", "on", "with"}:  # "a member of ASL was killed"
+    participle = k + 1 < n and toks[k].kind == "word" and toks[k].low.endswith("ed") and toks[k + 1].low in ("with", "to", "by") and (
+        toks[k].low not in W.OUTCOME_AFTER and toks[k].low not in W.AUX and toks[k].low not in W.OUTCOME_BEFORE and toks[k].low not in _VIOLENT)
+    if k < n and (toks[k].low in {"of", "from", "in", "at", "on", "with"} or participle):
+        # "a member of ASL was killed", "militants affiliated with Ajnad Misr were killed"
         m = k + 1
-        while m < n and m - k <= 7 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+        while m < n and m - k <= (9 if participle else 7) and (toks[m].kind == "word" and (
+                toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER or (
+                toks[m].low == "body" and m + 1 < n and toks[m + 1].low in ("guard", "guards"))) or toks[m].low == "("):
+            if toks[m].low == "(":  # "two members of the group Ajnad Misr (Soldiers of Egypt) were killed"
+                close = next((x for x in range(m + 1, min(m + 8, n)) if toks[x].low in "()"), -1)
+                if close < 0 or toks[close].low != ")":
+                    break
+                m = close
             m += 1
-        if m < n and (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER):
+        if m < n and (toks[m].low in _BE if participle else (toks[m].low in W.AUX or toks[m].low in W.OUTCOME_AFTER)):
             k = m
     while k < n and aux < 5:
         t = toks[k]
         for phrase, outcome in W.OUTCOME_PHRASES.items():
             if tuple(x.low for x in toks[k:k + len(phrase)]) == phrase:
                 return outcome, k + len(phrase)
-        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}):
-            active = aux == 0 and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
+        if t.low in ("body", "bodies") and k and toks[k - 1].low in _BODY_OF:
+            return None
+        if t.low in W.OUTCOME_AFTER and not (t.low == "dead" and k + 1 < n and toks[k + 1].low in {"city", "cities", "end"}) and not (
+                t.low == "death" and k + 1 < n and toks[k + 1].low in _NOT_A_DEATH):
+            active = not passive and t.low in W.OUTCOME_BEFORE and k + 1 < n and (
                 k + 1 in qstarts or toks[k + 1].low in {"the", "a", "an", "his", "her", "their", "at", "over", "more", "several", "dozens"}
             )
             if active:
-                return None
+                return None  # "two soldiers shot and killed a civilian": the soldiers are the killers
+            if k + 2 < n and toks[k + 1].low == "and" and W.OUTCOME_AFTER.get(toks[k + 2].low) == "killed" and W.OUTCOME_AFTER[t.low] != "killed":
+                return "killed", k + 3  # "were abducted and killed": the death is what the count is of
             return W.OUTCOME_AFTER[t.low], k + 1
-        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low == "and" and k and toks[k - 1].low in _VIOLENT):
+        if t.low in W.AUX or t.low in _VIOLENT or t.low in {"down", "to"} or (t.low in ("and", ",") and k and (toks[k - 1].low in _VIOLENT or _chained(toks, k - 1))) or (
+                aux and _chained(toks, k)):
+            passive = passive or t.low in _BE
             aux += 1
             k += 1
             continue
@@ -334,6 +170,8 @@ def _backward(toks: list[_Tok], q0: int) -> tuple[str, int] | None:
         return "killed", q0 - 3
     if prev in {"the", "those", "these"} and q0 >= 3 and toks[q0 - 2].low == "of" and toks[q0 - 3].low in W.OUTCOME_OF:
         return W.OUTCOME_OF[toks[q0 - 3].low], q0 - 3  # "the bodies of the six men"
+    if prev == "of" and q0 >= 3 and toks[q0 - 2].low == "total" and toks[q0 - 3].low in ("a", "the"):
+        return _backward(toks, q0 - 3)  # "killed a total of 32 militants"
     if prev in {"of", "de", "des"} and q0 >= 2:
         p2 = toks[q0 - 2].low
         if p2 in W.OUTCOME_OF:
@@ -409,6 +247,13 @@ def extract(text: str, language: str | None = None) -> Extraction:
                 k = _noun_phrase(toks, nxt)
                 continue
             break
+        # "eight people of the Zande group, including three children, were shot dead": past the "of" phrase
+        if k + 1 < len(toks) and toks[k].low in ("of", "from"):
+            m = k + 1
+            while m < len(toks) and m - k <= 6 and toks[m].kind == "word" and toks[m].low not in W.AUX and toks[m].low not in W.OUTCOME_AFTER:
+                m += 1
+            if m + 1 < len(toks) and toks[m].low == "," and toks[m + 1].low == "including":
+                k = m
         # "sixteen fighters including their commander were killed", "At least six - including one soldier - were killed"
         if k + 1 < len(toks) and (toks[k].low == "including" or (toks[k].low in {",", "-", "(", "–"} and toks[k + 1].low == "including")):
             for m in range(k + 2, min(k + 25, len(toks))):
@@ -433,11 +278,13 @@ def extract(text: str, language: str | None = None) -> Extraction:
 
     for idx, q in enumerate(qtys):
         np_end = _noun_phrase(toks, q.j, q.basis != "stated")
-        if _things(toks, q.j, np_end) or _background(toks, q.q0) or q.i in separate:
+        if _things(toks, q.j, np_end) or _background(toks, q.q0) or (q.q0 < q.i and _background(toks, q.i)) or q.i in separate:
             results[idx] = None
             continue
         subset = bool(_SUBSET.before(toks, q.q0)) or (q.j + 1 < len(toks) and (toks[q.j].low, toks[q.j + 1].low) in W.SUBSET_AFTER)
         back = _backward(toks, q.q0)
+        if back and back[1] == q.q0 - 1 and np_end < len(toks) and toks[np_end].low in _BE and forward_of(idx):
+            back = None  # "A member was killed 15 people were injured": the passive after the count is its own
         outcome = None
         s0, s1 = q.q0, np_end
         if back:
@@ -489,10 +336,14 @@ def extract(text: str, language: str | None = None) -> Extraction:
         sex, age, civ = _who(toks, q.i, who_end)
         covered.update(range(q.i, np_end))
         start, end = toks[s0].start, toks[max(s1, q.j) - 1].end
-        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0]))
+        total = any(t.low == "total" for t in toks[max(0, q.q0 - 3):q.q0]) or (
+            q.j + 1 < len(toks) and toks[q.j].low == "in" and toks[q.j + 1].low == "total")
+        figures.append(Figure(outcome, q.low, q.best, q.high, q.basis, start, end, text[start:end], q.said, sex, age, civ, subset, sent[s0],
+                              total))
     figures += _plurals(toks, text, covered, separate, sent)
     figures += _singulars(toks, text, covered, separate, figures, sent)
-    figures += _casualties(toks, text, covered, figures)
+    starts = {t.start: x for x, t in enumerate(toks)}
+    figures += [f for f in _casualties(toks, text, covered, figures) if not _background(toks, starts.get(f.start, 0))]
     figures += _nones(text, figures)
     figures.sort(key=lambda f: f.start)
     return Extraction(lang, figures, textcounts_coding.read(text))

@@ -33,6 +33,8 @@ _SPLIT = re.compile(
 )
 
 
+# "split between Al Hawari and Mreisa", "divided between events in Rafah and Sheikh Zuweyid": two parts
+_SPLIT_TWO = re.compile(r"\b(?:split|spread|divided|distributed)\s+(?:evenly\s+|equally\s+)?between\s+(?!\d)[^.;()]{1,60}?\sand\s", re.IGNORECASE)
 _WORDS = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty)"
 # a toll over several days: "over two days", "in 6 days of fighting", "a three-day clash"
 _DAYS = re.compile(rf"\b(?:(?:over|in|during|for|across|within)\s+(?:the\s+)?(?:past\s+|last\s+|following\s+)?{_WORDS}\s+days?"
@@ -55,7 +57,7 @@ def days(text: str) -> tuple[int, int, int] | None:
 class CodingNote:
     """A note's own word on its coded count: `count` for this event, or a total shared by `parts`."""
 
-    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave) | "split" | "days"
+    kind: str  # "this-event" (the count coded to this event) | "coded-as" (the count the coder gave) | "split" | "days" | "per-date"
     count: int | None
     parts: int | None  # the total is shared among this many events (None: not shared)
     start: int
@@ -80,6 +82,9 @@ def read(text: str) -> CodingNote | None:
     m = _THIS_EVENT.search(text)
     if m:
         return CodingNote("this-event", _value(m.group(1)), None, m.start(), m.end(), m.group(0))
+    per = _per_date(text)
+    if per is not None:
+        return per
     count = None
     start = end = -1
     m = _CODED_AS.search(text)
@@ -87,6 +92,9 @@ def read(text: str) -> CodingNote | None:
         count, start, end = _value(m.group(1)), m.start(), m.end()
     s = _SPLIT.search(text)
     parts = _value(s.group(1)) if s and s.group(1).lower() not in ("no", "a") else None
+    if parts is None:
+        s = _SPLIT_TWO.search(text)  # "fatalities split between Al Hawari and Mreisa"
+        parts = 2 if s else None
     if parts is not None and parts < 2:
         parts = None
     if count is None and parts is None:
@@ -96,6 +104,29 @@ def read(text: str) -> CodingNote | None:
         start = s.start() if start < 0 else min(start, s.start())
         end = max(end, s.end())
     return CodingNote("coded-as" if count is not None else "split", count, parts, start, end, text[start:end])
+
+
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_DATE_OR_PLACE = rf"(?:\d{{1,2}}\s*{_MONTH}|{_MONTH}[a-z]*\.?\s*\d{{1,2}}|[A-Z]\w+)"
+# one share of a list: "2 fatalities coded for Jan 8", "2 coded for Jan 9", "1 fatality recorded on 10 March", "5 on Jan 1"
+_PER_DATE = re.compile(rf"\b{_NUM}\s+(?:(?:\w+\s+)?fatalit(?:y|ies)\s+)?(?:(?:were|was)\s+)?(?:coded|recorded)?\s*(?:for|on|in|at)\s+(?:the\s+)?{_DATE_OR_PLACE}")
+_PER_DATE_GUARD = re.compile(r"\b(?:coded|recorded)\s+(?:for|on|in|at)\b", re.IGNORECASE)
+
+
+def _per_date(text: str) -> CodingNote | None:
+    """A toll the note lists by date or place ("2 fatalities coded for Jan 8, 2 coded for Jan 9, and 1 coded
+    for Jan 10", "3 fatalities recorded in Rafah and 4 in Sheikh Zuweyid"): the note does not say which share is
+    this event's, so the most frequent share is the count, and between shares as frequent the first listed (on
+    the development files an event's note most often names its own share first)."""
+    if _PER_DATE_GUARD.search(text) is None:
+        return None
+    found = [m for m in _PER_DATE.finditer(text) if m.group(1).lower() not in ("a", "no")]
+    if len(found) < 2:
+        return None
+    values = [_value(m.group(1)) for m in found]
+    count = max(values, key=lambda v: (values.count(v), -values.index(v)))
+    a, b = found[0].start(), found[-1].end()
+    return CodingNote("per-date", count, None, a, b, text[a:b])
 
 
 SHARES = ("floor", "round", "ceil")

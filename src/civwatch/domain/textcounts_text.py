@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from civwatch.domain import textcounts_words as W
 from civwatch.domain.textcounts_coding import SHARES, CodingNote, share
 
-METHOD_VERSION = "textcounts-2"
+METHOD_VERSION = "textcounts-3"
 OUTCOMES = ("killed", "injured", "missing", "abducted", "detained")
 LANGUAGES = ("en", "fr")
 # conventions that need no data: ACLED's codebook records the lowest figure a source gives
@@ -38,6 +38,7 @@ class Figure:
     civilian: bool | None = None  # None: the text does not say
     subset: bool = False  # part of a figure already counted ("..., including two women")
     sentence: int = 0  # which sentence of the text it is in
+    total: bool = False  # the text calls it a total ("Total 4 fatalities", "a total of 12"): the others are its parts
 
     def coded(self, conventions: Mapping[str, int | str] | None = None) -> int | None:
         """The count a coder following `conventions` would record; None when no convention applies."""
@@ -109,8 +110,12 @@ class Extraction:
             if not parts:
                 return None
             figs = (max(parts, key=lambda f: f.low or 0),)  # only parts named ("two of them died"): the largest
+        totals = [f for f in figs if f.total and f.best is not None]
+        if totals and len(figs) > 1:
+            figs = (max(totals, key=lambda f: f.best or 0),)  # "2 were killed. 2 others died. Total 4 fatalities."
         if len({f.sentence for f in figs}) > 1:
             figs = _across_sentences(figs)
+        figs = _parts_summed(figs)
         coded = [f.coded(conventions) for f in figs]
         bases = sorted({f.basis for f in figs})
         return Total(
@@ -156,6 +161,22 @@ def _across_sentences(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
                 kept.append(f)  # "...; two soldiers were also killed": people not counted above
                 said.add(f.low)
     return tuple(kept)
+
+
+def _parts_summed(figs: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """A figure that is the sum of the others in its sentence is their whole, told twice
+    ("46 persons were killed - 31 died on the day while 15 succumbed later")."""
+    if len(figs) < 3 or any(f.best is None for f in figs):
+        return figs
+    f = min(figs, key=lambda g: g.start)
+    rest = [g for g in figs if g is not f and g.sentence == f.sentence]
+    if len(rest) == len(figs) - 1 and sum(g.best for g in rest) == f.best and all(_own_verb(g) for g in rest):  # type: ignore[misc]
+        return (f,)  # each part with its own verb, after the whole: not "killing two men, a woman and a girl"
+    return figs
+
+
+def _own_verb(f: Figure) -> bool:
+    return any(w in W.OUTCOME_AFTER for w in _WORD.findall(f.text.lower()))
 
 
 def _heads(f: Figure) -> set[str]:
@@ -277,6 +298,11 @@ _HEAVY = frozenset({"heavy", "huge", "massive", "serious", "significant", "consi
 _SUFFERED = _HEAVY | {"suffered", "caused", "causing", "inflicted", "sustained", "unspecified", "undisclosed", "unknown"}
 
 
+# a side that suffered casualties, or casualties left or caused: some were, how many unknown
+_SUFFERED_CAS = frozenset({"suffered", "suffering", "sustained", "inflicted", "inflicting", "caused", "causing", "left", "leaving",
+                           "undisclosed", "unspecified"})
+
+
 def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Figure]) -> list[Figure]:
     """'casualties' with no number: killed or injured, how many unknown (low 0)."""
     if any(f.outcome == "killed" for f in figures):
@@ -293,6 +319,9 @@ def _casualties(toks: list[_Tok], text: str, covered: set[int], figures: list[Fi
             if a == k and k + 3 < len(toks) and [x.low for x in toks[k + 1:k + 4]] == ["on", "both", "sides"]:
                 a = k  # "casualties on both sides": an unknown number, not none
                 return [Figure("killed", 1, None, None, "vague:heavy casualties", t.start, toks[k + 3].end, text[t.start:toks[k + 3].end])]
+            if a == k and any(x.low in _SUFFERED_CAS for x in toks[max(0, k - 3):k]) and not any(
+                    x.low in {"material", "if", "whether", "property"} for x in toks[max(0, k - 5):k]):
+                a = max(x for x in range(max(0, k - 3), k) if toks[x].low in _SUFFERED_CAS)  # "both sides suffered casualties"
             if a < k:  # "heavy casualties", "heavy losses": many, how many unknown
                 return [Figure("killed", 1, None, None, "vague:heavy casualties", toks[a].start, t.end, text[toks[a].start:t.end])]
             return [Figure("killed", 0, None, None, "vague:casualties", t.start, t.end, text[t.start:t.end])]

@@ -72,7 +72,8 @@ NOT_PEOPLE = frozenset(
 BACKGROUND = frozenset(
     "against protest protests protested condemn condemning condemned denounce denouncing denounced funeral "
     "funerals mourn mourning commemorate commemorating commemoration anniversary memory justice demanding demand "
-    "demanded investigation investigating probe accused avenge revenge related culprits followed sparked contre obsèques funérailles".split()
+    "demanded investigation investigating probe accused avenge revenge related culprits followed sparked contre obsèques funérailles "
+    "relatives family colleagues responsible news accident retaliation response outrage outraged".split()
 )
 BACKGROUND_PAIRS = frozenset({("protesting", "the"), ("protesting", "against"), ("over", "the"), ("following", "the"), ("after", "the"), ("after", "a"), ("over", "two"), ("suite", "à")})
 SEPARATE = ("coded separately", "coded as a separate event", "recorded separately", "separate event", "coded as separate")
@@ -92,7 +93,7 @@ OUTCOME_AFTER = {
     "fatalities": "killed", "fatality": "killed", "dies": "killed", "bodies": "killed", "body": "killed", "slain": "killed",
     "murdered": "killed", "executed": "killed", "beheaded": "killed", "massacred": "killed", "lynched": "killed",
     "perished": "killed", "drowned": "killed", "assassinated": "killed", "lives": "killed",
-    "succumbed": "killed",
+    "succumbed": "killed", "decapitated": "killed",
     "wounded": "injured", "injured": "injured", "hurt": "injured", "injuries": "injured", "injuring": "injured",
     "missing": "missing", "disappeared": "missing",
     "abducted": "abducted", "kidnapped": "abducted", "taken": "abducted", "hostage": "abducted", "hostages": "abducted",
@@ -137,6 +138,7 @@ AUX = frozenset(
     "were was have has had been are is being reportedly allegedly also later all both confirmed reported "
     "extrajudicially summarily brutally "
     "feared believed said thought subsequently remain remained reported also then were found left seriously critically badly fatally slightly "
+    "pronounced "
     "ont été sont a est furent auraient seraient grièvement légèrement également".split()
 )
 # words that end the noun phrase after a count
