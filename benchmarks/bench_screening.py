@@ -26,20 +26,17 @@ which reads fixed-size tables (ACD, SIPRI, treaties), as measured.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "out" / "data"
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 TARGET_ROWS = 2_500_000
 
 
@@ -47,43 +44,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench screening", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL: the store is a fresh database on it")
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL: the store is a database on it")
+    parser.add_argument("--reuse", action="store_true",
+                        help="read the kept store of --rows reports (benchmarks/bigstore.py), built first if absent")
+    parser.add_argument("--profile", action="store_true", help="cProfile one assemble (benchmarks/out/profile-screening.txt)")
     return parser.parse_args(argv)
-
-
-@contextlib.contextmanager
-def _store_url(tmp: str, server: str | None) -> Iterator[str]:
-    """A SQLite file in `tmp`, or a fresh PostgreSQL database on `server` dropped afterwards."""
-    if not server:
-        yield f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"bench_screening_{os.getpid()}"
-    if server.startswith("postgresql://"):  # the driver civwatch uses
-        server = "postgresql+psycopg://" + server[len("postgresql://"):]
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _file(layout: str, rows: int) -> Path:
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    import generate
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{layout}-{rows}-seed1.csv"
-    if not path.exists():
-        generate.write(layout, rows, path, seed=1)
-    return path
 
 
 def _median(fn, repeat: int) -> float:
@@ -97,26 +62,15 @@ def _median(fn, repeat: int) -> float:
 
 def run(argv: list[str]) -> list[dict]:
     args = parse(argv)
+    import bigstore
+
     from civwatch.domain import screening as dom
-    from civwatch.services import importing, parties, screening, screening_tables
+    from civwatch.services import parties, screening
     from civwatch.services.store import open_store
     from civwatch.store.schema import actors, party_incidents, reports
 
-    shared = Path(os.environ.get("CIVWATCH_SHARED_DATA", HERE.parent.parent / "shared" / "data"))
-    half = args.rows // 2
-    files = [_file("ged", half), _file("acled", args.rows - half)]
-    with tempfile.TemporaryDirectory() as tmp, _store_url(tmp, args.postgres) as url:
+    with bigstore.for_bench(args.rows, args.postgres, args.reuse) as url:
         engine = open_store(url)
-        for path in files:
-            importing.import_file(engine, path, actor="bench")
-        acd = shared / "ucdp_conflict_level" / "ucdp_prio_acd_v23_1.csv"
-        if acd.is_file():
-            importing.import_file(engine, acd, actor="bench")
-        sipri = shared / "arms_transfers" / "sipri_trade_register_all_1950-2024_generated_2025-03-13.csv"
-        if sipri.is_file():
-            screening.import_sipri(engine, sipri, actor="bench")
-        if screening_tables.shipped_start(shared).is_file():
-            screening_tables.import_table(engine, screening_tables.shipped_start(shared), actor="bench")
         parties.ensure_fresh(engine)
         with engine.connect() as conn:
             n_reports = conn.execute(select(func.count()).select_from(reports)).scalar_one()
@@ -142,6 +96,8 @@ def run(argv: list[str]) -> list[dict]:
 
         harm_s = _median(harm_only, args.repeat)
         base = _median(lambda: parties.compare(engine, states=[iso3], direct=True), args.repeat)
+        if args.profile:
+            bigstore.profile(lambda: screening.assemble(engine, app, cfg, as_of), HERE / "out" / "profile-screening.txt")
         engine.dispose()
     scale = TARGET_ROWS / max(n_reports, 1)
     # the harm part grows with the recipient's incidents; the rest (ACD, SIPRI, treaties, embargo) does not
