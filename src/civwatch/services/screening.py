@@ -230,9 +230,10 @@ def _conflict(conn, iso3: str, date_from: date, date_to: date) -> dict:
 
 def _obligations(engine: Engine, iso3: str, as_of: date) -> dict:
     out: dict[str, Any] = {}
+    w = treaties.world(engine)  # read once: each status call would check the treaty tables' fingerprint again
     for key, name in OBLIGATIONS.items():
         try:
-            s = treaties.status(engine, iso3, key, as_of)
+            s = treaties.status(engine, iso3, key, as_of, w=w)
         except ValueError as exc:
             out[key] = {"name": name, "known": False, "missing": str(exc)}
             continue
@@ -275,8 +276,7 @@ def assemble(engine: Engine, app: Application, config: dict, as_of: date) -> dic
             "conflict": _conflict(conn, app.recipient, date_from, date_to),
             "transfers": _transfers(conn, app.recipient, as_of, int(config["window_years"])),
         }
-        ids = [f["actor_id"] for f in ev["harm"]["provenance"]["forces"]]
-        ev["chmr"] = evidence.chmr(conn, ids, date_from, date_to, as_of)
+        ev["chmr"] = evidence.chmr(conn, app.recipient, date_from, date_to, as_of)
         ev["embargo"] = evidence.embargo(conn, app.recipient, as_of, app.end_user, app.item)
         ev["diversion"] = evidence.diversion(conn, app.recipient, date_from, date_to)
     ev["obligations"] = _obligations(engine, app.recipient, as_of)

@@ -927,23 +927,24 @@ party_facts = Table(
 )
 
 # Incidents of each state's forces (actors of category state forces of that state, not merged
-# away), each once however many of those actors it names, with the incident's harm columns:
-# screening reads a recipient's record here in one range scan (store/screening.py). Rebuilt with
+# away), each once however many of those actors it names, with the incident's harm columns,
+# keyed by state and date: screening reads a recipient's record in a window as one range of the
+# key (store/screening.py). Rebuilt with
 # party_facts, in the same transaction and at the same fingerprint (store/parties.refresh_facts),
 # so it never disagrees with party_incidents, the register and the incidents.
 party_forces_incidents = Table(
     "party_forces_incidents",
     metadata,
     Column("state_iso3", String(3), primary_key=True),
+    Column("date_start", Date, primary_key=True),
     Column("incident_id", Integer, primary_key=True),
-    Column("date_start", Date, nullable=False),
     Column("year", Integer, nullable=False),
     Column("weapon", String(32), nullable=False),
     Column("grade", String(12), nullable=False),  # the override when set
     Column("populated_area", Boolean),
     *_figure("civilian_deaths"),
     *_figure("civilian_injuries"),
-    Index("ix_party_forces_incidents_date", "state_iso3", "date_start"),
+    sqlite_with_rowid=False,  # stored in key order: a state's window is one contiguous range
 )
 
 # The kinds of objects those incidents damaged (one row per state, incident and kind).
@@ -951,9 +952,10 @@ party_forces_objects = Table(
     "party_forces_objects",
     metadata,
     Column("state_iso3", String(3), primary_key=True),
+    Column("date_start", Date, primary_key=True),
     Column("incident_id", Integer, primary_key=True),
     Column("kind", String(16), primary_key=True),
-    Column("date_start", Date, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 party_state = Table(

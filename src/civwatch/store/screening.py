@@ -1,9 +1,8 @@
 """Screening tables: SIPRI transfers, assessments, and the evidence queries they read.
 
 Harm by a state's forces is read from `party_forces_incidents` and `party_forces_objects`, kept
-by the party register with its facts (store/parties.refresh_facts); CHMR findings through
-`party_incidents` for the actor ids the caller passes: this module never decides whose forces
-are whose.
+by the party register with its facts (store/parties.refresh_facts): this module never decides
+whose forces are whose.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
+from sqlalchemy import Connection, and_, case, exists, func, or_, select, update
 
 from civwatch.domain.taxonomy import Weapon
 from civwatch.store.bulk import BulkWriter
@@ -24,7 +23,6 @@ from civwatch.store.schema import (
     incidents,
     party_forces_incidents,
     party_forces_objects,
-    party_incidents,
     screening_assessments,
     sipri_transfers,
 )
@@ -149,20 +147,19 @@ def top_incidents(conn: Connection, iso3: str, date_from: date, date_to: date, w
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def chmr_findings(conn: Connection, actor_ids: list[int], date_from: date, date_to: date, recorded_by: datetime) -> list[dict]:
-    """Findings moves (case id, when, details JSON) of cases whose incident in the window names one
-    of the actors, recorded by `recorded_by`; the caller keeps each case's latest. No personal
-    data: details of a findings move never hold any (services/cases.py refuses them)."""
-    if not actor_ids:
-        return []
-    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
+def chmr_findings(conn: Connection, iso3: str, date_from: date, date_to: date, recorded_by: datetime) -> list[dict]:
+    """Findings moves (case id, when, details JSON) of cases whose incident in the window is one of
+    the state's forces' (party_forces_incidents), recorded by `recorded_by`; the caller keeps each
+    case's latest. Read from the findings moves (few), not from the forces' incidents (many). No
+    personal data: details of a findings move never hold any (services/cases.py refuses them)."""
     ct = case_transitions.c
+    f = party_forces_incidents.c
+    theirs = exists().where(f.state_iso3 == iso3, f.incident_id == incidents.c.id)
     q = (select(ct.case_id, ct.at, ct.details)
          .select_from(case_transitions.join(cases, cases.c.id == ct.case_id)
-                      .join(incidents, incidents.c.id == cases.c.incident_id)
-                      .join(ids, ids.c.incident_id == incidents.c.id))
+                      .join(incidents, incidents.c.id == cases.c.incident_id))
          .where(ct.to_state == "findings", ct.at <= recorded_by,
-                incidents.c.date_start >= date_from, incidents.c.date_start <= date_to)
+                incidents.c.date_start >= date_from, incidents.c.date_start <= date_to, theirs)
          .order_by(ct.case_id, ct.at, ct.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 

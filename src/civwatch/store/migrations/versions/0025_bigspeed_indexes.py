@@ -18,8 +18,8 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('party_forces_incidents',
     sa.Column('state_iso3', sa.String(length=3), nullable=False),
-    sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('date_start', sa.Date(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('weapon', sa.String(length=32), nullable=False),
     sa.Column('grade', sa.String(length=12), nullable=False),
@@ -30,15 +30,16 @@ def upgrade() -> None:
     sa.Column('civilian_injuries_low', sa.Integer(), nullable=True),
     sa.Column('civilian_injuries_best', sa.Integer(), nullable=True),
     sa.Column('civilian_injuries_high', sa.Integer(), nullable=True),
-    sa.PrimaryKeyConstraint('state_iso3', 'incident_id', name=op.f('pk_party_forces_incidents'))
+    sa.PrimaryKeyConstraint('state_iso3', 'date_start', 'incident_id', name=op.f('pk_party_forces_incidents')),
+    sqlite_with_rowid=False,
     )
-    op.create_index('ix_party_forces_incidents_date', 'party_forces_incidents', ['state_iso3', 'date_start'], unique=False)
     op.create_table('party_forces_objects',
     sa.Column('state_iso3', sa.String(length=3), nullable=False),
+    sa.Column('date_start', sa.Date(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('date_start', sa.Date(), nullable=False),
-    sa.PrimaryKeyConstraint('state_iso3', 'incident_id', 'kind', name=op.f('pk_party_forces_objects'))
+    sa.PrimaryKeyConstraint('state_iso3', 'date_start', 'incident_id', 'kind', name=op.f('pk_party_forces_objects')),
+    sqlite_with_rowid=False,
     )
     op.create_index('ix_incidents_country_deaths', 'incidents',
                     ['country_iso3', sa.text('coalesce(civilian_deaths_best, -1)'), 'id'], unique=False)
@@ -49,5 +50,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_incidents_country_deaths', table_name='incidents')
     op.drop_table('party_forces_objects')
-    op.drop_index('ix_party_forces_incidents_date', table_name='party_forces_incidents')
     op.drop_table('party_forces_incidents')
