@@ -28,17 +28,14 @@ from sqlalchemy import (
 )
 
 from civwatch.domain.taxonomy import Weapon
-from civwatch.store import cube
+from civwatch.store import cube, party_forces
 from civwatch.store.schema import (
     actor_names,
     actors,
     cases,
-    damaged_objects,
     harm,
     incidents,
     party_facts,
-    party_forces_incidents,
-    party_forces_objects,
     party_incidents,
     party_state,
     report_parties,
@@ -273,7 +270,7 @@ def refresh_facts(conn: Connection) -> int:
         .group_by(party_incidents.c.actor_id, facts.c.year, facts.c.country_iso3, facts.c.grade)
     )
     conn.execute(insert(party_facts).from_select(["actor_id", "year", "country_iso3", "grade", *FACT_MEASURES], grouped))
-    _refresh_forces(conn)
+    party_forces.refresh(conn)
     fp = fingerprint(conn)
     values = {"fingerprint": fp, "refreshed_at": now(), "unattributed": unattributed_mentions(conn)}
     if facts_state(conn) is None:
@@ -283,39 +280,6 @@ def refresh_facts(conn: Connection) -> int:
     if conn.dialect.name == "postgresql":  # the planner reads these right after: give it their sizes
         conn.execute(text("ANALYZE party_incidents, party_facts, party_forces_incidents, party_forces_objects"))
     return int(conn.execute(select(func.count()).select_from(party_facts)).scalar_one())
-
-
-FORCES_FIGURES = tuple(f"civilian_{k}_{b}" for k in ("deaths", "injuries") for b in ("low", "best", "high"))
-
-
-def forces_of_states():
-    """(state_iso3, incident_id) of every incident party_incidents attributes to a state's forces
-    (category state forces, that state, not merged away: the actors `forces_of_state` lists), once."""
-    a = actors.c
-    return (select(a.state_iso3, party_incidents.c.incident_id)
-            .select_from(party_incidents.join(actors, a.id == party_incidents.c.actor_id))
-            .where(a.category == "state_forces", a.state_iso3.is_not(None), a.merged_into.is_(None))
-            .distinct())
-
-
-def _refresh_forces(conn: Connection) -> None:
-    """party_forces_incidents and party_forces_objects from party_incidents, the register and the
-    incidents (called by refresh_facts, in its transaction)."""
-    conn.execute(delete(party_forces_incidents))
-    conn.execute(delete(party_forces_objects))
-    f = forces_of_states().subquery("f")
-    t = incidents.c
-    cols = ["state_iso3", "incident_id", "date_start", "year", "weapon", "grade", "populated_area", *FORCES_FIGURES]
-    rows = (select(f.c.state_iso3, t.id, t.date_start, t.year, t.weapon, func.coalesce(t.grade_override, t.grade),
-                   t.populated_area, *[t[c] for c in FORCES_FIGURES])
-            .select_from(f.join(incidents, t.id == f.c.incident_id)))
-    conn.execute(insert(party_forces_incidents).from_select(cols, rows))
-    objects = (select(f.c.state_iso3, t.id, damaged_objects.c.kind, t.date_start)
-               .select_from(f.join(incidents, t.id == f.c.incident_id)
-                            .join(reports, reports.c.incident_id == t.id)
-                            .join(damaged_objects, damaged_objects.c.report_id == reports.c.id))
-               .distinct())
-    conn.execute(insert(party_forces_objects).from_select(["state_iso3", "incident_id", "kind", "date_start"], objects))
 
 
 def incident_facts(incident_ids=None):
