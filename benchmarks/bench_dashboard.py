@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "out" / "data"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 TARGET_MS = {0: 1000, 2_500_000: 2000}
 
@@ -44,16 +43,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def generated(rows: int, seed: int) -> Path:
-    path = DATA / f"ged-{rows}-s{seed}.csv"
-    if not path.exists():
+    if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
-        import generate
+    import generate
 
-        DATA.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        generate.write("ged", rows, partial, seed)
-        partial.rename(path)
-    return path
+    return generate.cached("ged", rows, seed)
 
 
 def load_store(rows: int, seed: int, folder: Path):

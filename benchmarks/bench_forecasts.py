@@ -32,9 +32,7 @@ def store_with(rows: int, seed: int) -> Path:
     db = data / f"forecasts-ged-{rows}-{seed}.sqlite"
     if db.exists():
         return db
-    csv = data / f"forecasts-ged-{rows}-{seed}.csv"
-    if not csv.exists():
-        generate.write("ged", rows, csv, seed)
+    csv = generate.cached("ged", rows, seed)
     partial = db.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{partial}")

@@ -23,7 +23,6 @@ peak RSS < 500 MB at 2.5M rows.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -35,7 +34,6 @@ import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "out" / "data"
 PG_SERVER = os.environ.get("CIVWATCH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FORMAT = {"ged": "ucdp-ged", "acled": "acled", "acled-2020": "acled", "acled-old": "acled"}
 ENCODING = {"acled-old": "cp1252"}
@@ -58,19 +56,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def generated(layout: str, rows: int, seed: int) -> Path:
-    """The generated file for (layout, rows, seed, generator version), made once and reused."""
-    version = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
-    path = DATA / f"{layout}-{rows}-s{seed}-g{version}.csv"
-    if not path.exists():
+    """The generated file for (layout, rows, seed), made once and reused (generate.cached)."""
+    if str(HERE) not in sys.path:
         sys.path.insert(0, str(HERE))
-        import generate
+    import generate
 
-        began = time.perf_counter()
-        partial = path.with_suffix(".partial")
-        generate.write(layout, rows, partial, seed)
-        partial.rename(path)
-        print(f"   generated {path.name} in {time.perf_counter() - began:.0f} s", flush=True)
-    return path
+    return generate.cached(layout, rows, seed)
 
 
 # ---------------------------------------------------------------- child side

@@ -33,7 +33,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "out" / "data"
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 TARGET_ROWS = 2_500_000
 
 
@@ -43,18 +44,6 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--actors", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=5)
     return parser.parse_args(argv)
-
-
-def _file(layout: str, rows: int) -> Path:
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    import generate
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"{layout}-{rows}-seed1.csv"
-    if not path.exists():
-        generate.write(layout, rows, path, seed=1)
-    return path
 
 
 def _median(fn, repeat: int) -> float:
@@ -68,13 +57,15 @@ def _median(fn, repeat: int) -> float:
 
 def run(argv: list[str]) -> list[dict]:
     args = parse(argv)
+    import generate
+
     from civwatch.services import importing, parties
     from civwatch.services.store import open_store
     from civwatch.store import parties as store
     from civwatch.store.schema import party_facts, party_incidents, reports
 
     half = args.rows // 2
-    files = [_file("ged", half), _file("acled", args.rows - half)]
+    files = [generate.cached("ged", half, 1), generate.cached("acled", args.rows - half, 1)]
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_store(str(Path(tmp) / "bench.sqlite"))
         t = time.perf_counter()

@@ -38,6 +38,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CIVWATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
 CHUNK = 20_000
+VERSION = 1  # bump when the bytes written for a (layout, rows, seed) change: cached files are named by it
+CACHE = REPO / "benchmarks" / "out" / "data"
 JITTER_DAYS = 14
 JITTER_DEGREES = 0.02
 
@@ -479,6 +481,21 @@ def write(layout: str, rows: int, path: Path | str, seed: int = 0, data: Path = 
                 out.write("".join(lines))
                 lines.clear()
         out.write("".join(lines))
+    return path
+
+
+def cached(layout: str, rows: int, seed: int = 1, folder: Path | None = None) -> Path:
+    """The generated file for (layout, rows, seed), written once under benchmarks/out/data/ and
+    reused by every benchmark (written to a .partial file first, so a killed run leaves none)."""
+    folder = folder or CACHE
+    path = folder / f"{layout}-{rows}-s{seed}-v{VERSION}.csv"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        write(layout, rows, partial, seed)
+        partial.rename(path)
+        print(f"   generated {path.name} in {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
     return path
 
 

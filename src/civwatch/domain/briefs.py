@@ -30,7 +30,7 @@ class SectionStatus(StrEnum):
 SECTIONS: dict[BriefKind, tuple[str, ...]] = {
     BriefKind.COUNTRY: (
         "harm_over_time", "map", "by_source", "by_party_category", "by_weapon", "shares", "active_conflicts",
-        "largest_incidents", "cases", "treaties", "screening", "arms_transfers", "missions", "coverage",
+        "largest_incidents", "cases", "treaties", "screening", "missions", "coverage",
     ),
     BriefKind.PARTY: ("party_harm", "party_map", "party_trend", "party_grades", "peers"),
     BriefKind.FORUM: ("members_map", "matrix", "gaps", "likely_joiners", "forces_record"),

@@ -12,7 +12,6 @@ the dashboard and the JSON API use (indicators, treaties, parties, missions), ne
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,7 +24,15 @@ from civwatch.domain import forums as fdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.parties import ActorNotFound, PartyError
 from civwatch.domain.query import Filters
-from civwatch.services import dashboard, incidents, indicators, missions, parties, treaties
+from civwatch.services import (
+    dashboard,
+    incidents,
+    indicators,
+    missions,
+    parties,
+    screening_brief,
+    treaties,
+)
 from civwatch.sources import countries as country_codes
 from civwatch.store import briefs as store
 
@@ -209,11 +216,6 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
             [msg(f"instrument.{r['key']}"), msg(f"status.{r['status']}"), day(r["party_since"]), day(r["signed"])] for r in tsec["rows"]], note))
 
     out.append(screening_section(engine, code, as_of, notes))
-    arms = extra.arms_transfers(engine, code, as_of)
-    if arms is not None:
-        if arms["status"] == "ok":
-            _footnote(notes, "arms_transfers", "def.arms_transfers", source_msgid="source.sipri")
-        out.append(arms)
 
     ms = missions.list_missions(engine, as_of)
     if not ms["count"]:
@@ -238,25 +240,15 @@ def country(engine: Engine, iso3: str, as_of: date | None = None) -> dict:
 
 
 def screening_section(engine: Engine, iso3: str, as_of: date, notes: dict[str, dict] | None = None) -> dict:
-    """Arms-export screening is built apart (services/screening.py); absent, the section says so."""
-    if importlib.util.find_spec("civwatch.services.screening") is None:
-        return section("screening", dom.SectionStatus.NOT_LOADED)
-    mod = importlib.import_module("civwatch.services.screening")
-    fn = getattr(mod, "brief_section", None)
-    if fn is None:
-        return section("screening", dom.SectionStatus.NOT_LOADED)
-    try:
-        got = fn(engine, iso3, as_of)
-    except (ValueError, LookupError):
-        return section("screening", dom.SectionStatus.NOT_LOADED)
+    """Transfers received and screening decisions (services/screening_brief.py); "not loaded"
+    when neither SIPRI rows nor any assessment of the country are in the store."""
+    got = screening_brief.brief_section(engine, iso3, as_of)
     if not got:
         return section("screening", dom.SectionStatus.NOT_LOADED)
-    fn_ = got.get("footnote")
-    if isinstance(fn_, dict) and notes is not None:  # the footnote registered so its marker and text print
+    fn_ = got["footnote"]
+    if notes is not None:  # the footnote registered so its marker and text print
         fn_ = _footnote(notes, fn_["key"], fn_["definition"], source_msgid=fn_.get("source"))
-    elif not isinstance(fn_, str):
-        fn_ = None
-    return section("screening", dom.SectionStatus.OK, got.get("head"), got.get("rows"), fn_)
+    return section("screening", dom.SectionStatus.OK, got["head"], got["rows"], fn_)
 
 
 # --- party ---------------------------------------------------------------------------------------

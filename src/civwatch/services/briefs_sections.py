@@ -1,13 +1,9 @@
-"""Brief sections built from other capabilities' data: maps (Natural Earth shapes), arms transfers
-received (SIPRI rows imported by screening), and a forum's likeliest joiners (the treaties'
-coalition-targets rule). Each returns a section dict of services/briefs; data not loaded says so.
+"""Brief sections built from other capabilities' data: maps (Natural Earth shapes) and a forum's
+likeliest joiners (the treaties' coalition-targets rule). Each returns a section dict of services/briefs; data not loaded says so.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import Engine
@@ -15,12 +11,9 @@ from sqlalchemy import Engine
 from civwatch.domain import briefs as dom
 from civwatch.domain import treaties as tdom
 from civwatch.services import briefs_map, treaties
-from civwatch.services.briefs import msg, n, section, txt
-from civwatch.store import screening as screening_store
+from civwatch.services.briefs import msg, section, txt
 
 MAP_POINTS = 100
-TRANSFER_YEARS = 10
-SUPPLIERS = 10
 JOINERS = 3
 OK, NOT = dom.SectionStatus.OK, dom.SectionStatus.NOT_LOADED
 
@@ -56,39 +49,6 @@ def forum_map(members: list[str], cells: dict[str, dict[str, str]], instruments:
     values = {iso: sum(1 for s in cells.get(iso, {}).values() if s == "party") for iso in members}
     return {**section("members_map", OK, note="note.map_members"), "status": OK.value,
             "map": {"kind": "choropleth", "values": values, "top": instruments}}
-
-
-def screening_has_brief_section() -> bool:
-    if importlib.util.find_spec("civwatch.services.screening") is None:
-        return False
-    return getattr(importlib.import_module("civwatch.services.screening"), "brief_section", None) is not None
-
-
-def arms_transfers(engine: Engine, iso3: str, as_of: date) -> dict | None:
-    """Major conventional arms received, by supplier, for deals ordered in the ten years to the
-    brief's year (SIPRI trade register). None when the screening capability's own brief section
-    exists: it then carries the transfers beside its decisions (one place, not two)."""
-    if screening_has_brief_section():
-        return None
-    with engine.connect() as conn:
-        if screening_store.sipri_loaded(conn) is None:
-            return section("arms_transfers", NOT)
-        first = as_of.year - TRANSFER_YEARS + 1
-        rows = [r for r in screening_store.transfers_of(conn, iso3, first) if r["order_year"] <= as_of.year]
-    by: dict[str, dict] = defaultdict(lambda: {"deals": 0, "delivered": 0, "tiv": 0.0})
-    for r in rows:
-        s = by[r["supplier"] + r["supplier_marker"]]
-        s["deals"] += 1
-        s["delivered"] += r["number_delivered"] or 0
-        s["tiv"] += r["tiv_delivered"] or 0.0
-    total = sum(s["tiv"] for s in by.values())
-    ranked = sorted(by.items(), key=lambda kv: (-kv[1]["tiv"], kv[0]))[:SUPPLIERS]
-    table = [[txt(name), n(s["deals"]), n(s["delivered"]), n(round(s["tiv"], 1)),
-              pct(round(s["tiv"] / total, 4) if total else None)] for name, s in ranked]
-    sec = section("arms_transfers", OK, ["col.supplier", "col.deals", "col.delivered", "col.tiv_delivered", "col.tiv_share"],
-                  table, "arms_transfers", note="note.arms_transfers")
-    sec["window"] = [first, as_of.year]
-    return sec
 
 
 def likely_joiners(engine: Engine, forum_id: str | None, imported: list[tdom.Instrument], as_of: date) -> dict:

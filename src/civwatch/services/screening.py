@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from civwatch import settings
 from civwatch.domain import screening as dom
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
@@ -53,10 +52,6 @@ OBLIGATIONS = {"att": "Arms Trade Treaty", "ccm": "Convention on Cluster Munitio
 CONFIRMED_FAIR = ("confirmed", "fair")
 WEAK_CONTESTED = ("weak", "contested")
 EXPLOSIVE = tuple(w.value for w in Weapon if w.is_explosive)
-
-
-def _shared() -> Path:
-    return settings.shared_data_folder()
 
 
 def _today() -> date:
@@ -121,7 +116,6 @@ def _trend(series: list[tuple[int, int]]) -> dict:
 
 def _harm(conn, iso3: str, item: str, date_from: date, date_to: date) -> dict:
     forces = parties.forces_of_state(conn, iso3)
-    ids = [f.actor_id for f in forces]
     weapons = dom.weapons_for(item)
     prov = {"source": "incidents attributed by the party register to the state forces of the recipient",
             "forces": [{"actor_id": f.actor_id, "name": f.name, "branch": f.branch,
@@ -138,7 +132,7 @@ def _harm(conn, iso3: str, item: str, date_from: date, date_to: date) -> dict:
         missing.append(f"no harm data loaded for {iso3} after {span[1].isoformat()}")
     if span[0] is not None and span[0] > date_from:
         missing.append(f"no harm data loaded for {iso3} before {span[0].isoformat()}")
-    groups = store.harm_groups(conn, ids, date_from, date_to)
+    groups = store.harm_groups(conn, iso3, date_from, date_to)
     acc: Counter = Counter()
     by_grade: dict[str, Counter] = defaultdict(Counter)
     by_weapon: dict[str, Counter] = defaultdict(Counter)
@@ -203,11 +197,11 @@ def _harm(conn, iso3: str, item: str, date_from: date, date_to: date) -> dict:
         "ewipa_share": _share(acc["casualties_ewipa"], acc["casualties"]),
         "explosive_casualties_place_unknown": acc["casualties_explosive_place_unknown"],
         "sexual_violence_incidents": acc["sexual_violence_incidents"],
-        "object_attacks": store.object_attacks(conn, ids, date_from, date_to),
+        "object_attacks": store.object_attacks(conn, iso3, date_from, date_to),
         "by_year": [{"year": y, "deaths_best": v} for y, v in series],
         "trend": _trend(series),
         "top_incidents": [{**r, "link": f"/incidents/{r['id']}", "date_start": r["date_start"].isoformat()}
-                          for r in store.top_incidents(conn, ids, date_from, date_to, weapons)],
+                          for r in store.top_incidents(conn, iso3, date_from, date_to, weapons)],
     }
 
 
@@ -236,9 +230,10 @@ def _conflict(conn, iso3: str, date_from: date, date_to: date) -> dict:
 
 def _obligations(engine: Engine, iso3: str, as_of: date) -> dict:
     out: dict[str, Any] = {}
+    w = treaties.world(engine)  # read once: each status call would check the treaty tables' fingerprint again
     for key, name in OBLIGATIONS.items():
         try:
-            s = treaties.status(engine, iso3, key, as_of)
+            s = treaties.status(engine, iso3, key, as_of, w=w)
         except ValueError as exc:
             out[key] = {"name": name, "known": False, "missing": str(exc)}
             continue
@@ -255,10 +250,8 @@ def _transfers(conn, iso3: str, as_of: date, years: int) -> dict:
     if batch is None:
         return {"loaded": False, "missing": ["no SIPRI trade register imported"], "rows": []}
     rows = store.transfers_of(conn, iso3)
-    recent = [r for r in rows if r["order_year"] is not None and as_of.year - years < r["order_year"] <= as_of.year]
-    by_supplier: Counter = Counter()
-    for r in recent:
-        by_supplier[r["supplier"] + r["supplier_marker"]] += r["tiv_delivered"] or 0
+    recent = store.received_in(rows, as_of.year - years + 1, as_of.year)
+    by_supplier = Counter(store.tiv_by_supplier(recent))
     total = sum(by_supplier.values())
     hhi = round(sum((v / total) ** 2 for v in by_supplier.values()), 4) if total else None
     return {"loaded": True, "missing": [], "source": f"SIPRI Arms Transfers Database ({batch['file_name']}, batch {batch['id']})",
@@ -283,8 +276,7 @@ def assemble(engine: Engine, app: Application, config: dict, as_of: date) -> dic
             "conflict": _conflict(conn, app.recipient, date_from, date_to),
             "transfers": _transfers(conn, app.recipient, as_of, int(config["window_years"])),
         }
-        ids = [f["actor_id"] for f in ev["harm"]["provenance"]["forces"]]
-        ev["chmr"] = evidence.chmr(conn, ids, date_from, date_to, as_of)
+        ev["chmr"] = evidence.chmr(conn, app.recipient, date_from, date_to, as_of)
         ev["embargo"] = evidence.embargo(conn, app.recipient, as_of, app.end_user, app.item)
         ev["diversion"] = evidence.diversion(conn, app.recipient, date_from, date_to)
     ev["obligations"] = _obligations(engine, app.recipient, as_of)

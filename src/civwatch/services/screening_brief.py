@@ -37,17 +37,14 @@ def brief_section(engine: Engine, iso3: str, as_of: date, lang: str | None = Non
     at = datetime.combine(as_of, time.max, tzinfo=UTC)
     with engine.connect() as conn:
         sipri = store.sipri_loaded(conn)
-        deals = [r for r in store.transfers_of(conn, iso3) if r["order_year"] is not None
-                 and as_of.year - YEARS < r["order_year"] <= as_of.year] if sipri else []
+        deals = store.received_in(store.transfers_of(conn, iso3, as_of.year - YEARS + 1), as_of.year - YEARS + 1,
+                                  as_of.year) if sipri else []
         decisions = store.decisions_of(conn, iso3, at)
     if sipri is None and not decisions:
         return None
     rows: list[list[dict]] = []
     if sipri is not None:
-        by_supplier: dict[str, float] = {}
-        for r in deals:
-            key = r["supplier"] + r["supplier_marker"]
-            by_supplier[key] = by_supplier.get(key, 0.0) + (r["tiv_delivered"] or 0.0)
+        by_supplier = store.tiv_by_supplier(deals)
         total = sum(by_supplier.values())
         hhi = round(10_000 * sum((v / total) ** 2 for v in by_supplier.values())) if total else None
         rows += [[_msg("screening.brief.deals"), _n(len(deals))],

@@ -97,12 +97,12 @@ def _deal(r: dict) -> dict:
     return {k: r[k] for k in keep if k in r}
 
 
-def chmr(conn: Connection, actor_ids: list[int], date_from: date, date_to: date, as_of: date) -> dict:
+def chmr(conn: Connection, iso3: str, date_from: date, date_to: date, as_of: date) -> dict:
     """Counts of CHMR findings (never personal data) on cases linked to the forces' incidents in
     the window, as each case's latest findings stood on `as_of`."""
     upto = datetime.combine(as_of, time.max, tzinfo=UTC)
     latest: dict[int, dict] = {}
-    for r in store.chmr_findings(conn, actor_ids, date_from, date_to, upto):
+    for r in store.chmr_findings(conn, iso3, date_from, date_to, upto):
         latest[r["case_id"]] = r
     found = [json.loads(r["details"] or "{}") for r in latest.values()]
     at = [r["at"] for r in latest.values()]

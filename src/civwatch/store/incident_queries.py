@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, func, literal_column, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from civwatch.domain.query import Filters, check_int
@@ -60,7 +60,7 @@ LIST_COLUMNS = [
 
 SORTS: dict[str, ColumnElement] = {
     "date": incidents.c.date_start,
-    "civilian_deaths": func.coalesce(incidents.c.civilian_deaths_best, -1),
+    "civilian_deaths": func.coalesce(incidents.c.civilian_deaths_best, literal_column("-1")),  # ix_incidents_country_deaths
     "id": incidents.c.id,
 }
 

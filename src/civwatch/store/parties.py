@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from civwatch.domain.taxonomy import Weapon
-from civwatch.store import cube
+from civwatch.store import cube, party_forces
 from civwatch.store.schema import (
     actor_names,
     actors,
@@ -270,12 +270,15 @@ def refresh_facts(conn: Connection) -> int:
         .group_by(party_incidents.c.actor_id, facts.c.year, facts.c.country_iso3, facts.c.grade)
     )
     conn.execute(insert(party_facts).from_select(["actor_id", "year", "country_iso3", "grade", *FACT_MEASURES], grouped))
+    party_forces.refresh(conn)
     fp = fingerprint(conn)
     values = {"fingerprint": fp, "refreshed_at": now(), "unattributed": unattributed_mentions(conn)}
     if facts_state(conn) is None:
         conn.execute(insert(party_state).values(id=1, **values))
     else:
         conn.execute(update(party_state).where(party_state.c.id == 1).values(**values))
+    if conn.dialect.name == "postgresql":  # the planner reads these right after: give it their sizes
+        conn.execute(text("ANALYZE party_incidents, party_facts, party_forces_incidents, party_forces_objects"))
     return int(conn.execute(select(func.count()).select_from(party_facts)).scalar_one())
 
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 
 NAMING = {
@@ -287,6 +289,11 @@ indicator_cube_state = Table(
 
 # Keyset pagination of /api/incidents by date (issue 4).
 Index("ix_incidents_date_start_id", incidents.c.date_start, incidents.c.id)
+# The largest incidents of a country (briefs, /api/incidents?country=..&sort=-civilian_deaths):
+# read in index order, no sort of the country's incidents. The expression is the page's sort key
+# (store/incident_queries.SORTS), -1 written as a literal so SQLite matches it.
+Index("ix_incidents_country_deaths", incidents.c.country_iso3,
+      func.coalesce(incidents.c.civilian_deaths_best, literal_column("-1")), incidents.c.id)
 
 
 # ---------------------------------------------------------------- imports (issue 3)
@@ -917,6 +924,38 @@ party_facts = Table(
     Column("n_populated", Integer, nullable=False),
     Column("n_populated_known", Integer, nullable=False),
     Index("ix_party_facts_actor_year", "actor_id", "year"),
+)
+
+# Incidents of each state's forces (actors of category state forces of that state, not merged
+# away), each once however many of those actors it names, with the incident's harm columns,
+# keyed by state and date: screening reads a recipient's record in a window as one range of the
+# key (store/screening.py). Rebuilt with
+# party_facts, in the same transaction and at the same fingerprint (store/parties.refresh_facts),
+# so it never disagrees with party_incidents, the register and the incidents.
+party_forces_incidents = Table(
+    "party_forces_incidents",
+    metadata,
+    Column("state_iso3", String(3), primary_key=True),
+    Column("date_start", Date, primary_key=True),
+    Column("incident_id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("weapon", String(32), nullable=False),
+    Column("grade", String(12), nullable=False),  # the override when set
+    Column("populated_area", Boolean),
+    *_figure("civilian_deaths"),
+    *_figure("civilian_injuries"),
+    sqlite_with_rowid=False,  # stored in key order: a state's window is one contiguous range
+)
+
+# The kinds of objects those incidents damaged (one row per state, incident and kind).
+party_forces_objects = Table(
+    "party_forces_objects",
+    metadata,
+    Column("state_iso3", String(3), primary_key=True),
+    Column("date_start", Date, primary_key=True),
+    Column("incident_id", Integer, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 party_state = Table(

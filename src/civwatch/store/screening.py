@@ -1,7 +1,8 @@
 """Screening tables: SIPRI transfers, assessments, and the evidence queries they read.
 
-Harm by a state's forces is read through `party_incidents` (kept by the party register) for
-the actor ids the caller passes: this module never decides whose forces are whose.
+Harm by a state's forces is read from `party_forces_incidents` and `party_forces_objects`, kept
+by the party register with its facts (store/parties.refresh_facts): this module never decides
+whose forces are whose.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, case, func, or_, select, update
+from sqlalchemy import Connection, and_, case, exists, func, or_, select, update
 
 from civwatch.domain.taxonomy import Weapon
 from civwatch.store.bulk import BulkWriter
@@ -18,11 +19,10 @@ from civwatch.store.schema import (
     case_transitions,
     cases,
     conflict_years,
-    damaged_objects,
     import_batches,
     incidents,
-    party_incidents,
-    reports,
+    party_forces_incidents,
+    party_forces_objects,
     screening_assessments,
     sipri_transfers,
 )
@@ -58,6 +58,21 @@ def transfers_of(conn: Connection, iso3: str, year_from: int | None = None) -> l
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def received_in(rows: list[dict], year_from: int, year_to: int) -> list[dict]:
+    """The deals of `transfers_of` rows ordered in the years (inclusive; no order year: left out)."""
+    return [r for r in rows if r["order_year"] is not None and year_from <= r["order_year"] <= year_to]
+
+
+def tiv_by_supplier(deals: list[dict]) -> dict[str, float]:
+    """TIV delivered per supplier (its name with SIPRI's marker: `*` non-state, `**` organisation),
+    summed in the order of the deals given (the one sum screening and the brief both print)."""
+    out: dict[str, float] = {}
+    for r in deals:
+        key = r["supplier"] + r["supplier_marker"]
+        out[key] = out.get(key, 0.0) + (r["tiv_delivered"] or 0.0)
+    return out
+
+
 def transfers_from(conn: Connection, iso3: str, year_from: int, year_to: int) -> list[dict]:
     """Deals the state supplied (as supplier), ordered in the years: for the diversion proxies."""
     t = sipri_transfers.c
@@ -86,15 +101,12 @@ def sipri_loaded(conn: Connection) -> dict | None:
     return dict(r) if r else None
 
 
-def harm_groups(conn: Connection, actor_ids: list[int], date_from: date, date_to: date) -> list[dict]:
-    """Incident sums for the actors' incidents in the window, per year, weapon, grade and
-    populated-area flag (each incident once, however many of the actors it names)."""
-    if not actor_ids:
-        return []
-    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
-    t = incidents.c
-    grade = func.coalesce(t.grade_override, t.grade)
-    q = (select(t.year, t.weapon, grade.label("grade"), t.populated_area,
+def harm_groups(conn: Connection, iso3: str, date_from: date, date_to: date) -> list[dict]:
+    """Incident sums for the incidents of the state's forces in the window, per year, weapon,
+    grade and populated-area flag (each incident once, however many of its forces it names):
+    one range scan of party_forces_incidents, kept with the party facts."""
+    t = party_forces_incidents.c
+    q = (select(t.year, t.weapon, t.grade, t.populated_area,
                 func.count().label("n"),
                 func.sum(case((t.civilian_deaths_best.is_not(None), 1), else_=0)).label("n_deaths_known"),
                 func.sum(func.coalesce(t.civilian_deaths_low, t.civilian_deaths_best, 0)).label("deaths_low"),
@@ -104,56 +116,50 @@ def harm_groups(conn: Connection, actor_ids: list[int], date_from: date, date_to
                 func.sum(func.coalesce(t.civilian_injuries_low, t.civilian_injuries_best, 0)).label("injuries_low"),
                 func.sum(func.coalesce(t.civilian_injuries_best, 0)).label("injuries_best"),
                 func.sum(func.coalesce(t.civilian_injuries_high, t.civilian_injuries_best, 0)).label("injuries_high"))
-         .select_from(incidents.join(ids, ids.c.incident_id == t.id))
-         .where(and_(t.date_start >= date_from, t.date_start <= date_to))
-         .group_by(t.year, t.weapon, grade, t.populated_area))
+         .where(t.state_iso3 == iso3, t.date_start >= date_from, t.date_start <= date_to)
+         .group_by(t.year, t.weapon, t.grade, t.populated_area))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def object_attacks(conn: Connection, actor_ids: list[int], date_from: date, date_to: date) -> dict[str, int]:
-    """Incidents of the actors in the window that damaged objects, per kind of object."""
-    if not actor_ids:
-        return {}
-    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
-    q = (select(damaged_objects.c.kind, func.count(func.distinct(incidents.c.id)))
-         .select_from(incidents.join(ids, ids.c.incident_id == incidents.c.id)
-                      .join(reports, reports.c.incident_id == incidents.c.id)
-                      .join(damaged_objects, damaged_objects.c.report_id == reports.c.id))
-         .where(incidents.c.date_start >= date_from, incidents.c.date_start <= date_to)
-         .group_by(damaged_objects.c.kind))
+def object_attacks(conn: Connection, iso3: str, date_from: date, date_to: date) -> dict[str, int]:
+    """Incidents of the state's forces in the window that damaged objects, per kind of object."""
+    o = party_forces_objects.c
+    q = (select(o.kind, func.count(func.distinct(o.incident_id)))
+         .where(o.state_iso3 == iso3, o.date_start >= date_from, o.date_start <= date_to)
+         .group_by(o.kind))
     return {k: int(n) for k, n in conn.execute(q)}
 
 
-def top_incidents(conn: Connection, actor_ids: list[int], date_from: date, date_to: date, weapons: tuple[str, ...],
+def top_incidents(conn: Connection, iso3: str, date_from: date, date_to: date, weapons: tuple[str, ...],
                   limit: int = 10) -> list[dict]:
-    """The deadliest incidents in the window, those by matching weapons first."""
-    if not actor_ids:
-        return []
-    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
+    """The deadliest incidents of the state's forces in the window, those by matching weapons first."""
+    f = party_forces_incidents.c
+    matching = case((f.weapon.in_(weapons), 1), else_=0) if weapons else func.abs(0)
+    deaths = func.coalesce(f.civilian_deaths_best, -1)
+    top = (select(f.incident_id, matching.label("matching"), deaths.label("deaths"))
+           .where(f.state_iso3 == iso3, f.date_start >= date_from, f.date_start <= date_to)
+           .order_by(matching.desc(), deaths.desc(), f.incident_id).limit(limit).subquery("top"))
     t = incidents.c
-    matching = case((t.weapon.in_(weapons), 1), else_=0) if weapons else func.abs(0)
     q = (select(t.id, t.date_start, t.country_iso3, t.weapon, func.coalesce(t.grade_override, t.grade).label("grade"),
-                t.civilian_deaths_best, t.civilian_injuries_best, t.sources, t.headline, matching.label("matching"))
-         .select_from(incidents.join(ids, ids.c.incident_id == t.id))
-         .where(t.date_start >= date_from, t.date_start <= date_to)
-         .order_by(matching.desc(), func.coalesce(t.civilian_deaths_best, -1).desc(), t.id).limit(limit))
+                t.civilian_deaths_best, t.civilian_injuries_best, t.sources, t.headline, top.c.matching)
+         .select_from(top.join(incidents, t.id == top.c.incident_id))
+         .order_by(top.c.matching.desc(), top.c.deaths.desc(), t.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def chmr_findings(conn: Connection, actor_ids: list[int], date_from: date, date_to: date, recorded_by: datetime) -> list[dict]:
-    """Findings moves (case id, when, details JSON) of cases whose incident in the window names one
-    of the actors, recorded by `recorded_by`; the caller keeps each case's latest. No personal
-    data: details of a findings move never hold any (services/cases.py refuses them)."""
-    if not actor_ids:
-        return []
-    ids = select(party_incidents.c.incident_id).where(party_incidents.c.actor_id.in_(actor_ids)).distinct().subquery("ids")
+def chmr_findings(conn: Connection, iso3: str, date_from: date, date_to: date, recorded_by: datetime) -> list[dict]:
+    """Findings moves (case id, when, details JSON) of cases whose incident in the window is one of
+    the state's forces' (party_forces_incidents), recorded by `recorded_by`; the caller keeps each
+    case's latest. Read from the findings moves (few), not from the forces' incidents (many). No
+    personal data: details of a findings move never hold any (services/cases.py refuses them)."""
     ct = case_transitions.c
+    f = party_forces_incidents.c
+    theirs = exists().where(f.state_iso3 == iso3, f.incident_id == incidents.c.id)
     q = (select(ct.case_id, ct.at, ct.details)
          .select_from(case_transitions.join(cases, cases.c.id == ct.case_id)
-                      .join(incidents, incidents.c.id == cases.c.incident_id)
-                      .join(ids, ids.c.incident_id == incidents.c.id))
+                      .join(incidents, incidents.c.id == cases.c.incident_id))
          .where(ct.to_state == "findings", ct.at <= recorded_by,
-                incidents.c.date_start >= date_from, incidents.c.date_start <= date_to)
+                incidents.c.date_start >= date_from, incidents.c.date_start <= date_to, theirs)
          .order_by(ct.case_id, ct.at, ct.id))
     return [dict(r) for r in conn.execute(q).mappings()]
 
