@@ -96,7 +96,7 @@ def build_world(engine: Engine, private_reads: bool) -> World:
            # capabilities whose records the walk's store does not hold: their pages answer 404
            "acronym": "MINUSMA", "actor_id": "1", "country": "SDN", "admin1": "Khartoum", "decision_id": "1",
            "forum": "NATO", "item_id": "1", "kind": "status", "name_id": "1", "ref": "XXVI-6", "unit": "SDN", "assessment_id": "1", "cid": "C1", "version": "1",
-           "candidate_id": "1",
+           "candidate_id": "1", "list_id": "1",
            "kind_ref": "SDN", "table": "embargo"}
     sessions = {}
     for role in Role:

@@ -23,7 +23,7 @@ CASE_WORK = ("/cases", "/api/cases", "/api/public-reports", "/missing", "/api/mi
 
 # Parameters naming records the walk's store does not hold (an import job, a batch, a mission, ...).
 UNSEEDED = ("job_id", "batch_id", "acronym", "actor_id", "decision_id", "item_id", "name_id", "ref", "forum", "unit",
-            "country", "admin1", "kind", "assessment_id", "cid", "version")
+            "country", "admin1", "kind", "assessment_id", "cid", "version", "list_id")
 
 
 def unseeded(path: str) -> bool:
