@@ -7,10 +7,9 @@ wrong code or secret 404 saying only that, too many attempts 429.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
-
-import shutil
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.encoders import jsonable_encoder

@@ -127,7 +127,8 @@ def tokens(name: str) -> list[str]:
     return [t for t, _, _, _ in _latin_words(name)]
 
 
-def _latin_words(name: str) -> list[tuple[str, str, bool, bool]]:
+@lru_cache(maxsize=200_000)
+def _latin_words(name: str) -> tuple[tuple[str, str, bool, bool], ...]:
     """(the word in ASCII letters, its Latin with the signs ʿ ʾ an Arabic transform writes, whether
     it was written in Arabic script, whether it joins two words)."""
     main, _ = split_name(name)
@@ -166,7 +167,7 @@ def _latin_words(name: str) -> list[tuple[str, str, bool, bool]]:
         if t:
             # a first word kept with its article (الحسن, البراء: see _arabic_token) has no shape to compare
             latin.append((t, "" if w.startswith("ال") else raw, bool(_ARABIC.search(w)), joined))
-    return latin
+    return tuple(latin)
 
 
 _VOWELS = re.compile(r"[aeiouwy]")
