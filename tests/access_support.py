@@ -130,7 +130,7 @@ def build_world(engine: Engine, private_reads: bool) -> World:
     ids = {"incident_id": str(incident), "other_incident": str(other), "case_id": str(case), "report_id": str(report),
            "batch_id": "1", "iso3": "SDN", "name": "civilian-deaths", "fmt": "csv", "path": "app.css", "job_id": "no-such-job",
            "country": "SDN", "admin1": "Khartoum", "kind": "status", "name_id": "1", "unit": "SDN", "version": "1",
-           "candidate_id": "1", "kind_ref": "SDN", "table": "embargo",
+           "candidate_id": "1", "list_id": "1", "kind_ref": "SDN", "table": "embargo",
            **seed_capabilities(engine, c, admin)}
     sessions = {}
     for role in Role:

@@ -22,7 +22,7 @@ CASE_WORK = ("/cases", "/api/cases", "/api/public-reports", "/missing", "/api/mi
 
 
 # Parameters naming records the walk's store does not hold (an import job, a batch, a mission, ...).
-UNSEEDED = ("job_id", "batch_id", "name_id", "unit", "country", "admin1", "kind", "version")
+UNSEEDED = ("job_id", "batch_id", "name_id", "unit", "country", "admin1", "kind", "version", "list_id")
 
 
 def unseeded(path: str) -> bool:

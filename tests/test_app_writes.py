@@ -59,11 +59,13 @@ API_BODIES = {
     ("POST", "/api/missing/cases"): lambda ids: {"name": "Another Walked Person", "circumstance": "detained"},
     ("POST", "/api/missing/cases/{case_id}/moves"): lambda ids: {"to": "registered", "reason": "walk"},
     ("POST", "/api/missing/cases/{case_id}/candidates/{candidate_id}/decision"): lambda ids: {"confirm": False, "reason": "walk"},
+    ("POST", "/api/missing/lists"): lambda ids: {},  # multipart; refused before it is read
 }
 FORM_FIELDS = {
     ("POST", "/record"): {"headline": "A walked incident", "date_start": "2024-03-02", "country": "SDN",
                           "civilian_deaths_best": "2"},
     ("POST", "/imports"): {},  # multipart, the token in the action (see _form_post)
+    ("POST", "/missing/lists"): {},  # multipart, the token in the action (see _form_post)
     ("POST", "/cases"): {"summary": "A report typed in during the walk", "reason": "walk"},
     ("POST", "/cases/{case_id:int}/move"): {"to": "initial_assessment", "reason": "walk", "outcome": "needs_information",
                                            "reasons": "walk", "information_needed": "walk"},
@@ -96,6 +98,8 @@ CONTROL_ELSEWHERE = {
     # a decision needs a candidate from a list, a form move a case in another state: tests/*/test_missing*
     ("POST", "/api/missing/cases/{case_id}/candidates/{candidate_id}/decision"), ("POST", "/missing/cases/{case_id:int}/decision"),
     ("POST", "/missing/cases/{case_id:int}/move"),
+    # a list upload needs its fields and a list file: tests/api/test_missing_lists_upload.py, tests/web/test_missing_pages.py
+    ("POST", "/api/missing/lists"), ("POST", "/missing/lists"),
     ("POST", "/api/screening/tables"),  # tests/api/test_screening.py
 }
 # A role the route refuses. Assessor holds no register, import or linkage role; the case moves
@@ -128,7 +132,7 @@ def writes(world: World):
 
 def _form_post(client, route, url: str, csrf: str | None):
     fields = dict(FORM_FIELDS[(route.method, route.path)])
-    if route.path == "/imports":
+    if route.path in ("/imports", "/missing/lists"):
         target = f"{url}?csrf={csrf}" if csrf else url
         return client.post(target, files={"file": ("walk.csv", b"a,b\n1,2\n")}, follow_redirects=False)
     if csrf:

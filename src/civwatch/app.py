@@ -24,7 +24,7 @@ from civwatch.web.render import error_html, wants_json
 from civwatch.web.session import COOKIE, SessionCodec
 
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies and forms; uploads have their own limit
-UPLOAD_PATHS = ("/imports",)  # multipart uploads: capped at jobs.MAX_UPLOAD_BYTES
+UPLOAD_PATHS = ("/imports", "/missing/lists", "/api/missing/lists")  # multipart uploads: capped by their routes
 
 
 class BodyTooLarge(HTTPException):

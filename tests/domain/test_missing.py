@@ -84,3 +84,31 @@ def test_agreeing_births_weigh_for_a_candidate_and_distant_ones_against() -> Non
     far = dom.score(case, dom.Person(["أحمد ماهر شرف"], dom.parse_birth(None, 45, on), "m"))
     assert far.score < dom.THRESHOLD < unknown.score <= near.score
     assert near.strength > unknown.strength  # ranked apart even where both scores are capped at 1
+
+
+@pytest.mark.parametrize(("latin", "arabic"), [
+    ("Suheir Jabara", "سهير جبارة"),  # ه after s: no "sh" digraph on the Arabic side
+    ("Salim Kahil", "سليم كحيل"),  # ح after k
+    ("Naser Al Tahrawi", "ناصر الطهراوي"),  # ه after ط
+    ("Hala Jouda", "هلا جودة"),  # ou before a final vowel: the long u written و
+    ("Israa Toutah", "اسراء طوطح"),
+    ("Abdulhadi Habib", "عبدالهادي حبيب"),  # Abd joined: its d makes no digraph with the h after it
+    ("Maher Agel", "ماهر عقل"),  # ق written g
+])
+def test_spellings_the_skeleton_used_to_miss_agree(latin: str, arabic: str) -> None:
+    score, why = names.compare_names([latin], [arabic])
+    assert score >= dom.THRESHOLD, (score, why, names.skeletons(latin), names.skeletons(arabic))
+
+
+def test_a_long_u_tells_mahmoud_from_muhammad_and_the_reason_says_so() -> None:
+    right, _ = names.compare_names(["Muhammad Awni Al-Mahlawi"], ["محمد عوني المحلاوي"])
+    wrong, why = names.compare_names(["Mahmoud Awni Al-Mahlawi"], ["محمد عوني المحلاوي"])
+    assert right > wrong and right - wrong >= 0.2
+    assert "written vowels differ" in why
+    # Yusuf's last u is short in يوسف: a spelling that cannot tell costs nothing
+    assert names.compare_names(["Yusuf Awni"], ["يوسف عوني"])[0] >= 0.9
+
+
+def test_a_kunya_alone_is_not_offered() -> None:
+    score, why = names.compare_names(["Sameh Ahmed Qasem (Abu Ahmed)"], ["أنور سعد الزعيم `أبو احمد`"])
+    assert score < dom.THRESHOLD and "nickname" in why

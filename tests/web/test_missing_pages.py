@@ -95,3 +95,42 @@ def test_family_report_gives_a_code_then_the_officer_confirms(browser, missing_s
         assert "confirmed dead" in pg.locator("#follow-state").inner_text()
     finally:
         context.close()
+
+
+def test_an_officer_uploads_the_airwars_list_from_the_lists_page(browser, missing_server, shared_data, screenshot) -> None:
+    source = Path(shared_data) / "other_monitors" / "airwars_gaza_2023_victims_by_incident.csv"
+    with open(source, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def impossible(age: str) -> bool:
+        try:
+            return not 0 <= float(age) <= 130
+        except ValueError:
+            return False
+
+    refused = [r for r in rows if not (r["name_en"].strip() or r["name_ar"].strip()) or impossible(r["age_years"])]
+    context, pg = _page(browser, missing_server)
+    try:
+        log_in(pg, ("inv", PASSWORD))
+        pg.goto("/missing/lists")
+        form = pg.locator("#list-upload-form")
+        form.get_by_label("File").set_input_files(str(source))
+        form.get_by_label("Kind of list").select_option("dead")
+        form.get_by_label("Title").fill("Airwars: Gaza 2023 victims")
+        form.get_by_label("Provenance").fill("Airwars via alexschell/airwars-gaza-data")
+        form.get_by_label("Date of the list").fill("2999-01-01")
+        form.get_by_role("button", name="Import").click()
+        assert "future" in pg.locator("#list-error").inner_text()  # refused with its reason, the fields kept
+        assert pg.locator("#list-title").input_value() == "Airwars: Gaza 2023 victims"
+        form = pg.locator("#list-upload-form")
+        form.get_by_label("File").set_input_files(str(source))
+        form.get_by_label("Date of the list").fill("2024-09-25")
+        form.get_by_role("button", name="Import").click()
+        read, accepted, rejected = (int(pg.locator(f"#rows-{k}").inner_text()) for k in ("read", "accepted", "rejected"))
+        assert (read, accepted, rejected) == (len(rows), len(rows) - len(refused), len(refused))
+        lines = pg.locator("#list-rejections tr")
+        assert lines.count() == len(refused) + 1 and "age" in lines.nth(1).inner_text()
+        assert "Airwars: Gaza 2023 victims" in pg.locator("#missing-lists").inner_text()
+        screenshot(pg, "list-upload")
+    finally:
+        context.close()

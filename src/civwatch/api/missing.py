@@ -7,6 +7,7 @@ wrong code or secret 404 saying only that, too many attempts 429.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -15,11 +16,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from civwatch.api.deps import get_engine, optional_principal, reader, writer
 from civwatch.api.errors import problem
 from civwatch.domain.missing import Circumstance, MissingRuleError
 from civwatch.services import missing as svc
+from civwatch.services import missing_lists, scratch, uploads
 from civwatch.services.auth import Principal
 
 router = APIRouter(tags=["missing persons"])
@@ -151,7 +155,45 @@ def decide(body: DecisionIn, engine: Annotated[Engine, Depends(get_engine)], pri
 @router.get("/missing/lists", summary="The lists imported, with provenance, date and row accounting", dependencies=[Depends(reader)])
 def lists(engine: Annotated[Engine, Depends(get_engine)], principal: Annotated[Principal | None, Depends(optional_principal)],
           request: Request) -> Any:
-    from civwatch.services import missing_lists
-
     out = run(missing_lists.lists, engine, principal or getattr(request.state, "reader", None))
     return out if isinstance(out, JSONResponse) else {"lists": jsonable_encoder(out)}
+
+
+@router.get("/missing/lists/{list_id}/rejections", summary="A list's rejected rows with their reasons (the cells for granted roles)",
+            dependencies=[Depends(reader)], responses={404: PROBLEM})
+def rejections(engine: Annotated[Engine, Depends(get_engine)], principal: Annotated[Principal | None, Depends(optional_principal)],
+               request: Request, list_id: Id) -> Any:
+    out = run(missing_lists.rejections, engine, list_id, principal or getattr(request.state, "reader", None))
+    return out if isinstance(out, JSONResponse) else {"list_id": list_id, "rejections": jsonable_encoder(out)}
+
+
+@router.post("/missing/lists", status_code=201, responses={**WRITE_RESPONSES, 400: PROBLEM, 413: PROBLEM},
+             summary="Import a list of persons: multipart/form-data with `file` (CSV, XLSX, HXL) and the fields kind, title, "
+                     "provenance, list_date")
+async def upload_list(request: Request, engine: Annotated[Engine, Depends(get_engine)],
+                      principal: Annotated[Principal, Depends(writer)]) -> Any:
+    """The role and the declared size are checked before a byte of the body is read; the file
+    streams to the store's scratch folder (the one upload mechanism, services/uploads.py), is
+    imported in one transaction (every row accepted or rejected with its reason: read = accepted
+    + rejected), then removed. Every open case is searched in the new list."""
+    missing_lists.check_importer(principal)
+    limit = missing_lists.MAX_LIST_BYTES
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return problem(413, "Too large", f"a list uploaded here is at most {limit // (1024 * 1024)} MB; import it with "
+                                         "`civwatch missing lists import`")
+    folder = await run_in_threadpool(scratch.folder, engine, "missing-list")
+    try:
+        try:
+            path, fields = await uploads.receive_upload(request.stream(), request.headers.get("content-type", ""), folder,
+                                                        limit, "; import it with `civwatch missing lists import`")
+        except uploads.UploadTooLarge as exc:
+            return problem(413, "Too large", str(exc))
+        except uploads.BadUpload as exc:
+            return problem(400, "Bad request", str(exc))
+        except ClientDisconnect:
+            return problem(400, "Bad request", "the upload was interrupted; nothing was kept")
+        out = await run_in_threadpool(run, missing_lists.import_upload, engine, path, fields, principal)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return out if isinstance(out, JSONResponse) else JSONResponse(jsonable_encoder(out), status_code=201)

@@ -23,6 +23,8 @@ from civwatch.store import audit
 from civwatch.store import missing as store
 
 BATCH = 5000
+MAX_LIST_BYTES = 64 * 1024 * 1024  # an upload over the page or the API; larger lists: the CLI
+UPLOAD_FIELDS = ("kind", "title", "provenance", "list_date")
 
 
 def _sha256(path: Path) -> str:
@@ -92,6 +94,24 @@ def import_list(engine: Engine, path: Path, kind: str, title: str, provenance: s
             missing_notify.tell_officer(engine, store.get_case(conn, case_id), new, f"the list '{title}'", now)
     return {"id": list_id, "kind": kind, "read": read, "accepted": accepted, "rejected": rejected,
             "cases_with_new_candidates": len(found), "new_candidates": sum(found.values())}
+
+
+def check_importer(principal: Principal | None) -> Principal:
+    """Refuses (before an upload is read) whoever may not import a list."""
+    return cases._require(principal, dom.OFFICER_ROLES, "importing a list")
+
+
+def import_upload(engine: Engine, path: Path, fields: dict[str, str], principal: Principal,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """A list uploaded over the page or the API: the same import as the CLI's, its form fields
+    (kind, title, provenance, list_date) checked by import_list; the file is the caller's to remove."""
+    unknown = sorted(set(fields) - set(UPLOAD_FIELDS) - {"csrf"})
+    if unknown:
+        raise dom.MissingRuleError(f"unknown field(s): {', '.join(unknown)}; give {', '.join(UPLOAD_FIELDS)}")
+    if not fields.get("list_date"):
+        raise dom.MissingRuleError("list_date: give the list's date, YYYY-MM-DD")
+    return import_list(engine, path, fields.get("kind", ""), fields.get("title", ""), fields.get("provenance", ""),
+                       fields["list_date"], principal, now)
 
 
 def lists(engine: Engine, principal: Principal | None) -> list[dict]:

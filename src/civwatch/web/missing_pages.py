@@ -4,6 +4,7 @@ and the lists imported. Forms post to the same services as the API and the CLI."
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -15,10 +16,11 @@ from civwatch.domain.missing import (
     OFFICER_ROLES,
     Circumstance,
     CloseReason,
+    ListKind,
     MissingRuleError,
 )
 from civwatch.services import missing as svc
-from civwatch.services import missing_lists
+from civwatch.services import missing_lists, scratch, uploads
 from civwatch.web.render import WebRoute, client_address, engine, page, require_user
 from civwatch.web.session import check_csrf
 
@@ -137,8 +139,50 @@ async def decide(request: Request, case_id: int) -> Response:
     return RedirectResponse(f"/missing/cases/{case_id}", status_code=303)
 
 
+def _lists_page(request: Request, status: int = 200, imported: dict | None = None, error: str | None = None,
+                values: dict | None = None) -> Response:
+    user = require_user(request, *OFFICER_ROLES)
+    eng = engine(request)
+    rejected = missing_lists.rejections(eng, imported["id"], user) if imported else []
+    return page(request, "missing_lists.html", {"lists": missing_lists.lists(eng, user), "imported": imported,
+                                                "rejections": rejected, "error": error},
+                status=status, kinds=list(ListKind), values=values or {})
+
+
 @router.get("/missing/lists", include_in_schema=False)
 @router.get("/missing/lists.json", include_in_schema=False)
 def lists(request: Request) -> Response:
-    user = require_user(request, *OFFICER_ROLES)
-    return page(request, "missing_lists.html", {"lists": missing_lists.lists(engine(request), user)})
+    return _lists_page(request)
+
+
+@router.post("/missing/lists", include_in_schema=False)
+async def upload_list(request: Request) -> Response:
+    """A list uploaded from the page: CSRF token (in the form's action, as for /imports), role and
+    declared size checked before a byte of the body is read; the file streams to the scratch
+    folder (services/uploads.py), is imported as by the CLI, and is removed. The page then shows
+    the row accounting and every rejected row with its reason."""
+    check_csrf(request.state.session, request.query_params.get("csrf") or request.headers.get("x-csrf-token"))
+    user = await run_in_threadpool(require_user, request, *OFFICER_ROLES)
+    missing_lists.check_importer(user)
+    limit = missing_lists.MAX_LIST_BYTES
+    hint = "; import it with `civwatch missing lists import`"
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise HTTPException(413, f"the file is larger than {limit // (1024 * 1024)} MB{hint}")
+    eng = engine(request)
+    folder = await run_in_threadpool(scratch.folder, eng, "missing-list")
+    fields: dict[str, str] = {}
+    try:
+        try:
+            path, fields = await uploads.receive_upload(request.stream(), request.headers.get("content-type", ""), folder, limit, hint)
+        except uploads.UploadTooLarge as exc:
+            raise HTTPException(413, str(exc)) from None
+        shown = {k: v for k, v in fields.items() if k in missing_lists.UPLOAD_FIELDS}
+        fields = {k: v for k, v in fields.items() if k != "csrf"}
+        try:
+            out = await run_in_threadpool(missing_lists.import_upload, eng, path, fields, user)
+        except (MissingRuleError, ValueError) as exc:  # a bad field or a file that cannot be read: said, nothing kept
+            return await run_in_threadpool(_lists_page, request, 422, None, str(exc), shown)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return await run_in_threadpool(_lists_page, request, 201, out)
