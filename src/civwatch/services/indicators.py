@@ -273,10 +273,12 @@ def indicator(
     with engine.connect() as conn:  # one connection for the checks and the sums
         fp, now = _fresh_on(engine, conn)
         store_fp = fp if now else cube.fingerprint(conn)  # the linkage status is kept at the store's
+        x_fp = None
         if name in SEX_AGE_INDICATORS:
-            fp += ":" + extracted_store.fingerprint(conn)
+            x_fp = extracted_store.fingerprint(conn)
+            fp += ":" + x_fp
         key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change, extracted)
-        return _cached(key, lambda: _compute(engine, d.name, dims, filters, change, extracted, conn, store_fp))
+        return _cached(key, lambda: _compute(engine, d.name, dims, filters, change, extracted, conn, store_fp, x_fp))
 
 
 def check_extracted(value: str | None) -> str:
@@ -292,10 +294,15 @@ def _extracted_fingerprint(engine: Engine) -> str:
         return extracted_store.fingerprint(conn)
 
 
-def _with_extracted(conn, summed: list[dict], level: str, dims: list[str], filters: Filters, extracted: str) -> tuple[list[dict], dict, dict]:
+NO_EXTRACTED = "x0"  # textcounts.fingerprint of a store holding no harm read from text
+
+
+def _with_extracted(conn, summed: list[dict], level: str, dims: list[str], filters: Filters, extracted: str,
+                    extracted_fp: str | None = None) -> tuple[list[dict], dict, dict]:
     """The coded sums, with the extracted sex-and-age sums added when `extracted == "include"`;
-    also the extracted sums per group and overall, and the statement of which figures are shown."""
-    extra = extracted_store.aggregate(conn, level, dims, filters)
+    also the extracted sums per group and overall, and the statement of which figures are shown.
+    `extracted_fp`: the store's extracted fingerprint when read already (none: nothing to sum)."""
+    extra = [] if extracted_fp == NO_EXTRACTED else extracted_store.aggregate(conn, level, dims, filters)
     per_group: dict[tuple, dict] = {}
     for e in extra:
         acc = per_group.setdefault(tuple(e[d] for d in dims), dict.fromkeys(extracted_store.MEASURES, 0))
@@ -362,7 +369,8 @@ def filters_key(f: Filters) -> tuple:
 
 
 def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None,
-             extracted: str = "exclude", conn: Connection | None = None, fp: str | None = None) -> IndicatorResult:
+             extracted: str = "exclude", conn: Connection | None = None, fp: str | None = None,
+             extracted_fp: str | None = None) -> IndicatorResult:
     if conn is None:
         with engine.connect() as own:
             return _compute(engine, name, dims, filters, change, extracted, own, cube.fingerprint(own))
@@ -378,7 +386,7 @@ def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, chang
     if store_groups is None:
         summed = cube.aggregate(conn, level, helper, filters)
     if name in SEX_AGE_INDICATORS:
-        summed, per_group, ex = _with_extracted(conn, summed, level, helper, filters, extracted)
+        summed, per_group, ex = _with_extracted(conn, summed, level, helper, filters, extracted, extracted_fp)
     else:
         ex = _not_applicable(extracted)
     run = _linkage_run_on(engine, conn, fp or cube.fingerprint(conn))
