@@ -223,14 +223,26 @@ def write_parquet(engine, workdir: Path, rows: int) -> Path:
 
 
 def percentiles(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    return timed(fn, repeat)[:2]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    """p50 and p95 of the wall-clock ms, and the mean CPU ms of this process per call (the part
+    the machine's load does not add to: the CPU time a call itself used, in Python and in SQLite)."""
     fn()  # warm
     times = []
+    cpu = time.process_time()
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t) * 1000)
+    cpu = (time.process_time() - cpu) * 1000 / repeat
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], cpu
+
+
+def load_average() -> str:
+    return " / ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def duck_sql(case: dict, pq: Path) -> str:
@@ -270,8 +282,7 @@ CASES = [
 ] + [{"name": "civilian-deaths", "by": "year", "source": "ucdp-ged"}]
 
 
-def bench_backend(backend: str, rows: int, repeat: int, workdir: Path) -> list[dict]:
-    import duckdb
+def bench_backend(backend: str, rows: int, repeat: int, workdir: Path, rebuild: bool = True, duck_baseline: bool = True) -> list[dict]:
     from fastapi.testclient import TestClient
 
     from civwatch.app import create_app
@@ -280,13 +291,36 @@ def bench_backend(backend: str, rows: int, repeat: int, workdir: Path) -> list[d
 
     out: list[dict] = []
     engine, load_s = open_store(backend, rows, workdir)
+    out.append({"case": f"{backend}: load average (1 / 5 / 15 min) at start", "figure": load_average(), "unit": ""})
     if load_s is not None:
         out.append({"case": f"{backend}: bulk load {rows} reports", "figure": round(load_s, 1), "unit": "s"})
-    t = time.perf_counter()
-    cube_rows = indicators.refresh(engine)
-    out.append({"case": f"{backend}: cube rebuild ({cube_rows} cube rows)", "figure": round(time.perf_counter() - t, 2), "unit": "s"})
-    pq = write_parquet(engine, workdir, rows)
-    duck = duckdb.connect()
+    if backend == "postgres":
+        from sqlalchemy import text
+
+        with engine.connect() as c:
+            size = c.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        out.append({"case": f"{backend}: database size", "figure": round(size / 2**30, 2), "unit": "GiB"})
+    if rebuild or load_s is not None:
+        t = time.perf_counter()
+        cube_rows = indicators.refresh(engine)
+        out.append({"case": f"{backend}: cube rebuild ({cube_rows} cube rows)", "figure": round(time.perf_counter() - t, 2), "unit": "s"})
+    else:
+        t = time.perf_counter()
+        indicators.ensure_fresh(engine)  # rebuilds only when the store moved on since
+        out.append({"case": f"{backend}: cube freshness check (no rebuild unless stale)", "figure": round(time.perf_counter() - t, 2), "unit": "s"})
+    duck = None
+    if duck_baseline:
+        import duckdb
+
+        pq = write_parquet(engine, workdir, rows)
+        duck = duckdb.connect()
+
+    def beside(label: str, p50: float, p95: float, cpu: float, sql: str | None) -> dict:
+        row = {"case": label, "figure": round(p95, 2), "p50": round(p50, 2), "cpu_ms": round(cpu, 2), "unit": "ms p95"}
+        if duck is not None and sql is not None:
+            d50, d95 = percentiles(lambda: duck.execute(sql).fetchall(), repeat)
+            row |= {"baseline": round(d95, 2), "baseline_p50": round(d50, 2), "ratio": round(p95 / d95, 2) if d95 else None}
+        return row
 
     for case in CASES:
         f = Filters(source=case.get("source"))
@@ -295,18 +329,15 @@ def bench_backend(backend: str, rows: int, repeat: int, workdir: Path) -> list[d
             indicators._cache.clear()
             return indicators.indicator(engine, case["name"], by=case["by"], filters=f)
 
-        sql = duck_sql(case, pq)
-        p50, p95 = percentiles(ours, repeat)
-        d50, d95 = percentiles(lambda sql=sql: duck.execute(sql).fetchall(), repeat)
+        p50, p95, cpu = timed(ours, repeat)
         label = f"{backend}: {case['name']} by {case['by']}" + (f" source={case['source']}" if case.get("source") else "")
-        out.append({"case": label, "figure": round(p95, 2), "p50": round(p50, 2), "unit": "ms p95",
-                    "baseline": round(d95, 2), "baseline_p50": round(d50, 2), "ratio": round(p95 / d95, 2) if d95 else None})
+        out.append(beside(label, p50, p95, cpu, duck_sql(case, pq) if duck is not None else None))
 
     client = TestClient(create_app(engine, private_reads=False))
     cached = percentiles(lambda: client.get("/api/indicators/civilian-deaths", params={"by": "year"}), repeat)
     out.append({"case": f"{backend}: GET /api/indicators/civilian-deaths?by=year (cached)", "figure": round(cached[1], 2), "p50": round(cached[0], 2), "unit": "ms p95"})
 
-    inc = f"read_parquet('{pq / 'incidents.parquet'}')"
+    inc = f"read_parquet('{pq / 'incidents.parquet'}')" if duck is not None else ""
     pages = {
         "first page": ({"limit": 50}, f"SELECT * FROM {inc} ORDER BY date_start DESC, id DESC LIMIT 51"),
         "country=SYR": ({"limit": 50, "country": "SYR"}, f"SELECT * FROM {inc} WHERE country_iso3='SYR' ORDER BY date_start DESC, id DESC LIMIT 51"),
@@ -323,10 +354,29 @@ def bench_backend(backend: str, rows: int, repeat: int, workdir: Path) -> list[d
             state["cursor"] = r.json()["next_cursor"]
             state["n"] += 1
 
-        p50, p95 = percentiles(page, repeat)
-        d50, d95 = percentiles(lambda sql=sql: duck.execute(sql).fetchall(), repeat)
-        out.append({"case": f"{backend}: GET /api/incidents {label} (pages 1-10 by cursor)", "figure": round(p95, 2), "p50": round(p50, 2), "unit": "ms p95",
-                    "baseline": round(d95, 2), "baseline_p50": round(d50, 2), "ratio": round(p95 / d95, 2) if d95 else None})
+        p50, p95, cpu = timed(page, repeat)
+        out.append(beside(f"{backend}: GET /api/incidents {label} (pages 1-10 by cursor)", p50, p95, cpu, sql))
+
+    # one incident with its reports side by side: the API and the page, at ids spread over the store
+    from sqlalchemy import func, select
+
+    from civwatch.store.schema import incidents as incidents_t
+
+    with engine.connect() as c:
+        top = c.execute(select(func.max(incidents_t.c.id))).scalar_one()
+    ids = [int(i) for i in np.random.default_rng(24).integers(1, top + 1, repeat + 1)]
+    for label, path in (("GET /api/incidents/{id}", "/api/incidents/{}"), ("GET /incidents/{id} (HTML page)", "/incidents/{}")):
+        state = {"n": 0}
+
+        def one(path=path, state=state):
+            r = client.get(path.format(ids[state["n"] % len(ids)]))
+            r.raise_for_status()
+            state["n"] += 1
+
+        p50, p95, cpu = timed(one, repeat)
+        sql = f"SELECT * FROM {inc} WHERE id = {ids[0]}" if duck is not None else None
+        out.append(beside(f"{backend}: {label}, random ids", p50, p95, cpu, sql))
+    out.append({"case": f"{backend}: load average (1 / 5 / 15 min) at end", "figure": load_average(), "unit": ""})
     engine.dispose()
     return out
 
@@ -337,11 +387,14 @@ def run(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--backend", default="sqlite,postgres")
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "civwatch-bench-indicators")
+    ap.add_argument("--no-rebuild", action="store_true", help="keep the stored cube when it is current (a rebuild takes minutes at 25M)")
+    ap.add_argument("--no-duckdb", action="store_true", help="no Parquet copy and no DuckDB baseline (at 25M the copy alone is gigabytes)")
     args = ap.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for backend in args.backend.split(","):
-        results += bench_backend(backend.strip(), args.rows, args.repeat, args.workdir)
+        results += bench_backend(backend.strip(), args.rows, args.repeat, args.workdir,
+                                 rebuild=not args.no_rebuild, duck_baseline=not args.no_duckdb)
     return results
 
 

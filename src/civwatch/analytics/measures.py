@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
+from operator import itemgetter
 
 from civwatch.domain.query import SUMMED_MEASURES
 
@@ -42,6 +44,83 @@ def total(groups: dict[tuple, dict]) -> dict[tuple, dict]:
         for name, n in g["_sources"].items():
             acc["_sources"][name] += n
     return {(): acc} if groups else {}
+
+
+@lru_cache(maxsize=1024)
+def _names(joined: str | None) -> frozenset[str]:
+    return frozenset(name for name in (joined or "").split(",") if name)
+
+
+@lru_cache(maxsize=1024)
+def _sorted_names(joined: str | None) -> tuple[str, ...]:
+    return tuple(sorted(_names(joined)))
+
+
+# the summed measures each indicator's rows read (value_of, row_coverage); totals read them all.
+# For the counts, in the order of their value, low and high (`count_rows`).
+ROW_MEASURES: dict[str, tuple[str, ...]] = {
+    "civilian-deaths": ("deaths_best", "deaths_low", "deaths_high"),
+    "civilian-injuries": ("injuries_best", "injuries_low", "injuries_high"),
+    "incidents": ("n",),
+    "reports": ("n_reports",),
+    "women-children-share": ("n", "n_disaggregated", "casualties_disaggregated", "casualties_women_children", "casualties"),
+    "ewipa-share": ("casualties", "casualties_ewipa", "casualties_weapon_unknown", "casualties_place_unknown"),
+}
+
+
+def summed_groups(rows: Iterable[tuple], by: list[str], summed: tuple[str, ...] = SUMMED) -> dict[tuple, dict]:
+    """Groups as `collapse` makes them, from rows the store summed per group already: the `by`
+    values, the `summed` measures in order, then the group's sources joined by commas. Each
+    group's `_sources` holds the names of its sources only (their report counts come with
+    `summed_totals`), which is all `indicator_rows` and `compare` read of it."""
+    k, n = len(by), len(summed)
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        acc = dict(zip(summed, map(int, row[k:k + n]), strict=True))
+        acc["_sources"] = _names(row[k + n])
+        out[tuple(row[:k])] = acc
+    return out
+
+
+COUNTS = ("civilian-deaths", "civilian-injuries", "incidents", "reports")
+
+
+def count_rows(name: str, rows: Iterable[tuple], by: list[str]) -> list[dict]:
+    """`indicator_rows(name, [], by, summed_groups(rows, by, ROW_MEASURES[name]))` for a count
+    (`COUNTS`), built straight from the store's rows: no dict of sums per group in between."""
+    k = len(by)
+    ordered = _in_order(list(rows), k)
+    present = "violence_type" in by
+    ranged = len(ROW_MEASURES[name]) == 3
+    out = []
+    for r in ordered:
+        if k == 1 and not present:
+            row = {by[0]: r[0]}
+        else:
+            row = {d: _present(d, v) for d, v in zip(by, r[:k], strict=True)} if present else dict(zip(by, r[:k], strict=True))
+        if ranged:
+            row["value"], row["low"], row["high"] = r[k], r[k + 1], r[k + 2]
+        else:
+            row["value"], row["low"], row["high"] = r[k], None, None
+        row["sources"] = list(_sorted_names(r[-1]))
+        out.append(row)
+    return out
+
+
+def summed_totals(per_source: Iterable[tuple]) -> dict[tuple, dict]:
+    """`collapse(rows, [])` from sums the store made per sources value (the value, then every
+    summed measure in order): the totals over the whole selection and each source's reports."""
+    acc = _blank()
+    seen = False
+    reports_at = 1 + SUMMED.index("n_reports")
+    for row in per_source:
+        seen = True
+        for k, v in zip(SUMMED, row[1:], strict=True):
+            acc[k] += int(v)
+        for name in str(row[0] or "").split(","):  # as `collapse` splits them
+            if name:
+                acc["_sources"][name] += int(row[reports_at])
+    return {(): acc} if seen else {}
 
 
 def ratio(num: int, den: int) -> float | None:
@@ -115,14 +194,32 @@ def helper_dims(by: list[str]) -> list[str]:
     return by if "source" in by else [*by, "source"]
 
 
+def _order(value) -> tuple:
+    """Sort key of one dimension value: numbers as zero-padded text, unknown (None) last."""
+    return (value is None, f"{value:012d}" if isinstance(value, int) else str(value))
+
+
+def _in_order(rows: list[tuple], k: int) -> list[tuple]:
+    """Rows sorted by their first `k` values as `indicator_rows` sorts its groups (`_order`). One
+    column of text only, or of whole numbers from 0 to 10**12, sorts by the values themselves:
+    the same order, without a key made per row."""
+    if k == 1 and rows:
+        first = {type(r[0]) for r in rows}
+        if first == {str} or (first == {int} and 0 <= min(r[0] for r in rows) and max(r[0] for r in rows) < 10**12):
+            return sorted(rows, key=itemgetter(0))
+        return sorted(rows, key=lambda r: _order(r[0]))
+    return sorted(rows, key=lambda r: tuple(map(_order, r[:k])))
+
+
 def indicator_rows(name: str, summed: Iterable[dict], by: list[str], groups: dict | None = None) -> list[dict]:
     """One output row per group: the dimensions under their names, value, low, high, sources.
     `groups`: `collapse(summed, by)` when the caller made it already."""
     groups = collapse(summed, by) if groups is None else groups
+    present = "violence_type" in by  # the only dimension shown otherwise than stored
     rows = []
-    for key in sorted(groups, key=lambda k: tuple((v is None, str(v) if not isinstance(v, int) else f"{v:012d}") for v in k)):
+    for key in sorted(groups, key=(lambda k: _order(k[0])) if len(by) == 1 else (lambda k: tuple(map(_order, k)))):
         acc = groups[key]
-        row = {d: _present(d, v) for d, v in zip(by, key, strict=True)}
+        row = {d: _present(d, v) for d, v in zip(by, key, strict=True)} if present else dict(zip(by, key, strict=True))
         row |= value_of(name, acc)
         if "denominator" in row:
             row["base"] = share_text(row["numerator"], row["denominator"], SHARE_BASES[name])
@@ -159,7 +256,7 @@ def add_extracted(rows: list[dict], per_group: dict[tuple, dict], by: list[str],
 
 
 def _present(dim: str, value):
-    if dim in ("violence_type",) and not value:
+    if dim == "violence_type" and not value:
         return "unknown"
     return value
 

@@ -36,7 +36,7 @@ from civwatch.analytics.definitions import (
 from civwatch.domain.query import Filters, parse_dimensions
 from civwatch.domain.textcounts import METHOD_VERSION
 from civwatch.store import conflict_queries as conflict_store
-from civwatch.store import cube, cube_delta, linkage_status
+from civwatch.store import cube, cube_delta, cube_grouped, linkage_status
 from civwatch.store import linkage as linkage_store
 from civwatch.store import textcounts as extracted_store
 
@@ -157,6 +157,22 @@ def ensure_fresh(engine: Engine, force: bool = False) -> str:
     return fp
 
 
+def _fresh_on(engine: Engine, conn: Connection) -> tuple[str, bool]:
+    """`ensure_fresh` on a reader's own connection: the store's and the cube's fingerprints in
+    one statement (one round trip on PostgreSQL). Returns the fingerprint and whether it was
+    read just now (not trusted from within CIVWATCH_FRESH_WITHIN)."""
+    url = _key(engine)
+    seen = _checked.get(url)
+    if seen and time.monotonic() - seen[0] < _window():
+        return seen[1], False
+    fp, kept = cube.fingerprints(conn)
+    if kept != fp:
+        conn.rollback()  # end this read before the rebuild (its own transaction, under the lock)
+        return ensure_fresh(engine), True
+    _checked[url] = (time.monotonic(), fp)
+    return fp, True
+
+
 def refresh(engine: Engine) -> int:
     """Rebuild the cube now (after an import or a linkage run); returns its row count."""
     with _lock, engine.begin() as conn:
@@ -254,11 +270,15 @@ def indicator(
         raise ValueError("--change yoy needs --by year or --by month")
     if name == "active-conflicts":
         return _active_conflicts(engine, dims, filters, change)
-    fp = ensure_fresh(engine)
-    if name in SEX_AGE_INDICATORS:
-        fp += ":" + _extracted_fingerprint(engine)
-    key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change, extracted)
-    return _cached(key, lambda: _compute(engine, d.name, dims, filters, change, extracted))
+    with engine.connect() as conn:  # one connection for the checks and the sums
+        fp, now = _fresh_on(engine, conn)
+        store_fp = fp if now else cube.fingerprint(conn)  # the linkage status is kept at the store's
+        x_fp = None
+        if name in SEX_AGE_INDICATORS:
+            x_fp = extracted_store.fingerprint(conn)
+            fp += ":" + x_fp
+        key = ("indicator", _key(engine), fp, name, tuple(dims), filters_key(filters), change, extracted)
+        return _cached(key, lambda: _compute(engine, d.name, dims, filters, change, extracted, conn, store_fp, x_fp))
 
 
 def check_extracted(value: str | None) -> str:
@@ -274,10 +294,15 @@ def _extracted_fingerprint(engine: Engine) -> str:
         return extracted_store.fingerprint(conn)
 
 
-def _with_extracted(conn, summed: list[dict], level: str, dims: list[str], filters: Filters, extracted: str) -> tuple[list[dict], dict, dict]:
+NO_EXTRACTED = "x0"  # textcounts.fingerprint of a store holding no harm read from text
+
+
+def _with_extracted(conn, summed: list[dict], level: str, dims: list[str], filters: Filters, extracted: str,
+                    extracted_fp: str | None = None) -> tuple[list[dict], dict, dict]:
     """The coded sums, with the extracted sex-and-age sums added when `extracted == "include"`;
-    also the extracted sums per group and overall, and the statement of which figures are shown."""
-    extra = extracted_store.aggregate(conn, level, dims, filters)
+    also the extracted sums per group and overall, and the statement of which figures are shown.
+    `extracted_fp`: the store's extracted fingerprint when read already (none: nothing to sum)."""
+    extra = [] if extracted_fp == NO_EXTRACTED else extracted_store.aggregate(conn, level, dims, filters)
     per_group: dict[tuple, dict] = {}
     for e in extra:
         acc = per_group.setdefault(tuple(e[d] for d in dims), dict.fromkeys(extracted_store.MEASURES, 0))
@@ -319,18 +344,22 @@ def _not_applicable(extracted: str) -> dict:
 
 def linkage_run(engine: Engine) -> dict:
     """Whether `civwatch link` has run on the current reports (one scan per store state)."""
-    fp = store_fingerprint(engine)
+    with engine.connect() as conn:
+        return _linkage_run_on(engine, conn, cube.fingerprint(conn))
+
+
+def _linkage_run_on(engine: Engine, conn: Connection, fp: str) -> dict:
+    """`linkage_run` on a reader's connection, the store's fingerprint `fp` read already."""
 
     def scan() -> dict:
-        with engine.connect() as conn:
-            kept = linkage_status.read(conn, cube.fingerprint(conn))  # one row, no scan
-            if kept is not None:
-                return kept
-            if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
-                # never linked: every report is unlinked, and the cube counts them (no scan)
-                total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))
-                return {"reports": total, "reports_not_linked": total, "last_run_at": None}
-            return linkage_store.run_state(conn)
+        kept = linkage_status.read(conn, fp)  # one row, no scan
+        if kept is not None:
+            return kept
+        if not linkage_store.any_seen(conn) and cube_delta.is_current(conn):
+            # never linked: every report is unlinked, and the cube counts them (no scan)
+            total = sum(r["n"] for r in cube.aggregate(conn, "report", [], Filters()))
+            return {"reports": total, "reports_not_linked": total, "last_run_at": None}
+        return linkage_store.run_state(conn)
 
     return _cached(("linkage-run", _key(engine), fp), scan)
 
@@ -340,19 +369,37 @@ def filters_key(f: Filters) -> tuple:
 
 
 def _compute(engine: Engine, name: str, dims: list[str], filters: Filters, change: str | None,
-             extracted: str = "exclude") -> IndicatorResult:
+             extracted: str = "exclude", conn: Connection | None = None, fp: str | None = None,
+             extracted_fp: str | None = None) -> IndicatorResult:
+    if conn is None:
+        with engine.connect() as own:
+            return _compute(engine, name, dims, filters, change, extracted, own, cube.fingerprint(own))
     level = "report" if filters.source else "incident"
     per_group: dict[tuple, dict] = {}
-    with engine.connect() as conn:
-        summed = cube.aggregate(conn, level, measures.helper_dims(dims), filters)
-        if name in SEX_AGE_INDICATORS:
-            summed, per_group, ex = _with_extracted(conn, summed, level, measures.helper_dims(dims), filters, extracted)
-        else:
-            ex = _not_applicable(extracted)
-    run = linkage_run(engine)
-    groups = measures.collapse(summed, dims)  # once: the rows, and the totals from the groups
-    totals = measures.total(groups)
-    rows = measures.indicator_rows(name, summed, dims, groups)
+    helper = measures.helper_dims(dims)
+    # summed per group by the store when the cube answers and nothing is added to its sums
+    # (extracted harm "include" adds per group and source): a row per group, not per group and source
+    row_measures = measures.ROW_MEASURES.get(name, measures.SUMMED)
+    store_groups = None if extracted == "include" and name in SEX_AGE_INDICATORS else \
+        cube_grouped.grouped(conn, level, dims, filters, row_measures)
+    summed: list[dict] = []
+    if store_groups is None:
+        summed = cube.aggregate(conn, level, helper, filters)
+    if name in SEX_AGE_INDICATORS:
+        summed, per_group, ex = _with_extracted(conn, summed, level, helper, filters, extracted, extracted_fp)
+    else:
+        ex = _not_applicable(extracted)
+    run = _linkage_run_on(engine, conn, fp or cube.fingerprint(conn))
+    if store_groups is not None and name in measures.COUNTS:
+        rows = measures.count_rows(name, store_groups[0], dims)
+        totals = measures.summed_totals(store_groups[1])
+    elif store_groups is not None:
+        rows = measures.indicator_rows(name, summed, dims, measures.summed_groups(store_groups[0], dims, row_measures))
+        totals = measures.summed_totals(store_groups[1])
+    else:
+        groups = measures.collapse(summed, dims)  # once: the rows, and the totals from the groups
+        totals = measures.total(groups)
+        rows = measures.indicator_rows(name, summed, dims, groups)
     if name in SEX_AGE_INDICATORS:
         measures.add_extracted(rows, per_group, dims, ex["shown"])
     if change:

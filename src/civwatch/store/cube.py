@@ -352,6 +352,20 @@ def aggregate(conn: Connection, level: str, dims: list[str], filters: Filters, u
     return rows
 
 
+_FINGERPRINTS = select(
+    select(func.max(reports.c.id)).scalar_subquery(),
+    select(func.max(incidents.c.id)).scalar_subquery(),
+    select(func.max(audit_log.c.seq)).scalar_subquery(),
+    select(indicator_cube_state.c.fingerprint).where(indicator_cube_state.c.id == 1).scalar_subquery(),
+)
+
+
+def fingerprints(conn: Connection) -> tuple[str, str | None]:
+    """`fingerprint` and the one the cube was last brought up to date at, in one statement."""
+    r, i, a, kept = conn.execute(_FINGERPRINTS).one()
+    return f"r{r or 0}:i{i or 0}:a{a or 0}", kept
+
+
 # dimension name -> column of fact_select
 FACT_COLUMNS: dict[str, str] = {
     "year": "year",
@@ -452,6 +466,8 @@ def rebuild(conn: Connection) -> int:
     conn.execute(delete(indicator_cube))
     _fill(conn)
     _roll_up_countries(conn)
+    if conn.dialect.name == "postgresql":  # the planner's row counts of the new cube, not the old one's
+        conn.execute(text("ANALYZE indicator_cube"))
     fp = fingerprint(conn)
     _save_state(conn, fp)
     linkage_status.reset(conn, fp)

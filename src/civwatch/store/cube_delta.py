@@ -198,10 +198,14 @@ def add_batch(conn: Connection, batch_id: int) -> bool:
         return False
     # the store's fingerprint just before the batch was the cube's: its last report and last
     # incident below the watermark are still the ones the cube saw (nothing was deleted)
-    last_r = conn.execute(select(func.max(reports.c.id)).where(reports.c.id <= r0)).scalar() or 0
-    last_i = conn.execute(select(func.max(incidents.c.id)).where(incidents.c.id <= i0)).scalar() or 0
-    last_a = conn.execute(select(func.max(audit_log.c.seq)).where(audit_log.c.seq <= a0)).scalar() or 0
-    if (last_r, last_i, last_a) != (r0, i0, a0):
+    last = conn.execute(
+        select(  # one statement, as `cube.fingerprint`: three index lookups
+            select(func.max(reports.c.id)).where(reports.c.id <= r0).scalar_subquery(),
+            select(func.max(incidents.c.id)).where(incidents.c.id <= i0).scalar_subquery(),
+            select(func.max(audit_log.c.seq)).where(audit_log.c.seq <= a0).scalar_subquery(),
+        )
+    ).one()
+    if tuple(v or 0 for v in last) != (r0, i0, a0):
         return False
     strays = conn.execute(
         select(func.count()).select_from(incidents).where(

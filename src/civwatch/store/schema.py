@@ -149,6 +149,7 @@ reports = Table(
     UniqueConstraint("source", "source_id", name="uq_reports_source_record"),
     Index("ix_reports_source_year", "source", "year"),
     Index("ix_reports_country_date", "country_iso3", "date_start"),
+    Index("ix_reports_source_date", "source", "date_start"),  # twins on an incident's page (0026)
 )
 
 report_versions = Table(
