@@ -164,3 +164,77 @@ def test_a_talking_point_is_filled_per_locale() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="language"):
         messages.catalogue("de")
+
+
+# --- what the dashboard's scripts draw (web/js_messages.py) -------------------------------------
+
+STATIC_JS = SRC / "web" / "static" / "js"
+SCRIPT_CALL = re.compile(r"""\bcw\.t\(\s*["']([^"']+)["']\s*[,)]""")
+SCRIPT_DYNAMIC = re.compile(r"""\bcw\.(?:t\(\s*["']([^"']+)["']\s*\+|tValue\(\s*["']([^"']+)["']\s*,)""")
+PAGE_SCRIPT = re.compile(r"""asset\('js/([\w-]+)\.js'\)""")
+PAGE_MESSAGES = re.compile(r"""id="messages">\{\{ js_messages\(([^)]*)\)\|tojson \}\}</script>""")
+
+
+def script_ids(text: str) -> tuple[set[str], set[str]]:
+    return set(SCRIPT_CALL.findall(text)), {a or b for a, b in SCRIPT_DYNAMIC.findall(text)}
+
+
+def test_every_message_a_script_draws_is_declared_for_it() -> None:
+    """A script may ask only for what its page embeds: its own declared ids and common.js's; an id
+    it builds from a value (`"js.treaty.status." + k`) needs declared ids under that prefix."""
+    from civwatch.web.js_messages import SCRIPTS
+
+    seen = 0
+    for path in sorted(STATIC_JS.glob("*.js")):
+        literal, prefixes = script_ids(path.read_text(encoding="utf-8"))
+        allowed = set(SCRIPTS.get(path.stem, ())) | set(SCRIPTS["common"])
+        assert literal - allowed == set(), path.name
+        assert {p for p in prefixes if not any(i.startswith(p) for i in allowed)} == set(), path.name
+        seen += len(literal)
+    assert seen > 40  # the scan sees the scripts' calls
+
+
+def test_every_script_with_messages_is_embedded_by_the_pages_that_load_it() -> None:
+    from civwatch.web.js_messages import SCRIPTS
+
+    pages = 0
+    for path in sorted(WEB_TEMPLATES.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        loaded = set(PAGE_SCRIPT.findall(text)) & set(SCRIPTS)
+        if not loaded:
+            continue
+        pages += 1
+        embedded = {a.strip().strip("\"'") for m in PAGE_MESSAGES.findall(text) for a in m.split(",")}
+        assert loaded <= embedded, path.name
+    assert pages >= 10
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_every_message_declared_for_scripts_is_in_the_catalogue(lang: str) -> None:
+    from civwatch.web import js_messages
+
+    cat = messages.catalogue(lang)
+    assert sorted(js_messages.declared() - set(cat)) == []
+    every = js_messages.for_scripts(lang, *js_messages.SCRIPTS)
+    assert set(every) == js_messages.declared() and all(v.strip() for v in every.values())
+
+
+def test_script_messages_keep_english_and_fill_french() -> None:
+    from civwatch.web import js_messages
+
+    en = js_messages.for_scripts("en", "common", "import_job")
+    fr = js_messages.for_scripts("fr", "common", "import_job")
+    assert en["js.import.done"] == "Done: {read} rows read, {accepted} accepted, {rejected} rejected."  # as tests/web/test_imports.py reads it
+    assert fr["js.import.done"].startswith("Terminé")
+    assert en["js.legend.none"] == "none" and fr["js.legend.none"] == "aucun"
+    with pytest.raises(KeyError):
+        js_messages.for_scripts("fr", "no_such_script")
+
+
+def test_the_messages_block_cannot_close_its_script() -> None:
+    """The block is JSON inside <script>: `tojson` escapes <, >, & and ' so a message can never
+    end the element or open another."""
+    from civwatch.web.render import templates
+
+    out = templates.env.from_string('{{ m|tojson }}').render(m={"x": "</script><script>alert('1')</script>&"})
+    assert "<" not in out and ">" not in out and "'" not in out and "&" not in out.replace("\\u0026", "")

@@ -27,7 +27,7 @@ from civwatch.domain.query import OutOfRange
 from civwatch.domain.taxonomy import TAXONOMIES, label
 from civwatch.services import auth, messages
 from civwatch.settings import Settings
-from civwatch.web import static_files
+from civwatch.web import js_messages, static_files
 from civwatch.web.session import COOKIE, MAX_AGE, CsrfError, Session, SessionCodec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -176,6 +176,13 @@ def _t(ctx: Any, msgid: str, **values: Any) -> str:
 
 
 @pass_context
+def _js_messages(ctx: Any, *scripts: str) -> dict[str, str]:
+    """The messages `scripts` draw, in the page's language, for a `<script type="application/json"
+    id="messages">` block (`|tojson` escapes it for the page; see web/js_messages.py)."""
+    return js_messages.for_scripts(_lang(ctx), *scripts)
+
+
+@pass_context
 def _t_or(ctx: Any, msgid: str, fallback: Any) -> str:
     """A name the catalogue may hold (a treaty's official title): English prints the data's own
     text; another language prints the catalogue's, or the data's text where it has none."""
@@ -261,7 +268,7 @@ def _environment() -> Environment:
     env.filters.update(number=_number_filter, percent=_percent_filter, signed_percent=_signed_percent_filter, label=_label_filter,
                        safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range, day=_day_filter,
                        when=_when_filter, signed_number=_signed_number_filter)
-    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, t_or=_t_or, country=_country,
+    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, t_or=_t_or, country=_country, js_messages=_js_messages,
                        languages=messages.LANGUAGES)
     return env
 
