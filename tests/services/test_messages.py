@@ -238,3 +238,44 @@ def test_the_messages_block_cannot_close_its_script() -> None:
 
     out = templates.env.from_string('{{ m|tojson }}').render(m={"x": "</script><script>alert('1')</script>&"})
     assert "<" not in out and ">" not in out and "'" not in out and "&" not in out.replace("\\u0026", "")
+
+
+# --- sentences services write for pages (services.messages.msg) ---------------------------------
+
+
+def service_messages() -> dict[str, str]:
+    """msgid -> the English text the service writes beside it (the JSON API's and CLI's)."""
+    from civwatch.services import forecasts, treaties
+
+    out = {treaties.FEATURE_MSG[name]: label for name, label in tdom.FEATURES}
+    out |= {msgid: english for english, msgid in (treaties.FORUM_NOTE_MSG | treaties.EVAL_WHY_MSG | forecasts.REASON_MSG).items()}
+    out[forecasts.NOTE_MSG] = forecasts.NOTE
+    return out
+
+
+def test_service_sentences_are_in_both_catalogues_and_english_is_unchanged() -> None:
+    """English pages print the catalogue's text where they printed the service's: the two are equal;
+    French has its own text for each, with the same placeholders (none here)."""
+    en, fr = messages.catalogue("en"), messages.catalogue("fr")
+    wanted = service_messages()
+    assert {k: en.get(k) for k in wanted} == wanted
+    assert sorted(k for k in wanted if not fr.get(k, "").strip() or fr[k] == en[k]) == []
+
+
+def test_the_forecast_reasons_known_are_those_the_model_writes() -> None:
+    """analytics.forecasts writes these reasons; a reason renamed there would print in English."""
+    from civwatch.services import forecasts
+
+    source = (SRC / "analytics" / "forecasts.py").read_text(encoding="utf-8")
+    written = set(re.findall(r"""reason = "([^"]+)" if .* else "([^"]+)\"""", source)[0])
+    assert written == set(forecasts.REASON_MSG)
+
+
+def test_a_service_message_renders_in_the_page_language() -> None:
+    from civwatch.web.render import templates
+
+    m = messages.msg("tp.forum_gap", members=32, instrument="msg:instrument.ccm", not_party=9)
+    tpl = templates.env.from_string("{{ t_msg(m, 'English') }}|{{ t_msg(none, 'English') }}")
+    assert tpl.render(m=m, none=None, lang="en").startswith("9 of 32 members are not party to the Convention on Cluster Munitions")
+    fr = tpl.render(m=m, none=None, lang="fr")
+    assert fr.startswith("9 des 32 membres") and fr.endswith("|English")

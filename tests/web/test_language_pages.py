@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from civwatch.services import demo
+from civwatch.services import demo, messages
 from civwatch.services import treaties as tsvc
 from tests.web.conftest import LiveServer, sample_store, start_server
 
@@ -108,6 +108,13 @@ def test_treaty_forum_and_targets_in_french(page, server: LiveServer) -> None:
     # a probability as a French percentage: decimal comma, a space before the sign
     first = page.locator("#targets tbody td.num").first.inner_text()
     assert "," in first and first.replace("\xa0", " ").replace(NNBSP, " ").endswith(" %"), first
+    # the rule's reasons: the service's message ids, written in French (the JSON keeps English labels)
+    targets = httpx.get(server.url + "/treaties/targets.json", params={"forum": "NATO", "instrument": "XXVI-6"}).json()["targets"]
+    why = page.locator("#targets tbody tr").first.locator("td").nth(3).inner_text()
+    reasons = targets[0]["reasons"]
+    assert reasons and all(messages.text(x["label_msg"]["id"], "fr") in why and x["label"] not in why for x in reasons), why
+    page.goto("/forecasts")
+    assert page.locator("p.note").first.inner_text().startswith("Les prévisions sont des probabilités avec leur incertitude")
     assert page.errors == []
 
 
@@ -193,6 +200,9 @@ def test_what_scripts_draw_is_french(page, server: LiveServer) -> None:
     assert any(t.endswith(f" : {french_int(big['value'])} décès de civils") for t in tips), tips[:5]
     assert any(t.endswith(" : aucune donnée") for t in tips)
     assert not any("civilian deaths" in t or "no data" in t for t in tips)
+    # country names in French (CLDR), not Natural Earth's English ones
+    assert any(t.startswith("Allemagne : ") for t in tips) and any(t.startswith("Congo-Kinshasa : ") for t in tips)
+    assert not any(t.startswith(("Germany", "Dem. Rep. Congo")) for t in tips)
     # a chart: the series and x labels in its legend (DOM), the y axis numbers through the same formatter
     page.goto(f"/countries/{big['country']}")
     page.wait_for_selector("body[data-ready='1']")

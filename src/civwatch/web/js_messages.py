@@ -51,3 +51,18 @@ def for_scripts(lang: str, *scripts: str) -> dict[str, str]:
                 raise messages.MissingMessage(f"message {msgid!r} is missing from the {lang} catalogue")
             out[msgid] = cat[msgid]
     return out
+
+
+def country_names(lang: str) -> dict[str, str]:
+    """Names for the map shapes in `lang` (CLDR), keyed as the vendored Natural Earth file keys its
+    shapes: zero-padded ISO numeric, or the shape's name for the three without one. English keeps
+    Natural Earth's own names (an empty table)."""
+    if lang == "en":
+        return {}
+    import pycountry
+    from babel import Locale
+
+    territories = Locale.parse(lang).territories
+    names = {c.numeric: territories.get(c.alpha_2) or c.name for c in pycountry.countries}
+    names |= {"Kosovo": territories.get("XK") or "Kosovo", "N. Cyprus": "N. Cyprus", "Somaliland": "Somaliland"}
+    return names

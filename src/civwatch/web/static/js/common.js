@@ -17,8 +17,8 @@
 
   /* A label or sentence from the catalogue: the page embeds the messages its scripts declare
      (web/js_messages.py) in <script type="application/json" id="messages">. {name} placeholders
-     are filled with `values`: numbers grouped for the page's language, anything else as text
-     (pass years as strings). A missing message is logged and its id shown, never blank. */
+     are filled with `values`: numbers grouped for the page's language, null as "–", anything
+     else as text (pass years as strings). A missing message is logged and its id shown, never blank. */
   let catalogue = null;
   cw.t = function (id, values) {
     if (catalogue === null) catalogue = cw.data("messages") || {};
@@ -30,7 +30,7 @@
     return text.replace(/\{(\w+)\}/g, (whole, key) => {
       if (!values || !(key in values)) return whole;
       const v = values[key];
-      return typeof v === "number" ? cw.fmt(v) : String(v);
+      return typeof v === "number" || v === null || v === undefined ? cw.fmt(v) : String(v);  // unknown prints "–"
     });
   };
   // a value's label where the catalogue has one (`prefix + value`), else the value itself
@@ -57,6 +57,12 @@
 
   // world-atlas ids are zero-padded ISO numeric; these three have none and are joined by name.
   const BY_NAME = { Kosovo: "XKX", "N. Cyprus": "CYP", Somaliland: "SOM" };
+  // a shape's name in the page's language (<script id="country-names">; empty in English)
+  let names = null;
+  cw.countryName = function (f) {
+    if (names === null) names = cw.data("country-names") || {};
+    return (f.id ? names[f.id] : names[f.properties.name]) || f.properties.name;
+  };
 
   /* A Leaflet map with no tiles: Natural Earth country shapes from civwatch's own static files. */
   cw.layers = [];
@@ -82,7 +88,7 @@
         },
         onEachFeature: (f, lyr) => {
           const c = f.id ? byNumeric[f.id] : byIso3[BY_NAME[f.properties.name]];
-          const name = f.properties.name;
+          const name = cw.countryName(f);
           lyr.bindTooltip(opts.tooltip ? opts.tooltip(name, c) : (c ? cw.t("js.map.tooltip", { name: name, n: c.value }) : cw.t("js.map.no_data", { name: name })), { sticky: true });
           if (c && opts.countryLink) lyr.on("click", () => { window.location.href = opts.countryLink(c.country); });
         },

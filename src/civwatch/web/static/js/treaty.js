@@ -24,7 +24,7 @@
       },
       onEachFeature: (f, lyr) => {
         const r = f.id ? byNum[f.id] : byIso[BY_NAME[f.properties.name]];
-        const name = f.properties.name;
+        const name = cw.countryName(f);
         lyr.bindTooltip(r ? cw.t("js.treaty.tooltip", { name: name, status: LABELS[r.status] }) : cw.t("js.treaty.not_in_register", { name: name }), { sticky: true });
         if (r) lyr.on("click", () => { window.location.href = `/countries/${r.country}/treaties`; });
       },
