@@ -20,7 +20,7 @@ from civwatch.services import access, auth
 from civwatch.services.store import open_store
 from civwatch.settings import Settings
 from civwatch.web import jobs
-from civwatch.web.render import error_html, wants_json
+from civwatch.web.render import error_html, language_or_english, wants_json
 from civwatch.web.session import COOKIE, SessionCodec
 
 MAX_BODY_BYTES = 1024 * 1024  # JSON bodies and forms; uploads have their own limit
@@ -113,12 +113,12 @@ def _refuse(request: Request, status: int, why: str) -> Response:
         return errors.problem(status, "Not authenticated" if status == 401 else "Forbidden", why)
     if status == 401 and request.method in ("GET", "HEAD"):
         return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
-    return error_html(status, why)
+    return error_html(status, why, language_or_english(request))
 
 
 def _too_large(request: Request, limit: int) -> Response:
     why = f"the request body is larger than {limit // (1024 * 1024)} MB"
-    return errors.problem(413, "Too large", why) if _as_json(request) else error_html(413, why)
+    return errors.problem(413, "Too large", why) if _as_json(request) else error_html(413, why, language_or_english(request))
 
 
 def create_app(engine: Engine | None = None, database_url: str | None = None, private_reads: bool | None = None) -> FastAPI:

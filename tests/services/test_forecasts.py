@@ -70,6 +70,12 @@ def test_fit_stores_a_model_that_predicts_the_same_after_reload(ukraine_store: E
     cube_units = {u["unit"]: u for u in stored}
     thin = [u for u, row in zip(panel.units, panel.events, strict=True) if (row > 0).sum() < 3]
     assert thin and all(cube_units[u]["quantiles"] is None and cube_units[u]["reason"] == "not enough data" for u in thin)
+    # pages get the reason as a message id (French there), the JSON API keeps the English text beside it
+    from civwatch.services import messages
+
+    assert all(cube_units[u]["reason_msg"] == {"id": "forecast.reason.not_enough_data", "params": {}} for u in thin)
+    assert all(u["reason_msg"] is None for u in with_number)
+    assert messages.text("forecast.reason.not_enough_data", "fr") == "pas assez de données"
 
 
 def test_evaluation_scores_every_model_on_the_same_forecasts(ukraine_store: Engine) -> None:

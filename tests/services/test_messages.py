@@ -164,3 +164,118 @@ def test_a_talking_point_is_filled_per_locale() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="language"):
         messages.catalogue("de")
+
+
+# --- what the dashboard's scripts draw (web/js_messages.py) -------------------------------------
+
+STATIC_JS = SRC / "web" / "static" / "js"
+SCRIPT_CALL = re.compile(r"""\bcw\.t\(\s*["']([^"']+)["']\s*[,)]""")
+SCRIPT_DYNAMIC = re.compile(r"""\bcw\.(?:t\(\s*["']([^"']+)["']\s*\+|tValue\(\s*["']([^"']+)["']\s*,)""")
+PAGE_SCRIPT = re.compile(r"""asset\('js/([\w-]+)\.js'\)""")
+PAGE_MESSAGES = re.compile(r"""id="messages">\{\{ js_messages\(([^)]*)\)\|tojson \}\}</script>""")
+
+
+def script_ids(text: str) -> tuple[set[str], set[str]]:
+    return set(SCRIPT_CALL.findall(text)), {a or b for a, b in SCRIPT_DYNAMIC.findall(text)}
+
+
+def test_every_message_a_script_draws_is_declared_for_it() -> None:
+    """A script may ask only for what its page embeds: its own declared ids and common.js's; an id
+    it builds from a value (`"js.treaty.status." + k`) needs declared ids under that prefix."""
+    from civwatch.web.js_messages import SCRIPTS
+
+    seen = 0
+    for path in sorted(STATIC_JS.glob("*.js")):
+        literal, prefixes = script_ids(path.read_text(encoding="utf-8"))
+        allowed = set(SCRIPTS.get(path.stem, ())) | set(SCRIPTS["common"])
+        assert literal - allowed == set(), path.name
+        assert {p for p in prefixes if not any(i.startswith(p) for i in allowed)} == set(), path.name
+        seen += len(literal)
+    assert seen > 40  # the scan sees the scripts' calls
+
+
+def test_every_script_with_messages_is_embedded_by_the_pages_that_load_it() -> None:
+    from civwatch.web.js_messages import SCRIPTS
+
+    pages = 0
+    for path in sorted(WEB_TEMPLATES.glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        loaded = set(PAGE_SCRIPT.findall(text)) & set(SCRIPTS)
+        if not loaded:
+            continue
+        pages += 1
+        embedded = {a.strip().strip("\"'") for m in PAGE_MESSAGES.findall(text) for a in m.split(",")}
+        assert loaded <= embedded, path.name
+    assert pages >= 10
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_every_message_declared_for_scripts_is_in_the_catalogue(lang: str) -> None:
+    from civwatch.web import js_messages
+
+    cat = messages.catalogue(lang)
+    assert sorted(js_messages.declared() - set(cat)) == []
+    every = js_messages.for_scripts(lang, *js_messages.SCRIPTS)
+    assert set(every) == js_messages.declared() and all(v.strip() for v in every.values())
+
+
+def test_script_messages_keep_english_and_fill_french() -> None:
+    from civwatch.web import js_messages
+
+    en = js_messages.for_scripts("en", "common", "import_job")
+    fr = js_messages.for_scripts("fr", "common", "import_job")
+    assert en["js.import.done"] == "Done: {read} rows read, {accepted} accepted, {rejected} rejected."  # as tests/web/test_imports.py reads it
+    assert fr["js.import.done"].startswith("Terminé")
+    assert en["js.legend.none"] == "none" and fr["js.legend.none"] == "aucun"
+    with pytest.raises(KeyError):
+        js_messages.for_scripts("fr", "no_such_script")
+
+
+def test_the_messages_block_cannot_close_its_script() -> None:
+    """The block is JSON inside <script>: `tojson` escapes <, >, & and ' so a message can never
+    end the element or open another."""
+    from civwatch.web.render import templates
+
+    out = templates.env.from_string('{{ m|tojson }}').render(m={"x": "</script><script>alert('1')</script>&"})
+    assert "<" not in out and ">" not in out and "'" not in out and "&" not in out.replace("\\u0026", "")
+
+
+# --- sentences services write for pages (services.messages.msg) ---------------------------------
+
+
+def service_messages() -> dict[str, str]:
+    """msgid -> the English text the service writes beside it (the JSON API's and CLI's)."""
+    from civwatch.services import forecasts, treaties
+
+    out = {treaties.FEATURE_MSG[name]: label for name, label in tdom.FEATURES}
+    out |= {msgid: english for english, msgid in (treaties.FORUM_NOTE_MSG | treaties.EVAL_WHY_MSG | forecasts.REASON_MSG).items()}
+    out[forecasts.NOTE_MSG] = forecasts.NOTE
+    return out
+
+
+def test_service_sentences_are_in_both_catalogues_and_english_is_unchanged() -> None:
+    """English pages print the catalogue's text where they printed the service's: the two are equal;
+    French has its own text for each, with the same placeholders (none here)."""
+    en, fr = messages.catalogue("en"), messages.catalogue("fr")
+    wanted = service_messages()
+    assert {k: en.get(k) for k in wanted} == wanted
+    assert sorted(k for k in wanted if not fr.get(k, "").strip() or fr[k] == en[k]) == []
+
+
+def test_the_forecast_reasons_known_are_those_the_model_writes() -> None:
+    """analytics.forecasts writes these reasons; a reason renamed there would print in English."""
+    from civwatch.services import forecasts
+
+    source = (SRC / "analytics" / "forecasts.py").read_text(encoding="utf-8")
+    written = set(re.findall(r"""reason = "([^"]+)" if .* else "([^"]+)\"""", source)[0])
+    assert written == set(forecasts.REASON_MSG)
+
+
+def test_a_service_message_renders_in_the_page_language() -> None:
+    from civwatch.web.render import templates
+
+    m = messages.msg("tp.forum_gap", members=32, instrument="msg:instrument.ccm", not_party=9)
+    tpl = templates.env.from_string("{{ t_msg(m, 'English') }}|{{ t_msg(none, 'English') }}")
+    assert tpl.render(m=m, none=None, lang="en").startswith("9 of 32 members are not party to the Convention on Cluster Munitions")
+    fr = tpl.render(m=m, none=None, lang="fr")
+    assert fr.startswith("9 des 32 membres") and fr.endswith("|English")

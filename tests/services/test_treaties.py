@@ -207,6 +207,12 @@ def test_curve_profile_targets(loaded, shared_data: Path) -> None:
     assert {r["country"] for r in t["targets"]} == set(svc.forum_members(loaded, "NATO", SNAPSHOT)) - {
         c for c in svc.forum_members(loaded, "NATO", SNAPSHOT) if svc.status(loaded, c, "ccm", SNAPSHOT)["status"] == "party"}
     assert all(0 <= r["p"] <= 1 and r["reasons"] for r in t["targets"])
+    # each reason carries its message for the page: English word for word as the label, French apart
+    from civwatch.services import messages
+
+    reasons = [x for r in t["targets"] for x in r["reasons"]]
+    assert all(x["label_msg"] == {"id": f"treaties.feature.{x['feature']}", "params": {}} for x in reasons)
+    assert all(messages.text(x["label_msg"]["id"], "en") == x["label"] != messages.text(x["label_msg"]["id"], "fr") for x in reasons)
     assert [r["p"] for r in t["targets"]] == sorted((r["p"] for r in t["targets"]), reverse=True)
 
 

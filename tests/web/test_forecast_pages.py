@@ -56,3 +56,21 @@ def test_fan_chart_of_one_place(page, server: LiveServer, screenshot) -> None:
     assert not page.errors, page.errors
     screenshot(page, "fan")
     assert page.goto("/forecasts/ZZZ").status == 404
+
+
+def test_forecast_overview_in_french(page, server: LiveServer) -> None:
+    """The service's reasons and note from the catalogue, the map's tooltips and legend from the
+    script's messages: French where the English page says "not enough data" and "% chance"."""
+    page.goto("/forecasts?lang=fr")
+    page.wait_for_selector("body[data-ready='1']")
+    twin = httpx.get(f"{server.url}/forecasts.json").json()
+    assert [u for u in twin["units"] if u["reason"] == "not enough data"]
+    table = page.locator("#forecast-table").inner_text()
+    assert "pas assez de données" in table and "not enough data" not in table
+    assert page.locator("p.note").first.inner_text().startswith("Les prévisions sont des probabilités")
+    ukraine = next(u for u in twin["units"] if u["unit"] == "UKR")
+    tips = page.evaluate("() => civwatch.layers[0].getLayers().map((l) => String(l.getTooltip().getContent()))")
+    want = f"Ukraine : {round(ukraine['p_at_least_1'] * 100)} % de probabilité d'au moins un décès de civil (prévision)"
+    assert want in tips and any(t.endswith(" : aucune prévision") for t in tips)
+    assert page.locator("#legend").inner_text().startswith("aucun")
+    assert not page.errors, page.errors

@@ -52,3 +52,17 @@ def test_an_unknown_language_is_a_clear_error(server: LiveServer) -> None:
     r = httpx.get(server.url + "/?lang=de")
     assert r.status_code == 400 and "lang must be one of en, fr" in r.text
     assert "civwatch_lang" not in r.headers.get("set-cookie", "")
+
+
+def test_the_bare_refused_page_follows_the_language_cookie(server: LiveServer) -> None:
+    """A write refused by the access guard, before any route or session: the page is French with
+    the cookie or `?lang=fr`, English without (or with a language it does not know)."""
+    def refused(url: str, cookies: dict[str, str] | None = None) -> httpx.Response:
+        r = httpx.post(server.url + url, data={"x": "1"}, headers={"Accept": "text/html"}, cookies=cookies)
+        assert r.status_code == 403, r.status_code
+        return r
+
+    for r in (refused("/record", {"civwatch_lang": "fr"}), refused("/record?lang=fr")):
+        assert '<html lang="fr">' in r.text and "<h1>Non autorisé</h1>" in r.text and "Se connecter" in r.text
+    for r in (refused("/record"), refused("/record?lang=de"), refused("/record", {"civwatch_lang": "xx"})):
+        assert '<html lang="en">' in r.text and "<h1>Not allowed</h1>" in r.text and "Log in" in r.text

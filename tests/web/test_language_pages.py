@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from civwatch.services import demo
+from civwatch.services import demo, messages
 from civwatch.services import treaties as tsvc
 from tests.web.conftest import LiveServer, sample_store, start_server
 
@@ -108,6 +108,13 @@ def test_treaty_forum_and_targets_in_french(page, server: LiveServer) -> None:
     # a probability as a French percentage: decimal comma, a space before the sign
     first = page.locator("#targets tbody td.num").first.inner_text()
     assert "," in first and first.replace("\xa0", " ").replace(NNBSP, " ").endswith(" %"), first
+    # the rule's reasons: the service's message ids, written in French (the JSON keeps English labels)
+    targets = httpx.get(server.url + "/treaties/targets.json", params={"forum": "NATO", "instrument": "XXVI-6"}).json()["targets"]
+    why = page.locator("#targets tbody tr").first.locator("td").nth(3).inner_text()
+    reasons = targets[0]["reasons"]
+    assert reasons and all(messages.text(x["label_msg"]["id"], "fr") in why and x["label"] not in why for x in reasons), why
+    page.goto("/forecasts")
+    assert page.locator("p.note").first.inner_text().startswith("Les prévisions sont des probabilités avec leur incertitude")
     assert page.errors == []
 
 
@@ -170,4 +177,58 @@ def test_english_stays_the_default(page, server: LiveServer) -> None:
     assert page.locator("h1").inner_text().startswith("Convention on Cluster Munitions")
     twin = httpx.get(server.url + "/treaties/XXVI-6.json").json()
     assert f"states party on {twin['as_of']}" in page.locator("#headline").inner_text()
+    assert page.errors == []
+
+
+def tooltips(pg) -> list[str]:
+    """The tooltip text of every country shape the page's map drew (Leaflet, canvas renderer)."""
+    return pg.evaluate("""() => civwatch.layers[0].getLayers().map((l) => l.getTooltip() ? String(l.getTooltip().getContent()) : "")""")
+
+
+def test_what_scripts_draw_is_french(page, server: LiveServer) -> None:
+    """Map legend and tooltips, chart labels and axis numbers, treaty map legend: from the
+    catalogue's messages embedded in the page, numbers grouped by the browser for `fr`."""
+    page.goto("/map?lang=fr")
+    page.wait_for_selector("body[data-ready='1']")
+    legend = page.locator("#legend").inner_text()
+    assert legend.startswith("aucun") and "plus de " in legend and "none" not in legend and "over" not in legend
+    # the largest country of the JSON twin, its tooltip in French with French grouping
+    twin = httpx.get(server.url + "/map.json").json()
+    big = max(twin["countries"], key=lambda c: c["value"] or 0)
+    assert big["value"] >= 1000
+    tips = tooltips(page)
+    assert any(t.endswith(f" : {french_int(big['value'])} décès de civils") for t in tips), tips[:5]
+    assert any(t.endswith(" : aucune donnée") for t in tips)
+    assert not any("civilian deaths" in t or "no data" in t for t in tips)
+    # country names in French (CLDR), not Natural Earth's English ones
+    assert any(t.startswith("Allemagne : ") for t in tips) and any(t.startswith("Congo-Kinshasa : ") for t in tips)
+    assert not any(t.startswith(("Germany", "Dem. Rep. Congo")) for t in tips)
+    # a chart: the series and x labels in its legend (DOM), the y axis numbers through the same formatter
+    page.goto(f"/countries/{big['country']}")
+    page.wait_for_selector("body[data-ready='1']")
+    labels = page.locator("#trend .u-legend .u-label").all_inner_texts()
+    assert labels[:2] == ["année", "décès de civils"], labels
+    ticks = page.evaluate("() => civwatch.charts[0].axes[1].values(civwatch.charts[0], [0, 12345, 1500000])")
+    assert ticks == ["0", french_int(12345), french_int(1500000)]
+    page.goto("/treaties/XXVI-6")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#legend").inner_text().split("\n")[:4] == ["partie", "signataire, non lié", "retiré", "aucune action"]
+    assert page.locator("#curve .u-legend .u-label").all_inner_texts()[:2] == ["année", "parties"]
+    assert page.errors == []
+
+
+def test_import_progress_is_french(page, server: LiveServer, tmp_path: Path) -> None:
+    """The progress line and the batch link the import page's script writes, in French."""
+    from tests.web.conftest import log_in
+    from tests.web.test_imports import upload_file
+
+    path, _ = upload_file(tmp_path)
+    log_in(page)
+    page.goto("/imports?lang=fr")
+    page.locator("#file").set_input_files(str(path))
+    page.locator("#upload-form button[type=submit]").click()
+    page.wait_for_url("**/imports/jobs/*")
+    page.wait_for_selector("#batch-link")
+    assert page.locator("#progress-text").inner_text() == "Terminé : 6 lignes lues, 4 acceptées, 2 rejetées."
+    assert page.locator("#batch-link").inner_text().startswith("Voir le lot ")
     assert page.errors == []

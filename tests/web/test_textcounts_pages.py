@@ -45,3 +45,24 @@ def test_reading_needs_a_logged_in_recorder_and_the_form_token(server) -> None:
     r = httpx.post(server.url + "/record/textcounts.json", data={"text": "Two killed.", "csrf": "forged"},
                    headers={"Accept": "application/json"})
     assert r.status_code == 403
+
+
+def test_the_figure_reader_writes_french_on_a_french_page(page, server) -> None:
+    """The same figures, described from the catalogue (outcome, basis, who, the buttons and hints);
+    the quoted words stay as the notes wrote them."""
+    log_in(page)
+    page.goto(server.url + "/record?lang=fr")
+    page.locator("#r-notes").fill("Militants attacked the village, killing two women and a child. At least 4 soldiers were wounded.")
+    page.locator("#tc-read").click()
+    items = page.locator("#tc-figures li")
+    items.first.wait_for()
+    assert [items.nth(i).inner_text() for i in range(items.count())] == [
+        "tués 2 (énoncé; femme, adulte): killing two women",
+        "tués 1 (énoncé; enfant): a child",
+        "blessés au moins 4 (au moins; combattant): At least 4 soldiers were wounded",
+    ]
+    assert page.locator("#tc-use").inner_text() == "Utiliser ces chiffres"
+    assert "« Enregistrer l'incident »" in page.locator("#tc-result .hint").last.inner_text()
+    page.locator("#tc-use").click()
+    assert page.locator("#tc-result .hint").last.inner_text().startswith("Copiés dans le formulaire")
+    assert page.errors == []

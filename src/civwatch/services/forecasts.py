@@ -30,6 +30,7 @@ from civwatch.domain.forecasts import (
     month_label,
     parse_month,
 )
+from civwatch.services import messages
 from civwatch.sources.base import SourceError
 from civwatch.sources.forecast_panels import read_hks
 from civwatch.store import audit
@@ -186,6 +187,21 @@ def predict(engine: Engine, level: str = "country") -> dict:
             "with_number": sum(f["quantiles"] is not None for f in forecasts)}
 
 
+# Sentences this module gives pages, as message ids (services.messages.msg) beside their English
+# text, which the JSON API and the CLI keep: a unit's reason for having no number, the page's note.
+REASON_MSG = {"not enough data": "forecast.reason.not_enough_data",
+              "too few training rows for this horizon": "forecast.reason.too_few_rows"}
+NOTE = ("Forecasts are probabilities with their uncertainty, not predictions of what will happen; "
+        "each shows how the model did for that place in the backtest.")
+NOTE_MSG = "forecast.note_probabilities"
+
+
+def reason_msg(reason: str | None) -> dict | None:
+    """The message of a stored reason (analytics.forecasts writes a fixed few); None for no reason
+    or one the catalogue does not know (the page then prints the English text)."""
+    return messages.msg(REASON_MSG[reason]) if reason in REASON_MSG else None
+
+
 def overview(engine: Engine, level: str = "country", horizon: int = 1) -> dict:
     """What the forecast page shows: next month's probabilities per unit, each with how the model
     did for that unit in the backtest, and the evaluation table."""
@@ -203,15 +219,14 @@ def overview(engine: Engine, level: str = "country", horizon: int = 1) -> dict:
         units.append({
             "unit": r["unit"], "country": r["country_iso3"], "origin": r["origin"], "target": r["target"],
             "horizon": r["horizon"], "p_at_least_1": r["p_at_least_1"], "p_at_least_25": r["p_at_least_25"],
-            "quantiles": r["quantiles"], "reason": r["reason"], "backtest": _trust(t),
+            "quantiles": r["quantiles"], "reason": r["reason"], "reason_msg": reason_msg(r["reason"]), "backtest": _trust(t),
         })
     units.sort(key=lambda u: (u["p_at_least_1"] is None, -(u["p_at_least_1"] or 0), u["unit"]))
     return {
         "label": "forecast", "level": str(lvl), "horizon": horizon,
         "model": None if model is None else {k: model[k] for k in ("id", "version", "fitted_at", "data_fingerprint", "train_from", "train_until", "units")},
         "units": units, "evaluation": (by_unit or {}).get("rows") if isinstance(by_unit, dict) else None,
-        "note": "Forecasts are probabilities with their uncertainty, not predictions of what will happen; "
-                "each shows how the model did for that place in the backtest.",
+        "note": NOTE, "note_msg": messages.msg(NOTE_MSG),
     }
 
 
@@ -236,5 +251,6 @@ def unit_view(engine: Engine, unit: str, level: str | None = None, months: int =
     last = month_index(rows[0]["origin"]) if rows else (max(month_index(m) for m in record))
     history = [{"month": month_label(t), "deaths": record.get(month_label(t), 0.0)} for t in range(last - months + 1, last + 1)]
     trust = (((model or {}).get("backtest") or {}).get("by_unit") or {}).get(unit)
+    rows = [{**r, "reason_msg": reason_msg(r.get("reason"))} for r in rows]
     return {"label": "forecast", "unit": unit, "level": str(lvl), "history": history, "forecasts": rows,
             "backtest": _trust(trust), "model": None if model is None else {"id": model["id"], "version": model["version"], "train_until": model["train_until"]}}

@@ -89,3 +89,12 @@ def fill(value: Any, lang: str) -> str:
 
 def language_name(lang: str) -> str:
     return Locale.parse(lang).get_display_name(lang) or lang
+
+
+def msg(msgid: str, **values: Any) -> dict[str, Any]:
+    """A sentence a service writes for a page, as data: `{"id": msgid, "params": values}`, the JSON
+    form of the briefs' (msgid, values) pairs. Pages fill it with `text` (the template's `t(id,
+    **params)`) in their language, with the same rules for values (ints grouped, floats as shares,
+    dates per locale, `msg:<id>` for a nested message); the English field beside it stays for
+    the JSON API and the CLI."""
+    return {"id": msgid, "params": values}

@@ -25,6 +25,7 @@ from civwatch.domain import forums as fdom
 from civwatch.domain import treaties as tdom
 from civwatch.domain.events import ImportBatchDone
 from civwatch.domain.records import Rejection
+from civwatch.services import messages
 from civwatch.services.importing import file_sha256
 from civwatch.sources import countries as country_codes
 from civwatch.sources import forums as forum_src
@@ -300,6 +301,26 @@ def gaps(engine: Engine, forum: str, instrument: str, as_of: date | None = None)
             "party_but_unlisted_later": sorted(set(w.unlisted_later(inst.id, as_of)) & {r["country"] for r in g["party"]})}
 
 
+# Sentences this module writes for pages, as message ids (services.messages.msg) beside the English
+# text the JSON API and the CLI keep: the likely-joiners rule's reasons, a forum's note, and why an
+# instrument could not be evaluated.
+FEATURE_MSG = {name: f"treaties.feature.{name}" for name in tdom.FEATURE_NAMES}
+FORUM_NOTE_MSG = {"no data file: import a membership CSV": "treaties.forum_note.no_file",
+                  "no data file: import a membership CSV (docs/treaties.md)": "treaties.forum_note.no_file_docs"}
+EVAL_WHY_MSG = {"not imported": "treaties.eval_why.not_imported",
+                "no snapshot reaches the end of the window": "treaties.eval_why.no_snapshot",
+                "not open at the as-of date": "treaties.eval_why.not_open"}
+
+
+def _msg_for(table: dict[str, str], key: str) -> dict | None:
+    return messages.msg(table[key]) if key in table else None
+
+
+def reasons_with_messages(reasons: list[dict]) -> list[dict]:
+    """The rule's reasons, each with `label_msg` for the page (its `label` stays English)."""
+    return [{**r, "label_msg": _msg_for(FEATURE_MSG, r["feature"])} for r in reasons]
+
+
 def forum_view(engine: Engine, forum: str, as_of: date | None = None, instruments_: tuple[str, ...] = POC_INSTRUMENTS) -> dict:
     """The forum page: members x instruments, each cell a status, with a party count per instrument."""
     f = fdom.forum(forum)
@@ -313,7 +334,7 @@ def forum_view(engine: Engine, forum: str, as_of: date | None = None, instrument
         matrix.append({"country": iso, "name": country_name(iso), "member_since": m.since, "since_known": m.since_known,
                        "cells": {i.id: (w.status(i.id, iso, as_of).status.value if i.id in w.actions else None) for i in insts}})
     totals = {i.id: (sum(1 for r in matrix if r["cells"][i.id] == "party") if i.id in w.actions else None) for i in insts}
-    return {"forum": f.id, "name": f.name, "note": f.note, "as_of": as_of, "members": len(members),
+    return {"forum": f.id, "name": f.name, "note": f.note, "note_msg": _msg_for(FORUM_NOTE_MSG, f.note), "as_of": as_of, "members": len(members),
             "instruments": [{"id": i.id, "key": i.key, "name": i.name, "imported": i.id in w.actions} for i in insts],
             "party_totals": totals, "matrix": matrix}
 
@@ -390,7 +411,8 @@ def backtest(engine: Engine, as_of: date, until: date, horizon_years: int = 10, 
         test = ana.windows(w, as_of, horizon_years, [inst], label_end=until)
         if not test.y:
             why = "not imported" if inst.id not in w.actions else ("no snapshot reaches the end of the window" if cover is None or cover < until else "not open at the as-of date")
-            out.append({"instrument": inst.id, "key": inst.key, "candidates": 0, "joins": None, "evaluated": False, "why": why})
+            out.append({"instrument": inst.id, "key": inst.key, "candidates": 0, "joins": None, "evaluated": False, "why": why,
+                        "why_msg": _msg_for(EVAL_WHY_MSG, why)})
             continue
         p = [rule.probability(f) for f in test.feats]
         entry = {"instrument": inst.id, "key": inst.key, "candidates": len(test.y), "joins": sum(test.y), "evaluated": True,
@@ -431,7 +453,7 @@ def targets(engine: Engine, forum: str, instrument: str, as_of: date | None = No
         x = w.features(inst, iso, as_of)
         s = w.status(inst.id, iso, as_of)
         ranked.append({"country": iso, "name": country_name(iso), "status": s.status.value, "signed": s.signed, "left": s.left,
-                       "p": round(rule.probability(x), 4), "reasons": rule.reasons(x)})
+                       "p": round(rule.probability(x), 4), "reasons": reasons_with_messages(rule.reasons(x))})
     ranked.sort(key=lambda r: (-r["p"], r["country"]))
     return {"forum": f.id, "forum_name": f.name, "instrument": inst.id, "instrument_name": inst.name, "as_of": as_of,
             "horizon_years": horizon_years, "members": len(members), "party": len(parties),

@@ -27,7 +27,7 @@ from civwatch.domain.query import OutOfRange
 from civwatch.domain.taxonomy import TAXONOMIES, label
 from civwatch.services import auth, messages
 from civwatch.settings import Settings
-from civwatch.web import static_files
+from civwatch.web import js_messages, static_files
 from civwatch.web.session import COOKIE, MAX_AGE, CsrfError, Session, SessionCodec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -60,6 +60,15 @@ def language(request: Request) -> str:
         return asked
     kept = request.cookies.get(LANG_COOKIE)
     return kept if kept in messages.LANGUAGES else "en"
+
+
+def language_or_english(request: Request) -> str:
+    """The page language for a response made before any route ran (the bare refused page): the
+    same `?lang=` and cookie as `language`, English for anything else (never an error)."""
+    try:
+        return language(request)
+    except ValueError:
+        return "en"
 
 
 def _lang(ctx: Any) -> str:
@@ -176,6 +185,28 @@ def _t(ctx: Any, msgid: str, **values: Any) -> str:
 
 
 @pass_context
+def _t_msg(ctx: Any, m: dict | None, fallback: Any = None) -> str:
+    """A sentence a service returned as `{"id", "params"}` (services.messages.msg), in the page's
+    language; without one, the service's own text (`fallback`)."""
+    if not m:
+        return "" if fallback is None else str(fallback)
+    return messages.text(m["id"], _lang(ctx), **(m.get("params") or {}))
+
+
+@pass_context
+def _js_messages(ctx: Any, *scripts: str) -> dict[str, str]:
+    """The messages `scripts` draw, in the page's language, for a `<script type="application/json"
+    id="messages">` block (`|tojson` escapes it for the page; see web/js_messages.py)."""
+    return js_messages.for_scripts(_lang(ctx), *scripts)
+
+
+@pass_context
+def _country_names(ctx: Any) -> dict[str, str]:
+    """The map shapes' names in the page's language (empty in English: Natural Earth's names)."""
+    return js_messages.country_names(_lang(ctx))
+
+
+@pass_context
 def _t_or(ctx: Any, msgid: str, fallback: Any) -> str:
     """A name the catalogue may hold (a treaty's official title): English prints the data's own
     text; another language prints the catalogue's, or the data's text where it has none."""
@@ -261,7 +292,7 @@ def _environment() -> Environment:
     env.filters.update(number=_number_filter, percent=_percent_filter, signed_percent=_signed_percent_filter, label=_label_filter,
                        safe_url=_safe_url, figure=_figure, as_json=_as_json, range=_range, day=_day_filter,
                        when=_when_filter, signed_number=_signed_number_filter)
-    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, t_or=_t_or, country=_country,
+    env.globals.update(query=_query, taxonomies={k: list(v) for k, v in TAXONOMIES.items()}, t=_t, t_or=_t_or, t_msg=_t_msg, country=_country, js_messages=_js_messages, country_names=_country_names,
                        languages=messages.LANGUAGES)
     return env
 
@@ -348,9 +379,12 @@ def json_twin(request: Request) -> str:
     return base + ".json" + ("?" + request.url.query if request.url.query else "")
 
 
-def error_html(status: int, message: str) -> HTMLResponse:
-    """A bare error page for requests refused before any route ran (no session loaded yet)."""
-    body = templates.env.get_template("refused.html").render(status=status, detail=message, asset=asset)
+def error_html(status: int, message: str, lang: str = "en") -> HTMLResponse:
+    """A bare error page for requests refused before any route ran (no session loaded yet), in the
+    language of `?lang=` or the `civwatch_lang` cookie (`language_or_english`); the reason itself,
+    the access guard's sentence, stays English."""
+    lang = lang if lang in messages.LANGUAGES else "en"
+    body = templates.env.get_template("refused.html").render(status=status, detail=message, asset=asset, lang=lang)
     return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
 
 

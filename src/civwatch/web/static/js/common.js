@@ -8,8 +8,36 @@
     return el ? JSON.parse(el.textContent) : null;
   };
 
+  // The page's language (<html lang>); numbers are grouped the way it writes them (12,345 / 12 345).
+  cw.lang = document.documentElement.getAttribute("lang") || "en";
+  const grouping = new Intl.NumberFormat(cw.lang === "en" ? "en-GB" : cw.lang, { maximumFractionDigits: 0 });
   cw.fmt = function (n) {
-    return n === null || n === undefined ? "–" : Math.round(n).toLocaleString("en-GB");
+    return n === null || n === undefined ? "–" : grouping.format(Math.round(n));
+  };
+
+  /* A label or sentence from the catalogue: the page embeds the messages its scripts declare
+     (web/js_messages.py) in <script type="application/json" id="messages">. {name} placeholders
+     are filled with `values`: numbers grouped for the page's language, null as "–", anything
+     else as text (pass years as strings). A missing message is logged and its id shown, never blank. */
+  let catalogue = null;
+  cw.t = function (id, values) {
+    if (catalogue === null) catalogue = cw.data("messages") || {};
+    const text = catalogue[id];
+    if (text === undefined) {
+      console.error("civwatch: message " + id + " is not embedded in this page");
+      return id;
+    }
+    return text.replace(/\{(\w+)\}/g, (whole, key) => {
+      if (!values || !(key in values)) return whole;
+      const v = values[key];
+      return typeof v === "number" || v === null || v === undefined ? cw.fmt(v) : String(v);  // unknown prints "–"
+    });
+  };
+  // a value's label where the catalogue has one (`prefix + value`), else the value itself
+  cw.tValue = function (prefix, value) {
+    if (catalogue === null) catalogue = cw.data("messages") || {};
+    const text = catalogue[prefix + value];
+    return text === undefined ? String(value) : text;
   };
 
   // Sequential reds, light to dark (ColorBrewer Reds), for shading countries by civilian deaths.
@@ -29,8 +57,15 @@
 
   // world-atlas ids are zero-padded ISO numeric; these three have none and are joined by name.
   const BY_NAME = { Kosovo: "XKX", "N. Cyprus": "CYP", Somaliland: "SOM" };
+  // a shape's name in the page's language (<script id="country-names">; empty in English)
+  let names = null;
+  cw.countryName = function (f) {
+    if (names === null) names = cw.data("country-names") || {};
+    return (f.id ? names[f.id] : names[f.properties.name]) || f.properties.name;
+  };
 
   /* A Leaflet map with no tiles: Natural Earth country shapes from civwatch's own static files. */
+  cw.layers = [];
   cw.worldMap = function (el, countries, opts) {
     opts = opts || {};
     // canvas, not SVG: 177 country shapes draw several times faster
@@ -53,11 +88,12 @@
         },
         onEachFeature: (f, lyr) => {
           const c = f.id ? byNumeric[f.id] : byIso3[BY_NAME[f.properties.name]];
-          const name = f.properties.name;
-          lyr.bindTooltip(opts.tooltip ? opts.tooltip(name, c) : (c ? `${name}: ${cw.fmt(c.value)} civilian deaths` : `${name}: no data`), { sticky: true });
+          const name = cw.countryName(f);
+          lyr.bindTooltip(opts.tooltip ? opts.tooltip(name, c) : (c ? cw.t("js.map.tooltip", { name: name, n: c.value }) : cw.t("js.map.no_data", { name: name })), { sticky: true });
           if (c && opts.countryLink) lyr.on("click", () => { window.location.href = opts.countryLink(c.country); });
         },
       }).addTo(map);
+      cw.layers.push(layer);  // the country shapes, for checks in the browser
       cw.legend(opts.legend, breaks);
       if (opts.fit && countries && countries.length) {
         const bounds = L.latLngBounds([]);
@@ -84,13 +120,14 @@
       span.appendChild(document.createTextNode(text));
       el.appendChild(span);
     };
-    add("#f4f6f8", "none");
+    add("#f4f6f8", cw.t("js.legend.none"));
     let lo = 1;
     breaks.forEach((b, i) => { add(cw.shades[i], lo >= b ? cw.fmt(b) : `${cw.fmt(lo)}–${cw.fmt(b)}`); lo = b + 1; });
-    if (breaks.length) add(cw.shades[breaks.length], `over ${cw.fmt(breaks[breaks.length - 1])}`);
+    if (breaks.length) add(cw.shades[breaks.length], cw.t("js.legend.over", { n: breaks[breaks.length - 1] }));
   };
 
   /* A bar/line chart of one series with uPlot; width follows the container. */
+  cw.charts = [];
   cw.chart = function (el, xs, series, opts) {
     opts = opts || {};
     if (!el || !xs.length) return null;
@@ -106,7 +143,7 @@
         { values: (u, ticks) => ticks.map((t) => (opts.xLabels ? opts.xLabels[t] || "" : String(t))) },
         { size: 60, values: (u, ticks) => ticks.map((t) => cw.fmt(t)) },
       ],
-      series: [{ label: opts.xName || "year" }].concat(
+      series: [{ label: opts.xName || cw.t("js.chart.year") }].concat(
         series.map((s, i) => ({
           label: s.label,
           stroke: s.colour || ["#a50f15", "#0b5cad", "#1d6b33"][i % 3],
@@ -119,6 +156,7 @@
       ),
     };
     const plot = new uPlot(cfg, [xs].concat(series.map((s) => s.values)), el);
+    cw.charts.push(plot);
     window.addEventListener("resize", () => plot.setSize({ width: width(), height: cfg.height }));
     return plot;
   };

@@ -24,11 +24,11 @@
           a.href = "/missions/" + encodeURIComponent(p.mission);
           a.textContent = p.mission;
           box.appendChild(a);
-          box.appendChild(document.createTextNode(` · ${p.location} · ${p.troops === null ? "troops unknown" : cw.fmt(p.troops) + " troops"} (${p.year})`));
+          box.appendChild(document.createTextNode(` · ${p.location} · ${p.troops === null ? cw.t("js.deploy.troops_unknown") : cw.t("js.deploy.troops", { n: p.troops })} (${p.year})`));
           m.bindPopup(box);
           layer.addLayer(m);
         });
-        summary.textContent = `${d.points.length} deployed locations in ${d.year === null ? "–" : d.year}. ${d.troops_note}`;
+        summary.textContent = `${cw.t("js.deploy.summary", { n: d.points.length, year: d.year === null ? "–" : String(d.year) })} ${d.troops_note}`;
         document.body.dataset.deployments = String(d.points.length);
         document.body.dataset.deploymentsYear = String(d.year);
       });

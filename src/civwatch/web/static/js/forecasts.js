@@ -13,6 +13,6 @@
     legend: document.getElementById("legend"),
     fit: true,
     countryLink: (iso3) => "/forecasts/" + iso3,
-    tooltip: (name, c) => (c ? `${name}: ${c.value} % chance of at least one civilian death (forecast)` : `${name}: no forecast`),
+    tooltip: (name, c) => (c ? cw.t("js.forecasts.tooltip", { name: name, p: c.value }) : cw.t("js.forecasts.none", { name: name })),
   }).then(() => { document.body.dataset.ready = "1"; });
 })();

@@ -11,17 +11,17 @@
     bar.value = job.read || 0;
     if (job.status === "done") {
       bar.value = bar.max;
-      text.textContent = `Done: ${cw.fmt(job.read)} rows read, ${cw.fmt(job.summary.accepted)} accepted, ${cw.fmt(job.summary.rejected)} rejected.`;
+      text.textContent = cw.t("js.import.done", { read: job.read, accepted: job.summary.accepted, rejected: job.summary.rejected });
     } else if (job.status === "failed") {
-      text.textContent = "Failed: " + job.error;
+      text.textContent = cw.t("js.import.failed", { error: String(job.error) });
     } else {
-      text.textContent = `${cw.fmt(job.read)} of about ${cw.fmt(job.total)} rows read…`;
+      text.textContent = cw.t("js.import.reading", { read: job.read, total: job.total });
     }
     if (job.batch_id && !result.querySelector("a")) {
       const a = document.createElement("a");
       a.href = "/imports/" + job.batch_id;
       a.id = "batch-link";
-      a.textContent = `See batch ${job.batch_id} and its rejected rows`;
+      a.textContent = cw.t("js.import.batch_link", { batch: String(job.batch_id) });
       result.appendChild(a);
     }
     return job.status === "done" || job.status === "failed";

@@ -23,7 +23,7 @@
       a.textContent = `${p.date} · ${p.place || p.country}`;
       box.appendChild(a);
       box.appendChild(document.createElement("br"));
-      box.appendChild(document.createTextNode(`${cw.fmt(p.deaths)} civilian deaths`));
+      box.appendChild(document.createTextNode(cw.t("js.map.popup_deaths", { n: p.deaths })));
       m.bindPopup(box);
       return m;
     });

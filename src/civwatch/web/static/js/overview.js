@@ -5,7 +5,7 @@
   const d = cw.data("page-data");
   if (!d || !d.trend.length) { document.body.dataset.ready = "1"; return; }
   cw.chart(document.getElementById("trend"), d.trend.map((r) => r.year), [
-    { label: "civilian deaths", values: d.trend.map((r) => r.value), fill: "rgba(165,15,21,0.15)" },
+    { label: cw.t("js.chart.civilian_deaths"), values: d.trend.map((r) => r.value), fill: "rgba(165,15,21,0.15)" },
   ], { bars: true });
   const params = new URLSearchParams(window.location.search);
   cw.worldMap(document.getElementById("map"), d.countries, {

@@ -9,9 +9,9 @@
     const xs = series.map(function (_, k) { return k; });
     const labels = series.map(function (p) { return p.date; });
     const plot = cw.chart(el, xs, [
-      { label: "value", values: series.map(function (p) { return p.value; }), colour: "#1f4e79" },
-      { label: "straight path", values: series.map(function (p) { return p.path; }), colour: "#b0b0b0" },
-    ], { xLabels: labels, xName: "date", height: 220 });
+      { label: cw.t("js.plan.value"), values: series.map(function (p) { return p.value; }), colour: "#1f4e79" },
+      { label: cw.t("js.plan.path"), values: series.map(function (p) { return p.path; }), colour: "#b0b0b0" },
+    ], { xLabels: labels, xName: cw.t("js.plan.date"), height: 220 });
     if (plot) drawn += 1;
   });
   document.body.setAttribute("data-charts", String(drawn));

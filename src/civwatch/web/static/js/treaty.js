@@ -4,9 +4,10 @@
   const cw = window.civwatch;
   const d = cw.data("page-data");
   const COLOURS = { party: "#5aae61", signatory: "#f1c232", withdrawn: "#e6550d", none: "#d9d9d9" };
-  const LABELS = { party: "party", signatory: "signed, not bound", withdrawn: "withdrawn", none: "no action" };
+  const LABELS = {};
+  Object.keys(COLOURS).forEach((k) => { LABELS[k] = cw.t("js.treaty.status." + k); });
   cw.chart(document.getElementById("curve"), d.curve.map((r) => r.year), [
-    { label: "parties", values: d.curve.map((r) => r.parties), fill: "rgba(90,174,97,0.15)", colour: "#1d6b33" },
+    { label: cw.t("js.treaty.parties"), values: d.curve.map((r) => r.parties), fill: "rgba(90,174,97,0.15)", colour: "#1d6b33" },
   ]);
   const byNum = {};
   const byIso = {};
@@ -23,7 +24,8 @@
       },
       onEachFeature: (f, lyr) => {
         const r = f.id ? byNum[f.id] : byIso[BY_NAME[f.properties.name]];
-        lyr.bindTooltip(`${f.properties.name}: ${r ? LABELS[r.status] : "not a state in the register"}`, { sticky: true });
+        const name = cw.countryName(f);
+        lyr.bindTooltip(r ? cw.t("js.treaty.tooltip", { name: name, status: LABELS[r.status] }) : cw.t("js.treaty.not_in_register", { name: name }), { sticky: true });
         if (r) lyr.on("click", () => { window.location.href = `/countries/${r.country}/treaties`; });
       },
     }).addTo(map);
