@@ -16,10 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from civwatch import __version__, api, web
 from civwatch.api import docs as api_docs
 from civwatch.api import errors
-from civwatch.services import access, auth
+from civwatch.services import access, auth, uploads
 from civwatch.services.store import open_store
 from civwatch.settings import Settings
-from civwatch.web import jobs
 from civwatch.web.render import error_html, language_or_english, wants_json
 from civwatch.web.session import COOKIE, SessionCodec
 
@@ -63,7 +62,7 @@ class AccessGuard:
                 await _refuse(request, *refused)(scope, receive, send)
                 return
         upload = request.method == "POST" and request.url.path in UPLOAD_PATHS
-        limit = jobs.MAX_UPLOAD_BYTES if upload else MAX_BODY_BYTES
+        limit = uploads.MAX_UPLOAD_BYTES if upload else MAX_BODY_BYTES
         length = Headers(scope=scope).get("content-length", "")
         if length.isdigit() and int(length) > limit:
             await _too_large(request, limit)(scope, receive, send)

@@ -20,10 +20,9 @@ import uvicorn
 from civwatch import settings
 from civwatch.app import MAX_BODY_BYTES, create_app
 from civwatch.cli.stats import server_options
-from civwatch.services import auth
+from civwatch.services import auth, uploads
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
-from civwatch.web import jobs
 from tests.access_support import INCIDENT, PUBLIC_REPORT
 from tests.web.conftest import free_port
 
@@ -96,14 +95,14 @@ def test_a_recorder_upload_needs_the_csrf_token_before_the_body(site) -> None:
     headers = {"Content-Type": "multipart/form-data; boundary=x", "Content-Length": str(300 * 1024 * 1024), "Cookie": cookie}
     status, _ = raw_post(site["base"], "/imports", headers, b"--x\r\n")
     assert status == 403  # no token in the action: refused before the body
-    headers["Content-Length"] = str(jobs.MAX_UPLOAD_BYTES + 1)
+    headers["Content-Length"] = str(uploads.MAX_UPLOAD_BYTES + 1)
     status, _ = raw_post(site["base"], f"/imports?csrf={csrf}", headers, b"--x\r\n")
     assert status == 413  # the token is right, but the declared size is over the limit
     assert upload_folders(site) == []
 
 
 def test_a_streamed_upload_past_the_limit_is_cut_off_and_removed(site, monkeypatch) -> None:
-    monkeypatch.setattr(jobs, "MAX_UPLOAD_BYTES", 256 * 1024)  # the server runs in this process
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 256 * 1024)  # the server runs in this process
     client, csrf = logged_in(site["base"])
 
     def body():

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from civwatch.domain.taxonomy import Role
-from civwatch.services import import_log, scratch
+from civwatch.services import import_log, scratch, uploads
 from civwatch.services.incidents import NotFound
 from civwatch.web import jobs
 from civwatch.web.render import WebRoute, current_user, engine, page, require_user
@@ -38,16 +38,16 @@ async def upload(request: Request) -> Response:
     check_csrf(request.state.session, request.query_params.get("csrf") or request.headers.get("x-csrf-token"))
     user = await run_in_threadpool(require_user, request, *IMPORT_ROLES)
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > jobs.MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"the file is larger than {jobs.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; import it with `civwatch import`")
+    if length.isdigit() and int(length) > uploads.MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"the file is larger than {uploads.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; import it with `civwatch import`")
     eng = engine(request)
     folder = await run_in_threadpool(scratch.folder, eng, "upload")
     try:
-        path, fields = await jobs.receive_upload(request.stream(), request.headers.get("content-type", ""), folder)
+        path, fields = await uploads.receive_upload(request.stream(), request.headers.get("content-type", ""), folder)
         fmt = fields.get("format", "")
         if fmt and fmt not in FORMATS:
             raise HTTPException(400, f"format must be one of {', '.join(FORMATS)}")
-    except jobs.UploadTooLarge as exc:
+    except uploads.UploadTooLarge as exc:
         shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(413, str(exc)) from None
     except BaseException:

@@ -1,6 +1,6 @@
 """Imports started from the web page run in a background thread; the page polls their progress.
 
-Uploads are streamed into the store's scratch folder (`receive_upload`), only after the route
+Uploads are streamed into the store's scratch folder (`services.uploads.receive_upload`), only after the route
 has checked the user's role and the CSRF token, and the folder is removed when the import ends,
 fails, or the upload is refused. The job only calls `services.importing.import_file` (the same import as the CLI) and keeps what
 its progress callback reports. Jobs live in memory for the life of the process; the batch
@@ -19,15 +19,6 @@ from typing import Any
 from sqlalchemy import Engine
 
 from civwatch.services import importing
-from civwatch.services.uploads import (
-    MAX_FIELD_BYTES,
-    MAX_UPLOAD_BYTES,
-    BadUpload,
-    UploadTooLarge,
-    receive_upload,
-)
-
-__all__ = ["MAX_FIELD_BYTES", "MAX_UPLOAD_BYTES", "BadUpload", "UploadTooLarge", "receive_upload", "start", "get", "ImportJob"]
 
 KEEP_JOBS = 200
 
