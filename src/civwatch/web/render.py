@@ -155,15 +155,22 @@ def _when_filter(ctx: Any, value: date | datetime | str | None) -> str:
     return _day_filter(ctx, value)
 
 
+def _translated(lang: str, msgid: str) -> str | None:
+    """Outside English, the catalogue's text for a name it may hold (a taxonomy value, a treaty's
+    official title); None in English or where the catalogue has none, so the data's text is printed."""
+    if lang != "en" and msgid in messages.catalogue(lang):
+        return messages.text(msgid, lang)
+    return None
+
+
 @pass_context
 def _label_filter(ctx: Any, value: Any, taxonomy: str | None = None) -> str:
     """A taxonomy value's label; outside English from the catalogue where it holds the value
     (`party_category.state_forces`, `weapon.air_launched_explosive`, `grade.confirmed`)."""
-    lang = _lang(ctx)
-    if lang != "en" and taxonomy and value is not None:
-        key = f"{taxonomy}.{getattr(value, 'value', value)}"
-        if key in messages.catalogue(lang):
-            return messages.text(key, lang)
+    if taxonomy and value is not None:
+        translated = _translated(_lang(ctx), f"{taxonomy}.{getattr(value, 'value', value)}")
+        if translated is not None:
+            return translated
     return _label(value, taxonomy)
 
 
@@ -210,9 +217,9 @@ def _country_names(ctx: Any) -> dict[str, str]:
 def _t_or(ctx: Any, msgid: str, fallback: Any) -> str:
     """A name the catalogue may hold (a treaty's official title): English prints the data's own
     text; another language prints the catalogue's, or the data's text where it has none."""
-    lang = _lang(ctx)
-    if lang != "en" and msgid in messages.catalogue(lang):
-        return messages.text(msgid, lang)
+    translated = _translated(_lang(ctx), msgid)
+    if translated is not None:
+        return translated
     return "–" if fallback is None else str(fallback)
 
 
