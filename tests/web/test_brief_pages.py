@@ -14,7 +14,7 @@ from civwatch.services import importing, parties
 from civwatch.services import treaties as tsvc
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
-from tests.web.conftest import LiveServer, start_server
+from tests.web.conftest import LiveServer, _serve
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +25,7 @@ def brief_server(tmp_path_factory, shared_data: Path) -> Iterator[LiveServer]:
     migrate.upgrade(engine)
     importing.import_file(engine, shared_data / "ucdp_ged" / "ged_v23_1_global_random_sample_991.csv")
     tsvc.import_all(engine, tsvc.shared_files(shared_data))
-    server, thread, url = start_server(engine)
-    yield LiveServer(url=url, engine=engine)
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    yield from _serve(engine)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 from civwatch.services import demo, messages
 from civwatch.services import treaties as tsvc
-from tests.web.conftest import LiveServer, sample_store, start_server
+from tests.web.conftest import LiveServer, _serve, sample_store
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,7 @@ def fr_server(tmp_path_factory, shared_data: Path) -> Iterator[LiveServer]:
     tsvc.import_all(engine, tsvc.shared_files(shared_data))
     demo.load_peacekeeping(engine, folder=shared_data / "peacekeeping")
     demo.load_plan(engine)
-    server, thread, url = start_server(engine)
-    yield LiveServer(url=url, engine=engine)
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    yield from _serve(engine)
 
 
 @pytest.fixture

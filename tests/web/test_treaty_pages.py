@@ -12,7 +12,7 @@ import pytest
 from civwatch.services import treaties as svc
 from civwatch.store import migrate
 from civwatch.store.db import make_engine
-from tests.web.conftest import ARTIFACTS, LiveServer, start_server
+from tests.web.conftest import ARTIFACTS, LiveServer, _serve
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def treaty_server(tmp_path_factory, shared_data: Path) -> Iterator[LiveServer]:
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('web-treaties') / 't.sqlite'}")
     migrate.upgrade(engine)
     svc.import_all(engine, svc.shared_files(shared_data))
-    server, thread, url = start_server(engine)
-    yield LiveServer(url=url, engine=engine)
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    yield from _serve(engine)
 
 
 @pytest.fixture
