@@ -352,18 +352,25 @@ def aggregate(conn: Connection, level: str, dims: list[str], filters: Filters, u
     return rows
 
 
-_FINGERPRINTS = select(
+# last report id, last incident id, last audit entry: what `fingerprint` is made of
+_STORE_LASTS = (
     select(func.max(reports.c.id)).scalar_subquery(),
     select(func.max(incidents.c.id)).scalar_subquery(),
     select(func.max(audit_log.c.seq)).scalar_subquery(),
-    select(indicator_cube_state.c.fingerprint).where(indicator_cube_state.c.id == 1).scalar_subquery(),
 )
+_FINGERPRINT = select(*_STORE_LASTS)
+_FINGERPRINTS = select(*_STORE_LASTS,
+                       select(indicator_cube_state.c.fingerprint).where(indicator_cube_state.c.id == 1).scalar_subquery())
+
+
+def _fingerprint_of(r: int | None, i: int | None, a: int | None) -> str:
+    return f"r{r or 0}:i{i or 0}:a{a or 0}"
 
 
 def fingerprints(conn: Connection) -> tuple[str, str | None]:
     """`fingerprint` and the one the cube was last brought up to date at, in one statement."""
     r, i, a, kept = conn.execute(_FINGERPRINTS).one()
-    return f"r{r or 0}:i{i or 0}:a{a or 0}", kept
+    return _fingerprint_of(r, i, a), kept
 
 
 # dimension name -> column of fact_select
@@ -384,14 +391,7 @@ FACT_COLUMNS: dict[str, str] = {
 
 def fingerprint(conn: Connection) -> str:
     """What the store looks like, cheaply: last report id, last incident id, last audit entry."""
-    r, i, a = conn.execute(
-        select(
-            select(func.max(reports.c.id)).scalar_subquery(),
-            select(func.max(incidents.c.id)).scalar_subquery(),
-            select(func.max(audit_log.c.seq)).scalar_subquery(),
-        )
-    ).one()
-    return f"r{r or 0}:i{i or 0}:a{a or 0}"
+    return _fingerprint_of(*conn.execute(_FINGERPRINT).one())
 
 
 def state(conn: Connection) -> dict | None:
