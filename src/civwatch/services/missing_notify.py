@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import Engine
 
+from civwatch import settings
 from civwatch.store import missing as store
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def tell_officer(engine: Engine, case: dict, new: int, source: str, now: datetim
         msg.set_content(f"{new} new candidate(s) from {source} await a decision on case {case['code']} "
                         f"(/missing/cases/{case['id']}). Nothing is confirmed until a person confirms it.\n")
         try:
-            with smtplib.SMTP(host, int(os.environ.get("CIVWATCH_SMTP_PORT", "25")), timeout=10) as smtp:
+            with smtplib.SMTP(host, settings.int_setting("CIVWATCH_SMTP_PORT", 25, 1), timeout=10) as smtp:
                 smtp.send_message(msg)
             status, detail = "sent", None
         except (OSError, smtplib.SMTPException) as exc:
